@@ -1,0 +1,11 @@
+namespace Ainur.Grains.Interfaces;
+
+/// <summary>Names of the grain storage providers, in one place so grains, silo and tests agree.</summary>
+public static class AinurStores
+{
+    /// <summary>Agent identity documents and manifests.</summary>
+    public const string Agents = "agents";
+
+    /// <summary>Storage for Orleans' stream pub/sub bookkeeping.</summary>
+    public const string PubSub = "PubSubStore";
+}
