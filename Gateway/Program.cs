@@ -1,2 +1,4 @@
-var app = WebApplication.CreateBuilder(args).Build();
-app.Run();
+using Ainur.Gateway.Hosting;
+
+var app = await GatewayApp.BuildAsync(args);
+await app.RunAsync();

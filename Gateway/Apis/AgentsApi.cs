@@ -1,0 +1,92 @@
+using System.Text.Json;
+using Ainur.Gateway.Authentication;
+using Ainur.Gateway.Cluster;
+using Ainur.Gateway.Errors;
+using Ainur.Gateway.Telemetry;
+using Ainur.Grains.Interfaces.Agents;
+using Ainur.Protocol.Agents;
+using Ainur.Protocol.Identity;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace Ainur.Gateway.Apis;
+
+/// <summary><c>/v1/agents</c>: register an agent (signed by its own DID) and read one back (public).</summary>
+public static class AgentsApi
+{
+    /// <summary>Maps the agent endpoints.</summary>
+    public static IEndpointRouteBuilder MapAgentsApi(this IEndpointRouteBuilder routes)
+    {
+        var agents = routes.MapGroup("/v1/agents").WithTags("Agents");
+        agents.MapPost("/", RegisterAsync)
+            .RequireSignature()
+            .Accepts<RegisterAgentRequest>("application/json")
+            .WithSummary("Register or update an agent")
+            .WithDescription("Signed by the agent's own DID. The same manifest again is a no-op (200, outcome 'unchanged'); a changed one bumps the version (200, 'updated'); a new agent is 201 'created'.");
+        agents.MapGet("/{did}", GetAsync)
+            .WithSummary("Read an agent's identity document and manifest");
+        return routes;
+    }
+
+    private static async Task<Results<Created<AgentView>, Ok<AgentView>, ProblemHttpResult>> RegisterAsync(
+        HttpContext context, IClusterClient cluster, IOptions<JsonOptions> json, AinurMetrics metrics)
+    {
+        var signed = context.Features.GetRequiredFeature<SignedRequest>();
+        RegisterAgentRequest? request;
+        try
+        {
+            request = JsonSerializer.Deserialize<RegisterAgentRequest>(signed.Body.Span, json.Value.SerializerOptions);
+        }
+        catch (JsonException e)
+        {
+            return Problems.MalformedBody(e.Message);
+        }
+
+        if (request is null)
+        {
+            return Problems.MalformedBody("The body must be a JSON object with 'did' and 'manifest'.");
+        }
+
+        if (!Did.TryParse(request.Did, out var subject, out var error))
+        {
+            return Problems.MalformedBody($"'did' is not a valid did:key: {error}");
+        }
+
+        if (subject != signed.Signer)
+        {
+            return Problems.Forbidden("not-owner", $"The request is signed by {signed.Signer} and cannot register {subject}.");
+        }
+
+        var command = new RegisterAgent(signed.Signer, request.Manifest.ToManifest());
+        var decision = await GrainRetry.RunAsync(
+            () => cluster.GetGrain<IAgentGrain>(subject.Value).RegisterAsync(command, context.RequestAborted), context.RequestAborted);
+
+        switch (decision.Rejection)
+        {
+            case RegistrationRejection.NotOwner:
+                return Problems.Forbidden("not-owner", decision.Errors.FirstOrDefault()?.Message ?? "Not the agent's own DID.");
+            case RegistrationRejection.InvalidManifest:
+                return Problems.InvalidManifest(decision.Errors);
+        }
+
+        metrics.Registered(decision.Outcome);
+        var view = AgentView.From(decision.Next!, decision.Outcome);
+        return decision.Outcome == RegistrationOutcome.Created
+            ? TypedResults.Created($"/v1/agents/{subject.Value}", view)
+            : TypedResults.Ok(view);
+    }
+
+    private static async Task<Results<Ok<AgentView>, ProblemHttpResult>> GetAsync(string did, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        if (!Did.TryParse(did, out var subject, out var error))
+        {
+            return Problems.InvalidRouteValue("did", error ?? "Not a did:key.");
+        }
+
+        var record = await GrainRetry.RunAsync(() => cluster.GetGrain<IAgentGrain>(subject.Value).GetAsync().AsTask(), cancellationToken);
+        return record is null
+            ? Problems.NotFound("agent-not-found", $"No agent is registered as {subject}.")
+            : TypedResults.Ok(AgentView.From(record));
+    }
+}

@@ -1,0 +1,94 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Ainur.Gateway.Apis;
+using Ainur.Gateway.Authentication;
+using Ainur.Gateway.Errors;
+using Ainur.Gateway.Health;
+using Ainur.Gateway.RateLimiting;
+using Ainur.Gateway.Telemetry;
+using Ainur.Silo.Hosting;
+using OpenTelemetry.Metrics;
+using Scalar.AspNetCore;
+
+namespace Ainur.Gateway.Hosting;
+
+/// <summary>
+/// Builds the gateway: in standalone mode it co-hosts a silo (one durable process), in cluster mode it is an
+/// Orleans client of the silos. Program.cs and the tests build it the same way.
+/// </summary>
+public static class GatewayApp
+{
+    /// <summary>Builds a ready-to-run gateway from command-line arguments plus optional extra configuration.</summary>
+    public static async Task<WebApplication> BuildAsync(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        var ainur = AinurConfiguration.Read(builder.Configuration);
+        if (ainur.Mode == AinurMode.Standalone)
+        {
+            await StorageSetup.PrepareAsync(ainur, Console.Out);
+            builder.UseOrleans(silo => silo.AddAinurSilo(ainur));
+        }
+        else
+        {
+            builder.UseOrleansClient(client => client.AddAinurClient(ainur));
+        }
+
+        AddGatewayServices(builder, ainur);
+        var app = builder.Build();
+        UseGateway(app);
+        return app;
+    }
+
+    private static void AddGatewayServices(WebApplicationBuilder builder, AinurOptions ainur)
+    {
+        var services = builder.Services;
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
+        var maxBody = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.MaxRequestBodyBytes ?? new GatewayOptions().MaxRequestBodyBytes;
+        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
+
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton<AinurMetrics>();
+        services.AddSingleton<CallerRateLimiter>();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ExceptionProblems>();
+        services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
+        services.AddOpenApi();
+
+        var health = services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
+        if (ainur.NeedsPostgres)
+        {
+            health.AddTypeActivatedCheck<PostgresHealthCheck>("postgres", null, [HealthEndpoints.ReadyTag], ainur.Postgres.ConnectionString!);
+        }
+
+        services.AddOpenTelemetry().WithMetrics(metrics => metrics
+            .AddMeter("Microsoft.Orleans", AinurMetrics.MeterName)
+            .AddAspNetCoreInstrumentation()
+            .AddPrometheusExporter());
+    }
+
+    /// <summary>Strict JSON: unknown members, missing members and nulls where the contract has none are errors.</summary>
+    private static void ConfigureJson(JsonSerializerOptions options)
+    {
+        options.RespectNullableAnnotations = true;
+        options.RespectRequiredConstructorParameters = true;
+        options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
+    }
+
+    private static void UseGateway(WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseRouting();
+        app.UseMiddleware<IpRateLimitMiddleware>();
+        app.UseMiddleware<SignatureAuthenticationMiddleware>();
+
+        app.MapHealthEndpoints();
+        app.MapPrometheusScrapingEndpoint();
+        app.MapOpenApi();
+        app.MapScalarApiReference();
+        app.MapAgentsApi();
+    }
+}

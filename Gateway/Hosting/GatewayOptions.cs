@@ -1,0 +1,33 @@
+namespace Ainur.Gateway.Hosting;
+
+/// <summary>The <c>Ainur:Gateway</c> section: limits and request authentication of the HTTP API.</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string Section = "Ainur:Gateway";
+
+    /// <summary>Largest request body accepted, in bytes (default 256 KiB); larger gets 413.</summary>
+    public int MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Oldest accepted signature <c>created</c> time, in seconds before now (default 300).</summary>
+    public int SignatureMaxAgeSeconds { get; set; } = 300;
+
+    /// <summary>Latest accepted signature <c>created</c> time, in seconds after now: allowed clock skew (default 30).</summary>
+    public int SignatureMaxFutureSkewSeconds { get; set; } = 30;
+
+    /// <summary>Requests per second and burst allowed to one client IP address, for every endpoint but health and metrics.</summary>
+    public RateLimitSettings PerIp { get; set; } = new() { PerSecond = 200, Burst = 400 };
+
+    /// <summary>Signed requests per second and burst allowed to one DID, whatever address it calls from.</summary>
+    public RateLimitSettings PerDid { get; set; } = new() { PerSecond = 50, Burst = 100 };
+}
+
+/// <summary>A token bucket's refill rate and size. A rate of 0 turns the limit off.</summary>
+public sealed class RateLimitSettings
+{
+    /// <summary>Tokens added per second.</summary>
+    public double PerSecond { get; set; }
+
+    /// <summary>Bucket size: the most requests allowed at once.</summary>
+    public int Burst { get; set; }
+}

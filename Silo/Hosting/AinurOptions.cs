@@ -1,0 +1,75 @@
+namespace Ainur.Silo.Hosting;
+
+/// <summary>How a process takes part in the cluster.</summary>
+public enum AinurMode
+{
+    /// <summary>One process: the gateway co-hosts a silo. What the quick start runs.</summary>
+    Standalone = 0,
+
+    /// <summary>Silo processes find each other through the membership table in PostgreSQL; gateways are Orleans clients.</summary>
+    Cluster = 1,
+}
+
+/// <summary>Where grain state, reminders and the replay guard live.</summary>
+public enum AinurStorage
+{
+    /// <summary>PostgreSQL through Orleans' ADO.NET providers: durable. The default.</summary>
+    Postgres = 0,
+
+    /// <summary>Process memory: lost on restart. Explicit opt-in for experiments; logged as not durable.</summary>
+    Memory = 1,
+}
+
+/// <summary>The <c>Ainur</c> configuration section shared by silos and gateways (appsettings or <c>Ainur__*</c> variables).</summary>
+public sealed class AinurOptions
+{
+    /// <summary>The configuration section these options bind to.</summary>
+    public const string Section = "Ainur";
+
+    /// <summary>Standalone (default) or cluster.</summary>
+    public AinurMode Mode { get; set; } = AinurMode.Standalone;
+
+    /// <summary>Postgres (default) or memory.</summary>
+    public AinurStorage Storage { get; set; } = AinurStorage.Postgres;
+
+    /// <summary>PostgreSQL settings.</summary>
+    public PostgresOptions Postgres { get; set; } = new();
+
+    /// <summary>Cluster identity and endpoints.</summary>
+    public ClusterSettings Cluster { get; set; } = new();
+
+    /// <summary>Whether anything durable is configured, i.e. what a restart keeps.</summary>
+    public bool IsDurable => Storage == AinurStorage.Postgres;
+
+    /// <summary>Whether this configuration needs a PostgreSQL connection.</summary>
+    public bool NeedsPostgres => Storage == AinurStorage.Postgres || Mode == AinurMode.Cluster;
+}
+
+/// <summary>The <c>Ainur:Postgres</c> section.</summary>
+public sealed class PostgresOptions
+{
+    /// <summary>Npgsql connection string. A secret: comes from the environment (<c>Ainur__Postgres__ConnectionString</c>), never the repository.</summary>
+    public string? ConnectionString { get; set; }
+
+    /// <summary>Apply pending schema migrations when the process starts (default true).</summary>
+    public bool MigrateOnStart { get; set; } = true;
+}
+
+/// <summary>The <c>Ainur:Cluster</c> section.</summary>
+public sealed class ClusterSettings
+{
+    /// <summary>Orleans ClusterId: silos with the same id form one cluster.</summary>
+    public string ClusterId { get; set; } = "ainur";
+
+    /// <summary>Orleans ServiceId: keys stored state, so it must stay the same across deployments.</summary>
+    public string ServiceId { get; set; } = "ainur";
+
+    /// <summary>Silo-to-silo port.</summary>
+    public int SiloPort { get; set; } = 11111;
+
+    /// <summary>Port Orleans clients (gateways in cluster mode) connect to; 0 for a silo that accepts no clients.</summary>
+    public int GatewayPort { get; set; } = 30000;
+
+    /// <summary>The IP address other silos reach this one at; loopback when unset.</summary>
+    public string? AdvertisedAddress { get; set; }
+}

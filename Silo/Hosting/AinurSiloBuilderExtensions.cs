@@ -1,0 +1,89 @@
+using System.Net;
+using Ainur.Grains.Interfaces;
+using Ainur.Grains.Security;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
+
+namespace Ainur.Silo.Hosting;
+
+/// <summary>Everything a silo of Ainur needs, shared by the silo host, the standalone gateway and the test clusters.</summary>
+public static class AinurSiloBuilderExtensions
+{
+    private const string Invariant = "Npgsql";
+
+    /// <summary>Configures clustering, storage, reminders and Ainur's services from the <c>Ainur</c> section.</summary>
+    public static ISiloBuilder AddAinurSilo(this ISiloBuilder silo, IConfiguration configuration) =>
+        silo.AddAinurSilo(AinurConfiguration.Read(configuration));
+
+    /// <summary>Configures clustering, storage, reminders and Ainur's services from validated options.</summary>
+    public static ISiloBuilder AddAinurSilo(this ISiloBuilder silo, AinurOptions options)
+    {
+        silo.Services.AddSingleton(options);
+        silo.Services.TryAddSingleton(TimeProvider.System);
+        silo.Services.AddHostedService<StartupReport>();
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ClusterId = options.Cluster.ClusterId;
+            o.ServiceId = options.Cluster.ServiceId;
+        });
+        silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
+
+        if (options.Mode == AinurMode.Standalone)
+        {
+            silo.UseLocalhostClustering(options.Cluster.SiloPort, options.Cluster.GatewayPort, null, options.Cluster.ServiceId, options.Cluster.ClusterId);
+        }
+        else
+        {
+            var address = options.Cluster.AdvertisedAddress is { } text ? IPAddress.Parse(text) : IPAddress.Loopback;
+            silo.ConfigureEndpoints(address, options.Cluster.SiloPort, options.Cluster.GatewayPort, listenOnAnyHostAddress: options.Cluster.AdvertisedAddress is not null);
+            silo.UseAdoNetClustering(o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = options.Postgres.ConnectionString;
+            });
+        }
+
+        if (options.Storage == AinurStorage.Postgres)
+        {
+            AddPostgresStorage(silo, options.Postgres.ConnectionString!);
+        }
+        else
+        {
+            silo.AddMemoryGrainStorage(AinurStores.Agents);
+            silo.AddMemoryGrainStorage(AinurStores.PubSub);
+            silo.UseInMemoryReminderService();
+            silo.Services.TryAddSingleton<ISeenSignatureStore, InMemorySeenSignatureStore>();
+        }
+
+        return silo;
+    }
+
+    private static void AddPostgresStorage(ISiloBuilder silo, string connectionString)
+    {
+        foreach (var store in new[] { AinurStores.Agents, AinurStores.PubSub })
+        {
+            silo.AddAdoNetGrainStorage(store, o =>
+            {
+                o.Invariant = Invariant;
+                o.ConnectionString = connectionString;
+            });
+
+            // Orleans' own binary serializer writes type aliases, not CLR names, so stored state survives renames.
+            silo.Services.AddOptions<AdoNetGrainStorageOptions>(store)
+                .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        }
+
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.TryAddSingleton<ISeenSignatureStore, PostgresSeenSignatureStore>();
+    }
+}
