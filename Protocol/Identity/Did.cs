@@ -1,0 +1,206 @@
+using System.Text.Json.Serialization;
+using NSec.Cryptography;
+using Orleans;
+using SimpleBase;
+
+namespace Ainur.Protocol.Identity;
+
+/// <summary>
+/// A <c>did:key</c> identifier for an Ed25519 public key: the multicodec prefix <c>ed25519-pub</c>
+/// (unsigned varint 0xed, i.e. bytes <c>0xed 0x01</c>) followed by the 32-byte key, encoded as multibase
+/// base58btc (prefix <c>z</c>), so every value starts with <c>did:key:z6Mk</c>.
+/// </summary>
+/// <remarks>
+/// Invariant: a <see cref="Did"/> obtained from <see cref="Parse"/>, <see cref="TryParse"/> or
+/// <see cref="FromPublicKey"/> holds a canonical <see cref="Value"/> and its decoded <see cref="PublicKey"/>.
+/// Equality and hashing use <see cref="Value"/> only. Only <see cref="Value"/> is serialized (Orleans and JSON);
+/// the key is decoded again when needed. <c>default(Did)</c> is not a valid identifier: its <see cref="Value"/> is empty.
+/// </remarks>
+[GenerateSerializer, Immutable, Alias("ainur.Did")]
+[JsonConverter(typeof(DidJsonConverter))]
+public readonly record struct Did
+{
+    /// <summary>The <c>did:key:</c> prefix every value starts with.</summary>
+    public const string Prefix = "did:key:";
+
+    private const int PublicKeyLength = 32;
+    private const int SignatureLength = 64;
+
+    // Longer inputs cannot hold a 34-byte payload; refusing them early keeps base58 decoding cheap on hostile text.
+    private const int MaxEncodedLength = 64;
+
+    private readonly byte[]? _publicKey;
+
+    private Did(string value, byte[] publicKey)
+    {
+        Value = value;
+        _publicKey = publicKey;
+    }
+
+    /// <summary>The canonical identifier, e.g. <c>did:key:z6Mk…</c>.</summary>
+    [Id(0)]
+    public string Value { get; }
+
+    /// <summary>The raw 32-byte Ed25519 public key; empty for <c>default(Did)</c>.</summary>
+    public ReadOnlyMemory<byte> PublicKey => _publicKey ?? DecodeOrEmpty(Value);
+
+    /// <summary>
+    /// Parses <paramref name="text"/> as an Ed25519 <c>did:key</c>. Never throws; on failure
+    /// <paramref name="error"/> says why in words fit for an end user.
+    /// </summary>
+    public static bool TryParse(string? text, out Did did, out string? error)
+    {
+        did = default;
+        if (!TryDecode(text, out var key, out error))
+        {
+            return false;
+        }
+
+        did = new Did(text!, key);
+        return true;
+    }
+
+    /// <summary>Parses <paramref name="text"/> as an Ed25519 <c>did:key</c>.</summary>
+    /// <exception cref="FormatException">The text is not one; the message says why.</exception>
+    public static Did Parse(string text) =>
+        TryParse(text, out var did, out var error) ? did : throw new FormatException($"Invalid DID: {error}.");
+
+    /// <summary>Formats a raw 32-byte Ed25519 public key as a <c>did:key</c>.</summary>
+    /// <exception cref="ArgumentException">The key is not 32 bytes.</exception>
+    public static Did FromPublicKey(ReadOnlySpan<byte> publicKey)
+    {
+        if (publicKey.Length != PublicKeyLength)
+        {
+            throw new ArgumentException("An Ed25519 public key is 32 bytes.", nameof(publicKey));
+        }
+
+        Span<byte> payload = stackalloc byte[2 + PublicKeyLength];
+        payload[0] = 0xed;
+        payload[1] = 0x01;
+        publicKey.CopyTo(payload[2..]);
+        return new Did(Prefix + "z" + Base58.Bitcoin.Encode(payload), publicKey.ToArray());
+    }
+
+    /// <summary>
+    /// Checks an Ed25519 signature (RFC 8032, 64 bytes) over <paramref name="data"/> by this DID's key.
+    /// Returns false for any malformed input, including <c>default(Did)</c>; never throws.
+    /// </summary>
+    public bool Verify(ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+    {
+        if (signature.Length != SignatureLength)
+        {
+            return false;
+        }
+
+        var key = PublicKey;
+        if (key.Length != PublicKeyLength
+            || !NSec.Cryptography.PublicKey.TryImport(SignatureAlgorithm.Ed25519, key.Span, KeyBlobFormat.RawPublicKey, out var publicKey))
+        {
+            return false;
+        }
+
+        return SignatureAlgorithm.Ed25519.Verify(publicKey!, data, signature);
+    }
+
+    /// <summary>Equality by <see cref="Value"/> (ordinal).</summary>
+    public bool Equals(Did other) => string.Equals(Value, other.Value, StringComparison.Ordinal);
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => Value is null ? 0 : StringComparer.Ordinal.GetHashCode(Value);
+
+    /// <summary>Returns <see cref="Value"/>.</summary>
+    public override string ToString() => Value ?? string.Empty;
+
+    private static ReadOnlyMemory<byte> DecodeOrEmpty(string? value) =>
+        TryDecode(value, out var key, out _) ? key : ReadOnlyMemory<byte>.Empty;
+
+    private static bool TryDecode(string? text, out byte[] publicKey, out string? error)
+    {
+        publicKey = [];
+        if (string.IsNullOrEmpty(text))
+        {
+            error = "empty";
+            return false;
+        }
+
+        if (!text.StartsWith(Prefix, StringComparison.Ordinal))
+        {
+            error = "not a did:key";
+            return false;
+        }
+
+        var encoded = text.AsSpan(Prefix.Length);
+        if (encoded.IndexOfAny('#', '?', '/') >= 0)
+        {
+            error = "DID URLs (path, query or fragment) are not accepted";
+            return false;
+        }
+
+        if (encoded.IsEmpty || encoded[0] != 'z')
+        {
+            error = "multibase must be base58btc ('z')";
+            return false;
+        }
+
+        encoded = encoded[1..];
+        if (encoded.Length > MaxEncodedLength)
+        {
+            error = "identifier is too long for an Ed25519 key";
+            return false;
+        }
+
+        Span<byte> payload = stackalloc byte[Base58.Bitcoin.GetSafeByteCountForDecoding(encoded)];
+        if (encoded.IsEmpty || !Base58.Bitcoin.TryDecode(encoded, payload, out var written))
+        {
+            error = "not valid base58btc";
+            return false;
+        }
+
+        payload = payload[..written];
+        if (!TryReadVarint(payload, out var codec, out var codecLength))
+        {
+            error = "missing multicodec prefix";
+            return false;
+        }
+
+        if (codec != 0xed)
+        {
+            error = $"not an Ed25519 key (multicodec 0x{codec:x})";
+            return false;
+        }
+
+        var key = payload[codecLength..];
+        if (key.Length != PublicKeyLength)
+        {
+            error = "public key must be 32 bytes";
+            return false;
+        }
+
+        if (!NSec.Cryptography.PublicKey.TryImport(SignatureAlgorithm.Ed25519, key, KeyBlobFormat.RawPublicKey, out _))
+        {
+            error = "not a valid Ed25519 point";
+            return false;
+        }
+
+        publicKey = key.ToArray();
+        error = null;
+        return true;
+    }
+
+    // Multicodec prefixes are unsigned LEB128 varints; nine bytes bound any 63-bit code.
+    private static bool TryReadVarint(ReadOnlySpan<byte> bytes, out ulong value, out int length)
+    {
+        value = 0;
+        for (length = 0; length < bytes.Length && length < 9; length++)
+        {
+            value |= (ulong)(bytes[length] & 0x7f) << (7 * length);
+            if ((bytes[length] & 0x80) == 0)
+            {
+                length++;
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
