@@ -6,6 +6,7 @@ using Ainur.Gateway.Telemetry;
 using Ainur.Grains.Interfaces.Agents;
 using Ainur.Protocol.Agents;
 using Ainur.Protocol.Identity;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
+using Orleans.Runtime.Messaging;
 
 namespace Ainur.Gateway.Errors;
 

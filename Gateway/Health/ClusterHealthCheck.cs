@@ -9,7 +9,8 @@ internal sealed class ClusterHealthCheck(IClusterClient cluster) : IHealthCheck
     {
         try
         {
-            var hosts = await cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true).WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
+            var query = cluster.GetGrain<IManagementGrain>(0).GetHosts(onlyActive: true, cancellationToken);
+            var hosts = await query.WaitAsync(TimeSpan.FromSeconds(3), cancellationToken);
             return hosts.Count > 0
                 ? HealthCheckResult.Healthy($"{hosts.Count} active silo(s)")
                 : HealthCheckResult.Unhealthy("no active silo");

@@ -3,6 +3,7 @@ using Ainur.Grains.Interfaces.Agents;
 using Ainur.Protocol.Agents;
 using Ainur.Protocol.Identity;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
 
 namespace Ainur.Grains.Agents;
 

@@ -13,10 +13,10 @@ namespace Ainur.Protocol.Identity;
 /// <remarks>
 /// Invariant: a <see cref="Did"/> obtained from <see cref="Parse"/>, <see cref="TryParse"/> or
 /// <see cref="FromPublicKey"/> holds a canonical <see cref="Value"/> and its decoded <see cref="PublicKey"/>.
-/// Equality and hashing use <see cref="Value"/> only. Only <see cref="Value"/> is serialized (Orleans and JSON);
+/// Equality and hashing use <see cref="Value"/> only. Only <see cref="Value"/> is serialized (Orleans through <see cref="DidSurrogate"/>, and JSON);
 /// the key is decoded again when needed. <c>default(Did)</c> is not a valid identifier: its <see cref="Value"/> is empty.
 /// </remarks>
-[GenerateSerializer, Immutable, Alias("ainur.Did")]
+[Immutable]
 [JsonConverter(typeof(DidJsonConverter))]
 public readonly record struct Did
 {
@@ -38,7 +38,6 @@ public readonly record struct Did
     }
 
     /// <summary>The canonical identifier, e.g. <c>did:key:z6Mk…</c>.</summary>
-    [Id(0)]
     public string Value { get; }
 
     /// <summary>The raw 32-byte Ed25519 public key; empty for <c>default(Did)</c>.</summary>
