@@ -50,7 +50,7 @@ public static class GatewayApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AinurMetrics>();
         services.AddSingleton<CallerRateLimiter>();
-        services.AddProblemDetails();
+        services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblems.AddCode);
         services.AddExceptionHandler<ExceptionProblems>();
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
         services.AddOpenApi();
