@@ -1,0 +1,107 @@
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Ainur.Protocol.HttpSignatures;
+using Ainur.Protocol.Identity;
+
+namespace Ainur.Testing.Http;
+
+/// <summary>
+/// An HTTP client of Ainur's API that signs requests the way agents do (RFC 9421, ed25519, Content-Digest), fresh
+/// <c>created</c> and nonce per request. Returns raw responses: callers assert on status and body.
+/// </summary>
+public sealed class SignedClient : IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+
+    /// <summary>A client of the gateway at <paramref name="baseAddress"/> (e.g. <c>http://127.0.0.1:5080</c>).</summary>
+    public SignedClient(Uri baseAddress, TimeSpan? timeout = null)
+        : this(new HttpClient { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) }, ownsHttp: true)
+    {
+    }
+
+    /// <summary>Wraps an existing client (its <see cref="HttpClient.BaseAddress"/> must be set), e.g. a TestServer's.</summary>
+    public SignedClient(HttpClient http, bool ownsHttp = false)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        _http = http.BaseAddress is not null ? http : throw new ArgumentException("The client needs a BaseAddress.", nameof(http));
+        _ownsHttp = ownsHttp;
+    }
+
+    /// <summary>The underlying client, for unsigned calls.</summary>
+    public HttpClient Http => _http;
+
+    /// <summary>POSTs <paramref name="body"/> (JSON) to <paramref name="path"/>, signed by <paramref name="key"/>.</summary>
+    public Task<HttpResponseMessage> PostSignedAsync(AgentKey key, string path, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var bytes = body.ToArray();
+        var digest = ContentDigest.Compute(bytes);
+        var baseAddress = _http.BaseAddress!;
+        var authority = baseAddress.IsDefaultPort ? baseAddress.Host : $"{baseAddress.Host}:{baseAddress.Port}";
+        var parts = new HttpRequestParts(
+            "POST",
+            authority.ToLowerInvariant(),
+            path,
+            "",
+            name => string.Equals(name, ContentDigest.FieldName, StringComparison.OrdinalIgnoreCase) ? digest : null);
+        var (signatureInput, signature) = HttpMessageSigner.Sign(
+            key, parts, hasBody: true, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), nonce: Guid.NewGuid().ToString("N"));
+
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
+        {
+            Content = new ByteArrayContent(bytes),
+        };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("Content-Digest", digest);
+        request.Headers.TryAddWithoutValidation("Signature-Input", signatureInput);
+        request.Headers.TryAddWithoutValidation("Signature", signature);
+        return SendAndDisposeAsync(request, cancellationToken);
+    }
+
+    /// <summary><c>POST /v1/agents</c> registering <paramref name="key"/>'s DID with the manifest <paramref name="manifestJson"/> (JSON text).</summary>
+    public Task<HttpResponseMessage> RegisterAsync(AgentKey key, string manifestJson, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        var body = Encoding.UTF8.GetBytes("{\"did\":" + JsonSerializer.Serialize(key.Did.Value) + ",\"manifest\":" + manifestJson + "}");
+        return PostSignedAsync(key, "/v1/agents", body, cancellationToken);
+    }
+
+    /// <summary><c>GET /v1/agents/{did}</c>, unsigned.</summary>
+    public Task<HttpResponseMessage> GetAgentAsync(string did, CancellationToken cancellationToken = default) =>
+        _http.GetAsync(new Uri("/v1/agents/" + did, UriKind.Relative), cancellationToken);
+
+    /// <summary>A small valid manifest (the echo agent), as JSON text; <paramref name="name"/> makes it distinct.</summary>
+    public static string EchoManifestJson(string name = "echo", string version = "1.0.0") =>
+        $$$"""
+        {"name":{{{JsonSerializer.Serialize(name)}}},"version":{{{JsonSerializer.Serialize(version)}}},"capabilities":[{"id":"text.echo","description":"Returns its input text.","price":1,"inputSchema":{"type":"object"},"outputSchema":{"type":"object"}}],"runtime":{"kind":"remote"}}
+        """;
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        if (_ownsHttp)
+        {
+            _http.Dispose();
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendAndDisposeAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        using (request)
+        {
+            return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Reads a response body as text, for assertion messages.</summary>
+    public static async Task<string> DescribeAsync(HttpResponseMessage response)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        var text = new StringBuilder().Append((int)response.StatusCode).Append(' ');
+        text.Append(response.Content.Headers.ContentType?.MediaType).Append(": ");
+        text.Append(await response.Content.ReadAsStringAsync().ConfigureAwait(false));
+        return text.ToString();
+    }
+}

@@ -1,0 +1,248 @@
+using System.Diagnostics;
+using System.Text;
+using Xunit;
+
+namespace Ainur.Testing.Processes;
+
+/// <summary>
+/// One Ainur process (gateway or silo) run as a separate OS process, as in production: <c>dotnet &lt;dll&gt;</c> with the
+/// given environment. Its stdout and stderr go to a log file (path in <see cref="LogPath"/>) and a tail kept in memory,
+/// which failures and disposal print. Disposal always kills it.
+/// </summary>
+public sealed class NodeProcess : IAsyncDisposable
+{
+    private const int TailLines = 400;
+    private static int s_counter;
+
+    private readonly Process _process;
+    private readonly Queue<string> _tail = new();
+    private readonly Lock _gate = new();
+    private readonly StreamWriter _log;
+    private bool _disposed;
+
+    private NodeProcess(string name, string dll, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> arguments)
+    {
+        Name = name;
+        var folder = Path.Combine(Path.GetTempPath(), "ainur-node-logs");
+        Directory.CreateDirectory(folder);
+        LogPath = Path.Combine(folder, $"{DateTime.UtcNow:yyyyMMdd-HHmmss}-{name}-{Guid.NewGuid():N}.log");
+        _log = new StreamWriter(LogPath, append: false, Encoding.UTF8) { AutoFlush = true };
+
+        var start = new ProcessStartInfo("dotnet")
+        {
+            WorkingDirectory = Path.GetDirectoryName(dll)!, // content root: the process finds its appsettings.json
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        start.ArgumentList.Add(dll);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        // One line per log entry, no colours: readable tails. Callers may override.
+        start.Environment["Logging__Console__FormatterName"] = "simple";
+        start.Environment["Logging__Console__FormatterOptions__SingleLine"] = "true";
+        start.Environment["Logging__Console__FormatterOptions__TimestampFormat"] = "HH:mm:ss.fff ";
+        start.Environment["Logging__Console__ColorBehavior"] = "Disabled";
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        foreach (var (key, value) in environment)
+        {
+            start.Environment[key] = value;
+        }
+
+        _process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        _process.OutputDataReceived += (_, e) => Append("out", e.Data);
+        _process.ErrorDataReceived += (_, e) => Append("err", e.Data);
+        Append("test", $"starting {name}: dotnet {string.Join(' ', start.ArgumentList)}");
+        if (!_process.Start())
+        {
+            throw new InvalidOperationException($"Could not start {name}.");
+        }
+
+        Pid = _process.Id;
+        _process.BeginOutputReadLine();
+        _process.BeginErrorReadLine();
+    }
+
+    /// <summary>Name given at start, numbered (e.g. <c>gateway-3</c>).</summary>
+    public string Name { get; }
+
+    /// <summary>The OS process id.</summary>
+    public int Pid { get; }
+
+    /// <summary>Where stdout and stderr are written.</summary>
+    public string LogPath { get; }
+
+    /// <summary>Whether the process has exited (or was killed).</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts the built gateway (<see cref="BuiltNode.Gateway"/>) listening on <paramref name="httpPort"/>.</summary>
+    public static NodeProcess StartGateway(int httpPort, IReadOnlyDictionary<string, string?> environment) =>
+        Start("gateway", BuiltNode.Gateway, environment, ["--urls", $"http://127.0.0.1:{httpPort}"]);
+
+    /// <summary>Starts a built silo (<see cref="BuiltNode.Silo"/>).</summary>
+    public static NodeProcess StartSilo(IReadOnlyDictionary<string, string?> environment) =>
+        Start("silo", BuiltNode.Silo, environment, []);
+
+    /// <summary>Starts <c>dotnet <paramref name="dll"/> <paramref name="arguments"/></c> with <paramref name="environment"/> added to this process's.</summary>
+    public static NodeProcess Start(string name, string dll, IReadOnlyDictionary<string, string?> environment, IReadOnlyList<string> arguments) =>
+        new($"{name}-{Interlocked.Increment(ref s_counter)}", dll, environment, arguments);
+
+    /// <summary>Polls <c>GET {baseAddress}{path}</c> until it answers 200; fails with the log tail on timeout or exit.</summary>
+    public async Task WaitForHttpReadyAsync(Uri baseAddress, string path = "/readyz", TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var started = Stopwatch.StartNew();
+        string last = "no answer yet";
+        while (started.Elapsed < limit)
+        {
+            ThrowIfExited("while waiting for " + path);
+            try
+            {
+                using var response = await http.GetAsync(new Uri(path, UriKind.Relative), cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    Append("test", $"{path} answered {(int)response.StatusCode} after {started.Elapsed.TotalSeconds:F1} s");
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync(cancellationToken)}";
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+            {
+                last = e.GetType().Name + ": " + e.Message;
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        throw Failure($"{path} was not ready within {limit.TotalSeconds:F0} s (last: {last})");
+    }
+
+    /// <summary>Polls <paramref name="condition"/> until true; fails with the log tail on timeout or exit.</summary>
+    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(condition);
+        var limit = timeout ?? TimeSpan.FromSeconds(60);
+        var started = Stopwatch.StartNew();
+        while (started.Elapsed < limit)
+        {
+            ThrowIfExited("while waiting until " + what);
+            if (await condition())
+            {
+                Append("test", $"{what} after {started.Elapsed.TotalSeconds:F1} s");
+                return;
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        throw Failure($"not {what} within {limit.TotalSeconds:F0} s");
+    }
+
+    /// <summary>SIGKILL of the process and its children (<c>kill -9</c>): no shutdown code runs. Waits until it is gone.</summary>
+    public void KillHard()
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        Append("test", "kill -9");
+        try
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+        catch (InvalidOperationException)
+        {
+            // Exited between the check and the kill.
+        }
+
+        if (!_process.WaitForExit(TimeSpan.FromSeconds(15)))
+        {
+            throw Failure("still running 15 s after SIGKILL");
+        }
+    }
+
+    /// <summary>The last <paramref name="lines"/> lines of output.</summary>
+    public string Tail(int lines = 80)
+    {
+        lock (_gate)
+        {
+            return string.Join(Environment.NewLine, _tail.Skip(Math.Max(0, _tail.Count - lines)));
+        }
+    }
+
+    /// <summary>Kills the process if it still runs and writes where its log is, plus its tail, to the test output.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        try
+        {
+            KillHard();
+        }
+        catch (InvalidOperationException)
+        {
+            // Reported below with the tail.
+        }
+
+        // Let the output readers drain what the process wrote before it died.
+        await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        TestContext.Current.TestOutputHelper?.WriteLine($"--- {Name} (pid {Pid}, exit {SafeExitCode()}), log {LogPath}; last lines:{Environment.NewLine}{Tail(40)}");
+        _process.Dispose();
+        lock (_gate)
+        {
+            _log.Dispose();
+        }
+    }
+
+    /// <summary>An exception naming this process, carrying the tail of its output.</summary>
+    public InvalidOperationException Failure(string message) =>
+        new($"{Name} (pid {Pid}): {message}. Log: {LogPath}. Last lines:{Environment.NewLine}{Tail()}");
+
+    private void ThrowIfExited(string doing)
+    {
+        if (_process.HasExited)
+        {
+            _process.WaitForExit(); // flush the output readers
+            throw Failure($"exited with code {_process.ExitCode} {doing}");
+        }
+    }
+
+    private string SafeExitCode() => _process.HasExited ? _process.ExitCode.ToString(System.Globalization.CultureInfo.InvariantCulture) : "running";
+
+    private void Append(string stream, string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        var entry = $"[{stream}] {line}";
+        lock (_gate)
+        {
+            _tail.Enqueue(entry);
+            while (_tail.Count > TailLines)
+            {
+                _tail.Dequeue();
+            }
+
+            try
+            {
+                _log.WriteLine(entry);
+            }
+            catch (ObjectDisposedException)
+            {
+                // Late output after disposal: kept in the tail only.
+            }
+        }
+    }
+}
