@@ -48,7 +48,9 @@ internal sealed class GatewayClient(Uri baseAddress, HttpMessageHandler? handler
         var uri = new Uri(_http.BaseAddress!, path);
         var parts = new HttpRequestParts(
             "POST", uri.Authority.ToLowerInvariant(), uri.AbsolutePath, uri.Query, name => headers.GetValueOrDefault(name));
-        var (input, signature) = HttpMessageSigner.Sign(key, parts, hasBody: true, DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        // Ed25519 is deterministic: without a nonce, the same request sent twice in one second would be a replay.
+        var nonce = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16));
+        var (input, signature) = HttpMessageSigner.Sign(key, parts, hasBody: true, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), nonce);
         request.Headers.TryAddWithoutValidation("Content-Digest", headers[ContentDigest.FieldName]);
         request.Headers.TryAddWithoutValidation("Signature-Input", input);
         request.Headers.TryAddWithoutValidation("Signature", signature);

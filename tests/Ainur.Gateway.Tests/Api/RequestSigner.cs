@@ -25,7 +25,7 @@ internal static class RequestSigner
             signedPath ?? path,
             "",
             name => name.Equals("content-digest", StringComparison.OrdinalIgnoreCase) ? digest : null);
-        var (input, signature) = HttpMessageSigner.Sign(key, parts, hasBody: true, created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        var (input, signature) = HttpMessageSigner.Sign(key, parts, hasBody: true, created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Guid.NewGuid().ToString("N"));
 
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, path)) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
