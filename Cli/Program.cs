@@ -1,1 +1,3 @@
-Console.WriteLine("ainur");
+using Ainur.Cli;
+
+return await AinurCli.InvokeAsync(args, CliContext.FromProcess());

@@ -44,7 +44,7 @@ internal sealed class SignatureAuthenticationMiddleware(
 
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var policy = new SignaturePolicy(TimeSpan.FromSeconds(settings.SignatureMaxAgeSeconds), TimeSpan.FromSeconds(settings.SignatureMaxFutureSkewSeconds));
-        var check = HttpMessageVerifier.Verify(Describe(context), body.Length > 0, now, policy);
+        var check = HttpMessageVerifier.Verify(Describe(context, body), body.Length > 0, now, policy);
         if (!check.Ok)
         {
             await RefuseAsync(context, FailureCodes.For(check.Failure!.Value), check.Detail ?? "The signature was not accepted.");
@@ -77,7 +77,7 @@ internal sealed class SignatureAuthenticationMiddleware(
         await Problems.Unauthorized(reason, detail).ExecuteAsync(context);
     }
 
-    private static HttpRequestParts Describe(HttpContext context)
+    private static HttpRequestParts Describe(HttpContext context, byte[] body)
     {
         var request = context.Request;
 
@@ -91,6 +91,9 @@ internal sealed class SignatureAuthenticationMiddleware(
             request.Host.Value?.ToLowerInvariant() ?? "",
             path,
             query,
-            name => request.Headers.TryGetValue(name, out var values) ? values.ToString() : null);
+            name => request.Headers.TryGetValue(name, out var values) ? values.ToString() : null)
+        {
+            Body = body,
+        };
     }
 }

@@ -1,0 +1,21 @@
+namespace Ainur.Cli;
+
+/// <summary>The process exit codes of <c>ainur</c>; the root command's help lists them too.</summary>
+internal static class ExitCodes
+{
+    public const int Ok = 0;
+    public const int Usage = 1;
+    public const int Input = 2;
+    public const int Refused = 3;
+    public const int Unavailable = 4;
+
+    public const string Help =
+        "Exit codes: 0 ok, 1 usage error, 2 input error (manifest, key file, passphrase), "
+        + "3 refused by the gateway (4xx), 4 gateway unreachable or failing (5xx).";
+}
+
+/// <summary>An error the user can fix; the message is printed as <c>error: …</c> and the process exits with <see cref="ExitCode"/>.</summary>
+internal sealed class CliException(int exitCode, string message) : Exception(message)
+{
+    public int ExitCode { get; } = exitCode;
+}

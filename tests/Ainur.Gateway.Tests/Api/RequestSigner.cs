@@ -1,0 +1,60 @@
+using System.Net.Http.Headers;
+using System.Text;
+using Ainur.Protocol.HttpSignatures;
+using Ainur.Protocol.Identity;
+
+namespace Ainur.Gateway.Tests.Api;
+
+/// <summary>Builds signed requests the way a client does, with seams for the ways an attacker would bend them.</summary>
+internal static class RequestSigner
+{
+    public static HttpRequestMessage SignedPost(
+        AgentKey key,
+        Uri gateway,
+        string path,
+        string body,
+        long? created = null,
+        string? signedPath = null,
+        string? signedBody = null)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body);
+        var digest = ContentDigest.Compute(Encoding.UTF8.GetBytes(signedBody ?? body));
+        var parts = new HttpRequestParts(
+            "POST",
+            gateway.Authority.ToLowerInvariant(),
+            signedPath ?? path,
+            "",
+            name => name.Equals("content-digest", StringComparison.OrdinalIgnoreCase) ? digest : null);
+        var (input, signature) = HttpMessageSigner.Sign(key, parts, hasBody: true, created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Guid.NewGuid().ToString("N"));
+
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, path)) { Content = new ByteArrayContent(bytes) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        request.Headers.TryAddWithoutValidation("Content-Digest", digest);
+        request.Headers.TryAddWithoutValidation("Signature-Input", input);
+        request.Headers.TryAddWithoutValidation("Signature", signature);
+        return request;
+    }
+
+    /// <summary>A copy of a request with the same headers and body, as a replaying attacker would send it.</summary>
+    public static async Task<HttpRequestMessage> CopyAsync(HttpRequestMessage original, Uri? to = null)
+    {
+        var body = await original.Content!.ReadAsByteArrayAsync();
+        var uri = to is null ? original.RequestUri! : new Uri(to, original.RequestUri!.PathAndQuery);
+        var copy = new HttpRequestMessage(original.Method, uri) { Content = new ByteArrayContent(body) };
+        copy.Content.Headers.ContentType = original.Content.Headers.ContentType;
+        foreach (var header in original.Headers)
+        {
+            copy.Headers.TryAddWithoutValidation(header.Key, header.Value);
+        }
+
+        return copy;
+    }
+
+    public static string RegistrationBody(Did did, string version = "1.0.0", long price = 5) => $$$"""
+        {"did":"{{{did.Value}}}","manifest":{"name":"summarizer","version":"{{{version}}}","capabilities":[
+          {"id":"text.summarize","description":"Summarizes English text.","price":{{{price}}},
+           "inputSchema":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]},
+           "outputSchema":{"type":"object"}}],
+         "runtime":{"kind":"remote"},"endpoint":"https://agent.example/run"}}
+        """;
+}

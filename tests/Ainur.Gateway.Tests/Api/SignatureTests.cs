@@ -1,0 +1,190 @@
+using System.Net;
+using Ainur.Protocol.Identity;
+
+namespace Ainur.Gateway.Tests.Api;
+
+[Collection(StandaloneGatewayCollection.Name)]
+public sealed class SignatureTests(StandaloneGatewayFixture fixture)
+{
+    private TestGateway Gateway => fixture.Gateway;
+
+    private HttpClient Http => fixture.Gateway.Http;
+
+    private Task<HttpResponseMessage> SendAsync(HttpRequestMessage request) => Http.SendAsync(request, TestContext.Current.CancellationToken);
+
+    private Task<HttpResponseMessage> GetAsync(string path) => Http.GetAsync(path, TestContext.Current.CancellationToken);
+
+    [Fact]
+    public async Task Register_WithValidSignature_Creates201AndIsReadable()
+    {
+        using var key = AgentKey.Generate();
+        using var response = await SendAsync(RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did)));
+
+        var created = await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
+        Assert.Equal("created", created.GetProperty("outcome").GetString());
+        Assert.Equal(1, created.GetProperty("version").GetInt32());
+        Assert.Equal($"/v1/agents/{key.Did.Value}", response.Headers.Location?.OriginalString);
+
+        var read = await HttpAssert.JsonAsync(await GetAsync($"/v1/agents/{key.Did.Value}"), HttpStatusCode.OK);
+        Assert.Equal(key.Did.Value, read.GetProperty("did").GetString());
+        Assert.Equal("text.summarize", read.GetProperty("manifest").GetProperty("capabilities")[0].GetProperty("id").GetString());
+        Assert.Equal(key.Did.Value, read.GetProperty("document").GetProperty("id").GetString());
+    }
+
+    [Fact]
+    public async Task Register_SameManifestAgain_IsUnchangedWithSameVersion()
+    {
+        using var key = AgentKey.Generate();
+        var body = RequestSigner.RegistrationBody(key.Did);
+        (await SendAsync(RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", body))).EnsureSuccessStatusCode();
+
+        var again = await HttpAssert.JsonAsync(await SendAsync(RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", body)), HttpStatusCode.OK);
+
+        Assert.Equal("unchanged", again.GetProperty("outcome").GetString());
+        Assert.Equal(1, again.GetProperty("version").GetInt32());
+    }
+
+    [Fact]
+    public async Task Register_ChangedManifest_BumpsVersion()
+    {
+        using var key = AgentKey.Generate();
+        (await SendAsync(RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did)))).EnsureSuccessStatusCode();
+
+        var changed = RequestSigner.RegistrationBody(key.Did, version: "1.1.0", price: 7);
+        var updated = await HttpAssert.JsonAsync(await SendAsync(RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", changed)), HttpStatusCode.OK);
+
+        Assert.Equal("updated", updated.GetProperty("outcome").GetString());
+        Assert.Equal(2, updated.GetProperty("version").GetInt32());
+        var read = await HttpAssert.JsonAsync(await GetAsync($"/v1/agents/{key.Did.Value}"), HttpStatusCode.OK);
+        Assert.Equal(7, read.GetProperty("manifest").GetProperty("capabilities")[0].GetProperty("price").GetInt64());
+    }
+
+    [Fact]
+    public async Task Register_WithoutSignature_Is401AndStoresNothing()
+    {
+        using var key = AgentKey.Generate();
+        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
+        request.Headers.Remove("Signature");
+        request.Headers.Remove("Signature-Input");
+
+        await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Unauthorized, "signature-missing");
+        await AssertNotRegisteredAsync(key.Did);
+    }
+
+    [Fact]
+    public async Task Register_SignedByAnotherKeyUnderThisKeyId_Is401()
+    {
+        using var key = AgentKey.Generate();
+        using var impostor = AgentKey.Generate();
+        using var genuine = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
+        using var forged = RequestSigner.SignedPost(impostor, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
+
+        // The impostor's signature bytes under the genuine keyid.
+        forged.Headers.Remove("Signature-Input");
+        forged.Headers.TryAddWithoutValidation("Signature-Input", genuine.Headers.GetValues("Signature-Input"));
+
+        await HttpAssert.ProblemAsync(await SendAsync(forged), HttpStatusCode.Unauthorized, "signature-bad-signature");
+        await AssertNotRegisteredAsync(key.Did);
+    }
+
+    [Fact]
+    public async Task Register_BodyChangedAfterSigning_Is401()
+    {
+        using var key = AgentKey.Generate();
+        var signed = RequestSigner.RegistrationBody(key.Did, price: 5);
+        var sent = RequestSigner.RegistrationBody(key.Did, price: 500);
+
+        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", sent, signedBody: signed);
+
+        await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Unauthorized, "signature-digest-mismatch");
+        await AssertNotRegisteredAsync(key.Did);
+    }
+
+    [Fact]
+    public async Task Register_BodyAndDigestChangedAfterSigning_Is401()
+    {
+        using var key = AgentKey.Generate();
+        using var genuine = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did, price: 5));
+        using var tampered = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did, price: 500));
+        tampered.Headers.Remove("Signature");
+        tampered.Headers.TryAddWithoutValidation("Signature", genuine.Headers.GetValues("Signature"));
+        tampered.Headers.Remove("Signature-Input");
+        tampered.Headers.TryAddWithoutValidation("Signature-Input", genuine.Headers.GetValues("Signature-Input"));
+
+        await HttpAssert.ProblemAsync(await SendAsync(tampered), HttpStatusCode.Unauthorized, "signature-bad-signature");
+        await AssertNotRegisteredAsync(key.Did);
+    }
+
+    [Fact]
+    public async Task Register_PathChangedAfterSigning_Is401()
+    {
+        using var key = AgentKey.Generate();
+        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did), signedPath: "/v1/other");
+
+        await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Unauthorized, "signature-bad-signature");
+        await AssertNotRegisteredAsync(key.Did);
+    }
+
+    [Fact]
+    public async Task Register_WithStaleCreated_Is401()
+    {
+        using var key = AgentKey.Generate();
+        var tenMinutesAgo = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds();
+        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did), created: tenMinutesAgo);
+
+        await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Unauthorized, "signature-expired");
+        await AssertNotRegisteredAsync(key.Did);
+    }
+
+    [Fact]
+    public async Task Register_WithCreatedInTheFuture_Is401()
+    {
+        using var key = AgentKey.Generate();
+        var inTenMinutes = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds();
+        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did), created: inTenMinutes);
+
+        await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Unauthorized, "signature-from-future");
+        await AssertNotRegisteredAsync(key.Did);
+    }
+
+    [Fact]
+    public async Task Register_ReplayedRequest_Is401AndChangesNothing()
+    {
+        using var key = AgentKey.Generate();
+        using var original = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
+        using var replay = await RequestSigner.CopyAsync(original);
+
+        (await SendAsync(original)).EnsureSuccessStatusCode();
+        await HttpAssert.ProblemAsync(await SendAsync(replay), HttpStatusCode.Unauthorized, "signature-replayed");
+
+        var read = await HttpAssert.JsonAsync(await GetAsync($"/v1/agents/{key.Did.Value}"), HttpStatusCode.OK);
+        Assert.Equal(1, read.GetProperty("version").GetInt32());
+    }
+
+    [Fact]
+    public async Task Register_WithUnknownAlgorithm_Is401()
+    {
+        using var key = AgentKey.Generate();
+        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
+        var input = request.Headers.GetValues("Signature-Input").Single().Replace("alg=\"ed25519\"", "alg=\"hmac-sha256\"", StringComparison.Ordinal);
+        request.Headers.Remove("Signature-Input");
+        request.Headers.TryAddWithoutValidation("Signature-Input", input);
+
+        await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Unauthorized, "signature-unsupported-algorithm");
+        await AssertNotRegisteredAsync(key.Did);
+    }
+
+    [Fact]
+    public async Task Register_ForAnotherDid_Is403AndStoresNothing()
+    {
+        using var signer = AgentKey.Generate();
+        using var victim = AgentKey.Generate();
+        using var request = RequestSigner.SignedPost(signer, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(victim.Did));
+
+        await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Forbidden, "not-owner");
+        await AssertNotRegisteredAsync(victim.Did);
+    }
+
+    private async Task AssertNotRegisteredAsync(Did did) =>
+        await HttpAssert.ProblemAsync(await GetAsync($"/v1/agents/{did.Value}"), HttpStatusCode.NotFound, "agent-not-found");
+}

@@ -1,0 +1,39 @@
+using Ainur.Testing;
+
+namespace Ainur.Gateway.Tests.Api;
+
+/// <summary>One standalone node on a fresh database, shared by the API tests; each test uses fresh keys.</summary>
+public sealed class StandaloneGatewayFixture : IAsyncLifetime
+{
+    private TestDatabase? _database;
+    private TestGateway? _gateway;
+
+    internal TestGateway Gateway => _gateway!;
+
+    internal TestDatabase Database => _database!;
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        _gateway = await TestGateway.StartStandaloneAsync(_database);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_gateway is not null)
+        {
+            await _gateway.DisposeAsync();
+        }
+
+        if (_database is not null)
+        {
+            await _database.DisposeAsync();
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class StandaloneGatewayCollection : ICollectionFixture<StandaloneGatewayFixture>
+{
+    public const string Name = nameof(StandaloneGatewayCollection);
+}

@@ -1,7 +1,0 @@
-namespace Ainur.Gateway.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Placeholder() => Assert.True(true);
-}

@@ -1,7 +1,0 @@
-namespace Ainur.Protocol.Tests;
-
-public class SmokeTests
-{
-    [Fact]
-    public void Placeholder() => Assert.True(true);
-}
