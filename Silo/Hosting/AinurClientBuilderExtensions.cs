@@ -7,6 +7,9 @@ namespace Ainur.Silo.Hosting;
 /// <summary>An Orleans client of an Ainur cluster: what a gateway is in cluster mode.</summary>
 public static class AinurClientBuilderExtensions
 {
+    /// <summary>How long a client waits for a grain call's answer before it fails with a <see cref="TimeoutException"/>.</summary>
+    public static readonly TimeSpan ResponseTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>Connects through the membership table in PostgreSQL, refreshing the list of live silos every two seconds.</summary>
     public static IClientBuilder AddAinurClient(this IClientBuilder client, IConfiguration configuration) =>
         client.AddAinurClient(AinurConfiguration.Read(configuration));
@@ -21,6 +24,11 @@ public static class AinurClientBuilderExtensions
             o.ServiceId = options.Cluster.ServiceId;
         });
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
+
+        // A request in flight to a silo that dies (kill -9) is never answered nor broken: the client waits out the
+        // response timeout (Orleans' default 30 s, measured by the failover test). Five seconds lets the gateway's
+        // GrainRetry resend it to a live silo within its ten-second budget; Ainur's grain calls take milliseconds.
+        client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
         client.UseAdoNetClustering(o =>
         {
             o.Invariant = "Npgsql";
