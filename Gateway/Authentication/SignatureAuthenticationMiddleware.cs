@@ -53,8 +53,11 @@ internal sealed class SignatureAuthenticationMiddleware(
 
         var expiresAt = DateTimeOffset.FromUnixTimeSeconds(check.Created) + policy.MaxAge;
         var hash = SHA256.HashData(check.Signature.Span);
+        // GrainRetry may resend this call after a silo failure lost the first answer (the hash possibly recorded):
+        // the request id makes that resend count as this request's own record, not as a replay.
+        var requestId = Guid.NewGuid();
         var firstUse = await GrainRetry.RunAsync(
-            () => cluster.GetGrain<ISignatureReplayGrain>(0).TryRecordAsync(hash, expiresAt).AsTask(), context.RequestAborted);
+            () => cluster.GetGrain<ISignatureReplayGrain>(0).TryRecordAsync(hash, expiresAt, requestId).AsTask(), context.RequestAborted);
         if (!firstUse)
         {
             await RefuseAsync(context, FailureCodes.Replayed, "This signature was already used; sign every request anew.");

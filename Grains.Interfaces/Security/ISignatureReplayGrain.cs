@@ -13,4 +13,12 @@ public interface ISignatureReplayGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("TryRecord")]
     ValueTask<bool> TryRecordAsync(byte[] signatureHash, DateTimeOffset expiresAt);
+
+    /// <summary>
+    /// As <see cref="TryRecordAsync(byte[], DateTimeOffset)"/>, retry-safe: the same <paramref name="requestId"/> again
+    /// (a resend after the first answer was lost in a silo failure) is true again; another request with the same
+    /// signature is false. The gateway passes one id per HTTP request.
+    /// </summary>
+    [Alias("TryRecordForRequest")]
+    ValueTask<bool> TryRecordAsync(byte[] signatureHash, DateTimeOffset expiresAt, Guid requestId);
 }

@@ -12,7 +12,7 @@ public sealed class InMemorySeenSignatureStore(TimeProvider clock) : ISeenSignat
     private const int PurgeEvery = 1024;
 
     // Keyed by the hash's hex text: strings bring value equality that byte arrays lack.
-    private readonly ConcurrentDictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Seen> _seen = new(StringComparer.Ordinal);
     private int _recordedSincePurge;
 
     /// <summary>Uses the system clock.</summary>
@@ -24,12 +24,16 @@ public sealed class InMemorySeenSignatureStore(TimeProvider clock) : ISeenSignat
     public int Count => _seen.Count;
 
     /// <inheritdoc />
-    public ValueTask<bool> TryRecordAsync(ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, CancellationToken ct)
+    public ValueTask<bool> TryRecordAsync(ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, CancellationToken ct) =>
+        TryRecordAsync(signatureHash, expiresAt, Guid.NewGuid(), ct);
+
+    /// <inheritdoc />
+    public ValueTask<bool> TryRecordAsync(ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, Guid requestId, CancellationToken ct)
     {
         if (signatureHash.IsEmpty) throw new ArgumentException("A signature hash is required.", nameof(signatureHash));
 
         var key = Convert.ToHexString(signatureHash.Span);
-        var recorded = TryRecord(key, expiresAt);
+        var recorded = TryRecord(key, new Seen(expiresAt, requestId));
         if (recorded && Interlocked.Increment(ref _recordedSincePurge) % PurgeEvery == 0)
         {
             PurgeExpired();
@@ -43,22 +47,24 @@ public sealed class InMemorySeenSignatureStore(TimeProvider clock) : ISeenSignat
     {
         var now = clock.GetUtcNow();
         var removed = 0;
-        foreach (var (key, expiry) in _seen)
+        foreach (var (key, seen) in _seen)
         {
             // Removes only the pair seen: a concurrent take-over with a new expiry survives.
-            if (expiry < now && _seen.TryRemove(KeyValuePair.Create(key, expiry))) removed++;
+            if (seen.ExpiresAt < now && _seen.TryRemove(KeyValuePair.Create(key, seen))) removed++;
         }
         return removed;
     }
 
-    private bool TryRecord(string key, DateTimeOffset expiresAt)
+    private bool TryRecord(string key, Seen next)
     {
         while (true)
         {
-            if (_seen.TryAdd(key, expiresAt)) return true;
+            if (_seen.TryAdd(key, next)) return true;
             if (!_seen.TryGetValue(key, out var existing)) continue;      // purged meanwhile: add again
-            if (existing >= clock.GetUtcNow()) return false;
-            if (_seen.TryUpdate(key, expiresAt, existing)) return true;   // compare-and-set on the expired value
+            if (existing.ExpiresAt >= clock.GetUtcNow() && existing.RequestId != next.RequestId) return false;
+            if (_seen.TryUpdate(key, next, existing)) return true;        // compare-and-set on the expired (or own) value
         }
     }
+
+    private readonly record struct Seen(DateTimeOffset ExpiresAt, Guid RequestId);
 }

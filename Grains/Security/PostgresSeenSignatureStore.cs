@@ -17,10 +17,10 @@ public sealed class PostgresSeenSignatureStore(NpgsqlDataSource dataSource) : IS
 
     // An existing row is taken over only when it has expired; otherwise no row comes back: a replay.
     private const string RecordSql = """
-        insert into ainur_seen_signatures (signature_hash, expires_at)
-        values (@hash, @expires)
-        on conflict (signature_hash) do update set expires_at = excluded.expires_at
-        where ainur_seen_signatures.expires_at < now()
+        insert into ainur_seen_signatures (signature_hash, expires_at, request_id)
+        values (@hash, @expires, @request)
+        on conflict (signature_hash) do update set expires_at = excluded.expires_at, request_id = excluded.request_id
+        where ainur_seen_signatures.expires_at < now() or ainur_seen_signatures.request_id = excluded.request_id
         returning 1
         """;
 
@@ -33,8 +33,11 @@ public sealed class PostgresSeenSignatureStore(NpgsqlDataSource dataSource) : IS
     private int _recordedSincePurge;
 
     /// <inheritdoc />
+    public ValueTask<bool> TryRecordAsync(ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, CancellationToken ct) =>
+        TryRecordAsync(signatureHash, expiresAt, Guid.NewGuid(), ct);
+
     public async ValueTask<bool> TryRecordAsync(
-        ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, CancellationToken ct)
+        ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, Guid requestId, CancellationToken ct)
     {
         if (signatureHash.IsEmpty) throw new ArgumentException("A signature hash is required.", nameof(signatureHash));
 
@@ -43,6 +46,7 @@ public sealed class PostgresSeenSignatureStore(NpgsqlDataSource dataSource) : IS
         {
             command.Parameters.Add(new NpgsqlParameter<ReadOnlyMemory<byte>>("hash", NpgsqlDbType.Bytea) { TypedValue = signatureHash });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("expires", NpgsqlDbType.TimestampTz) { TypedValue = expiresAt.ToUniversalTime() });
+            command.Parameters.Add(new NpgsqlParameter<Guid>("request", NpgsqlDbType.Uuid) { TypedValue = requestId });
             recorded = await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null;
         }
 

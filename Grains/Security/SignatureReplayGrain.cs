@@ -12,4 +12,7 @@ internal sealed class SignatureReplayGrain(ISeenSignatureStore store) : Grain, I
 {
     ValueTask<bool> ISignatureReplayGrain.TryRecordAsync(byte[] signatureHash, DateTimeOffset expiresAt) =>
         store.TryRecordAsync(signatureHash, expiresAt, CancellationToken.None);
+
+    ValueTask<bool> ISignatureReplayGrain.TryRecordAsync(byte[] signatureHash, DateTimeOffset expiresAt, Guid requestId) =>
+        store.TryRecordAsync(signatureHash, expiresAt, requestId, CancellationToken.None);
 }
