@@ -12,6 +12,7 @@ namespace Ainur.Testing.Processes;
 public sealed class NodeProcess : IAsyncDisposable
 {
     private const int TailLines = 400;
+    private const int MaxTailLineLength = 600;
     private static int s_counter;
 
     private readonly Process _process;
@@ -123,24 +124,42 @@ public sealed class NodeProcess : IAsyncDisposable
     }
 
     /// <summary>Polls <paramref name="condition"/> until true; fails with the log tail on timeout or exit.</summary>
-    public async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+    public Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null, CancellationToken cancellationToken = default) =>
+        WaitUntilAsync([this], condition, what, timeout, cancellationToken);
+
+    /// <summary>
+    /// Polls <paramref name="condition"/> until true while all of <paramref name="nodes"/> run; fails with the tail of
+    /// the one that exited, or of all of them on timeout.
+    /// </summary>
+    public static async Task WaitUntilAsync(
+        IReadOnlyList<NodeProcess> nodes, Func<Task<bool>> condition, string what, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(nodes);
         ArgumentNullException.ThrowIfNull(condition);
         var limit = timeout ?? TimeSpan.FromSeconds(60);
         var started = Stopwatch.StartNew();
         while (started.Elapsed < limit)
         {
-            ThrowIfExited("while waiting until " + what);
+            foreach (var node in nodes)
+            {
+                node.ThrowIfExited("while waiting until " + what);
+            }
+
             if (await condition())
             {
-                Append("test", $"{what} after {started.Elapsed.TotalSeconds:F1} s");
+                foreach (var node in nodes)
+                {
+                    node.Append("test", $"{what} after {started.Elapsed.TotalSeconds:F1} s");
+                }
+
                 return;
             }
 
             await Task.Delay(200, cancellationToken);
         }
 
-        throw Failure($"not {what} within {limit.TotalSeconds:F0} s");
+        throw new InvalidOperationException(
+            $"Not {what} within {limit.TotalSeconds:F0} s. " + string.Join(" ", nodes.Select(n => n.Failure("still running").Message)));
     }
 
     /// <summary>SIGKILL of the process and its children (<c>kill -9</c>): no shutdown code runs. Waits until it is gone.</summary>
@@ -226,10 +245,12 @@ public sealed class NodeProcess : IAsyncDisposable
             return;
         }
 
+        // Orleans logs whole stack traces on one line; the tail keeps their start, the log file all of it.
         var entry = $"[{stream}] {line}";
+        var shortEntry = entry.Length > MaxTailLineLength ? entry[..MaxTailLineLength] + " …" : entry;
         lock (_gate)
         {
-            _tail.Enqueue(entry);
+            _tail.Enqueue(shortEntry);
             while (_tail.Count > TailLines)
             {
                 _tail.Dequeue();
