@@ -21,7 +21,15 @@ public static class AinurSiloBuilderExtensions
         silo.AddAinurSilo(AinurConfiguration.Read(configuration));
 
     /// <summary>Configures clustering, storage, reminders and Ainur's services from validated options.</summary>
-    public static ISiloBuilder AddAinurSilo(this ISiloBuilder silo, AinurOptions options)
+    public static ISiloBuilder AddAinurSilo(this ISiloBuilder silo, AinurOptions options) =>
+        silo.AddAinurSilo(options, configureClustering: true);
+
+    /// <summary>
+    /// As <see cref="AddAinurSilo(ISiloBuilder, AinurOptions)"/>; with <paramref name="configureClustering"/> false the
+    /// host supplies membership and endpoints itself (Orleans' in-process test clusters, which own both), and
+    /// <see cref="ClusterSettings"/> ports and <see cref="AinurOptions.Mode"/> are not used.
+    /// </summary>
+    public static ISiloBuilder AddAinurSilo(this ISiloBuilder silo, AinurOptions options, bool configureClustering)
     {
         silo.Services.AddSingleton(options);
         silo.Services.TryAddSingleton(TimeProvider.System);
@@ -33,7 +41,11 @@ public static class AinurSiloBuilderExtensions
         });
         silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
 
-        if (options.Mode == AinurMode.Standalone)
+        if (!configureClustering)
+        {
+            // The host configures membership and endpoints.
+        }
+        else if (options.Mode == AinurMode.Standalone)
         {
             silo.UseLocalhostClustering(options.Cluster.SiloPort, options.Cluster.GatewayPort, null, options.Cluster.ServiceId, options.Cluster.ClusterId);
         }
