@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Local PostgreSQL (>= 15) for Ainur: one cluster per instance, bound to 127.0.0.1.
 #   scripts/pg.sh start|stop|status|url [node|test]
+# start/stop are idempotent; status exits 0 when running, 3 when stopped; url prints an Npgsql connection string.
 # node: port 54320, .data/pg-node, durable (fsync on), database "ainur".
 # test: port 54329, .data/pg-test, throwaway (fsync/synchronous_commit/full_page_writes off).
 set -euo pipefail

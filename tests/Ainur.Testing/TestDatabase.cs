@@ -24,6 +24,22 @@ public sealed class TestDatabase : IAsyncDisposable
     /// <summary>Creates the database and applies <see cref="AinurSchema"/>.</summary>
     public static async Task<TestDatabase> CreateAsync(CancellationToken ct = default)
     {
+        var database = await CreateEmptyAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await AinurSchema.ApplyAsync(database.ConnectionString, ct).ConfigureAwait(false);
+            return database;
+        }
+        catch
+        {
+            await database.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Creates the database without any schema (for migrator tests).</summary>
+    public static async Task<TestDatabase> CreateEmptyAsync(CancellationToken ct = default)
+    {
         var name = $"ainur_test_{Guid.NewGuid():N}";
         await using (var admin = await PostgresTestServer.OpenAdminAsync(ct).ConfigureAwait(false))
         await using (var create = new NpgsqlCommand($"create database {name}", admin))
@@ -33,17 +49,7 @@ public sealed class TestDatabase : IAsyncDisposable
 
         var connectionString = new NpgsqlConnectionStringBuilder(PostgresTestServer.AdminConnectionString) { Database = name }
             .ConnectionString;
-        var database = new TestDatabase(name, connectionString);
-        try
-        {
-            await AinurSchema.ApplyAsync(connectionString, ct).ConfigureAwait(false);
-            return database;
-        }
-        catch
-        {
-            await database.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return new TestDatabase(name, connectionString);
     }
 
     /// <summary>Drops the database, closing whatever connections are still open to it.</summary>

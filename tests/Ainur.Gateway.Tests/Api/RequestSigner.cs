@@ -50,6 +50,13 @@ internal static class RequestSigner
         return copy;
     }
 
+    /// <summary>Replaces a header of <paramref name="to"/> with the one <paramref name="from"/> carries.</summary>
+    public static void CopyHeader(HttpRequestMessage from, HttpRequestMessage to, string name)
+    {
+        to.Headers.Remove(name);
+        to.Headers.TryAddWithoutValidation(name, from.Headers.GetValues(name));
+    }
+
     public static string RegistrationBody(Did did, string version = "1.0.0", long price = 5) => $$$"""
         {"did":"{{{did.Value}}}","manifest":{"name":"summarizer","version":"{{{version}}}","capabilities":[
           {"id":"text.summarize","description":"Summarizes English text.","price":{{{price}}},

@@ -18,7 +18,7 @@ public sealed class SignatureTests(StandaloneGatewayFixture fixture)
     public async Task Register_WithValidSignature_Creates201AndIsReadable()
     {
         using var key = AgentKey.Generate();
-        using var response = await SendAsync(RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did)));
+        using var response = await SendAsync(Registration(key));
 
         var created = await HttpAssert.JsonAsync(response, HttpStatusCode.Created);
         Assert.Equal("created", created.GetProperty("outcome").GetString());
@@ -48,7 +48,7 @@ public sealed class SignatureTests(StandaloneGatewayFixture fixture)
     public async Task Register_ChangedManifest_BumpsVersion()
     {
         using var key = AgentKey.Generate();
-        (await SendAsync(RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did)))).EnsureSuccessStatusCode();
+        (await SendAsync(Registration(key))).EnsureSuccessStatusCode();
 
         var changed = RequestSigner.RegistrationBody(key.Did, version: "1.1.0", price: 7);
         var updated = await HttpAssert.JsonAsync(await SendAsync(RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", changed)), HttpStatusCode.OK);
@@ -63,7 +63,7 @@ public sealed class SignatureTests(StandaloneGatewayFixture fixture)
     public async Task Register_WithoutSignature_Is401AndStoresNothing()
     {
         using var key = AgentKey.Generate();
-        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
+        using var request = Registration(key);
         request.Headers.Remove("Signature");
         request.Headers.Remove("Signature-Input");
 
@@ -76,12 +76,11 @@ public sealed class SignatureTests(StandaloneGatewayFixture fixture)
     {
         using var key = AgentKey.Generate();
         using var impostor = AgentKey.Generate();
-        using var genuine = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
-        using var forged = RequestSigner.SignedPost(impostor, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
+        using var genuine = Registration(key);
+        using var forged = Registration(impostor, key.Did);
 
         // The impostor's signature bytes under the genuine keyid.
-        forged.Headers.Remove("Signature-Input");
-        forged.Headers.TryAddWithoutValidation("Signature-Input", genuine.Headers.GetValues("Signature-Input"));
+        RequestSigner.CopyHeader(genuine, forged, "Signature-Input");
 
         await HttpAssert.ProblemAsync(await SendAsync(forged), HttpStatusCode.Unauthorized, "signature-bad-signature");
         await AssertNotRegisteredAsync(key.Did);
@@ -104,12 +103,10 @@ public sealed class SignatureTests(StandaloneGatewayFixture fixture)
     public async Task Register_BodyAndDigestChangedAfterSigning_Is401()
     {
         using var key = AgentKey.Generate();
-        using var genuine = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did, price: 5));
-        using var tampered = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did, price: 500));
-        tampered.Headers.Remove("Signature");
-        tampered.Headers.TryAddWithoutValidation("Signature", genuine.Headers.GetValues("Signature"));
-        tampered.Headers.Remove("Signature-Input");
-        tampered.Headers.TryAddWithoutValidation("Signature-Input", genuine.Headers.GetValues("Signature-Input"));
+        using var genuine = Registration(key, price: 5);
+        using var tampered = Registration(key, price: 500);
+        RequestSigner.CopyHeader(genuine, tampered, "Signature");
+        RequestSigner.CopyHeader(genuine, tampered, "Signature-Input");
 
         await HttpAssert.ProblemAsync(await SendAsync(tampered), HttpStatusCode.Unauthorized, "signature-bad-signature");
         await AssertNotRegisteredAsync(key.Did);
@@ -119,7 +116,7 @@ public sealed class SignatureTests(StandaloneGatewayFixture fixture)
     public async Task Register_PathChangedAfterSigning_Is401()
     {
         using var key = AgentKey.Generate();
-        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did), signedPath: "/v1/other");
+        using var request = Registration(key, signedPath: "/v1/other");
 
         await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Unauthorized, "signature-bad-signature");
         await AssertNotRegisteredAsync(key.Did);
@@ -130,7 +127,7 @@ public sealed class SignatureTests(StandaloneGatewayFixture fixture)
     {
         using var key = AgentKey.Generate();
         var tenMinutesAgo = DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds();
-        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did), created: tenMinutesAgo);
+        using var request = Registration(key, created: tenMinutesAgo);
 
         await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Unauthorized, "signature-expired");
         await AssertNotRegisteredAsync(key.Did);
@@ -141,7 +138,7 @@ public sealed class SignatureTests(StandaloneGatewayFixture fixture)
     {
         using var key = AgentKey.Generate();
         var inTenMinutes = DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds();
-        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did), created: inTenMinutes);
+        using var request = Registration(key, created: inTenMinutes);
 
         await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Unauthorized, "signature-from-future");
         await AssertNotRegisteredAsync(key.Did);
@@ -151,7 +148,7 @@ public sealed class SignatureTests(StandaloneGatewayFixture fixture)
     public async Task Register_ReplayedRequest_Is401AndChangesNothing()
     {
         using var key = AgentKey.Generate();
-        using var original = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
+        using var original = Registration(key);
         using var replay = await RequestSigner.CopyAsync(original);
 
         (await SendAsync(original)).EnsureSuccessStatusCode();
@@ -165,7 +162,7 @@ public sealed class SignatureTests(StandaloneGatewayFixture fixture)
     public async Task Register_WithUnknownAlgorithm_Is401()
     {
         using var key = AgentKey.Generate();
-        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
+        using var request = Registration(key);
         var input = request.Headers.GetValues("Signature-Input").Single().Replace("alg=\"ed25519\"", "alg=\"hmac-sha256\"", StringComparison.Ordinal);
         request.Headers.Remove("Signature-Input");
         request.Headers.TryAddWithoutValidation("Signature-Input", input);
@@ -179,11 +176,14 @@ public sealed class SignatureTests(StandaloneGatewayFixture fixture)
     {
         using var signer = AgentKey.Generate();
         using var victim = AgentKey.Generate();
-        using var request = RequestSigner.SignedPost(signer, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(victim.Did));
+        using var request = Registration(signer, victim.Did);
 
         await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Forbidden, "not-owner");
         await AssertNotRegisteredAsync(victim.Did);
     }
+
+    private HttpRequestMessage Registration(AgentKey signer, Did? subject = null, long price = 5, long? created = null, string? signedPath = null) =>
+        RequestSigner.SignedPost(signer, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(subject ?? signer.Did, price: price), created, signedPath);
 
     private async Task AssertNotRegisteredAsync(Did did) =>
         await HttpAssert.ProblemAsync(await GetAsync($"/v1/agents/{did.Value}"), HttpStatusCode.NotFound, "agent-not-found");

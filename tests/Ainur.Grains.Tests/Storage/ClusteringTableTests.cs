@@ -137,6 +137,26 @@ public sealed class ClusteringTableTests(DatabaseFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public async Task UpdateRow_ConcurrentWithSameVersion_ExactlyOneWins()
+    {
+        var table = await CreateTableAsync();
+        var entries = Enumerable.Range(1, 4).Select(i => Entry(i)).ToArray();
+        foreach (var entry in entries) await InsertAsync(table, entry);
+        var data = await table.ReadAllAsync(Ct);
+
+        var results = await Task.WhenAll(entries.Select(entry => Task.Run(() =>
+        {
+            entry.Status = SiloStatus.Active;
+            return table.UpdateRowAsync(entry, data.Version.VersionEtag, data.Version.Next(), Ct);
+        }, Ct)));
+
+        Assert.Single(results, r => r);
+        var after = await table.ReadAllAsync(Ct);
+        Assert.Equal(data.Version.Version + 1, after.Version.Version);
+        Assert.Single(after.Members, m => m.Item1.Status == SiloStatus.Active);
+    }
+
+    [Fact]
     public async Task UpdateIAmAlive_ChangesOnlyHeartbeatAndKeepsVersion()
     {
         var table = await CreateTableAsync();

@@ -1,0 +1,65 @@
+using System.Net;
+using Ainur.Protocol.Identity;
+using Ainur.Testing;
+
+namespace Ainur.Gateway.Tests.Api;
+
+/// <summary>Health probes, metrics, the OpenAPI document and the per-IP limit, on real HTTP.</summary>
+[Collection(StandaloneGatewayCollection.Name)]
+public sealed class OperationsTests(StandaloneGatewayFixture fixture)
+{
+    [Fact]
+    public async Task HealthAndReadiness_AreUp()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Gateway.Http.GetAsync("/healthz", ct)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await fixture.Gateway.Http.GetAsync("/readyz", ct)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Metrics_CountRegistrationsAndAuthFailuresByReason()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var key = AgentKey.Generate();
+        (await fixture.Gateway.Http.SendAsync(RequestSigner.SignedPost(key, fixture.Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did)), ct)).EnsureSuccessStatusCode();
+        var unsigned = RequestSigner.SignedPost(key, fixture.Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
+        unsigned.Headers.Remove("Signature");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Gateway.Http.SendAsync(unsigned, ct)).StatusCode);
+
+        var metrics = await fixture.Gateway.Http.GetStringAsync("/metrics", ct);
+
+        Assert.Matches("ainur_agent_registrations_total\\{[^}]*outcome=\"created\"[^}]*\\} [1-9]", metrics);
+        Assert.Matches("ainur_gateway_auth_failures_total\\{[^}]*reason=\"missing\"[^}]*\\} [1-9]", metrics);
+        Assert.Contains("orleans_", metrics, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheAgentsApi()
+    {
+        var document = await fixture.Gateway.Http.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+
+        Assert.Contains("\"/v1/agents\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/v1/agents/{did}\"", document, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Requests_OverThePerIpLimit_Get429()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await TestDatabase.CreateAsync(ct);
+        await using var gateway = await TestGateway.StartStandaloneAsync(database, new Dictionary<string, string?>
+        {
+            ["Ainur:Gateway:PerIp:PerSecond"] = "0.01",
+            ["Ainur:Gateway:PerIp:Burst"] = "2",
+        });
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 3; i++)
+        {
+            statuses.Add((await gateway.Http.GetAsync("/v1/agents/did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp", ct)).StatusCode);
+        }
+
+        Assert.Equal([HttpStatusCode.NotFound, HttpStatusCode.NotFound, HttpStatusCode.TooManyRequests], statuses);
+        Assert.Equal(HttpStatusCode.OK, (await gateway.Http.GetAsync("/healthz", ct)).StatusCode);
+    }
+}
