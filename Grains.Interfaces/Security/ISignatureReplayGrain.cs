@@ -9,16 +9,10 @@ public interface ISignatureReplayGrain : IGrainWithIntegerKey
 {
     /// <summary>
     /// Records a signature's hash until <paramref name="expiresAt"/> (after which the signature is refused as stale
-    /// anyway). True the first time; false for a replay.
+    /// anyway). True the first time, and again for the same <paramref name="requestId"/> (a resend after the first
+    /// answer was lost in a silo failure); false for any other request with that signature: a replay. The gateway
+    /// passes one id per HTTP request.
     /// </summary>
     [Alias("TryRecord")]
-    ValueTask<bool> TryRecordAsync(byte[] signatureHash, DateTimeOffset expiresAt);
-
-    /// <summary>
-    /// As <see cref="TryRecordAsync(byte[], DateTimeOffset)"/>, retry-safe: the same <paramref name="requestId"/> again
-    /// (a resend after the first answer was lost in a silo failure) is true again; another request with the same
-    /// signature is false. The gateway passes one id per HTTP request.
-    /// </summary>
-    [Alias("TryRecordForRequest")]
     ValueTask<bool> TryRecordAsync(byte[] signatureHash, DateTimeOffset expiresAt, Guid requestId);
 }

@@ -11,12 +11,7 @@ public interface ISeenSignatureStore
     /// A record whose expiry has passed counts as absent and is replaced.
     /// </summary>
     /// <returns>true if this signature hash was not seen before and is now recorded until
-    /// <paramref name="expiresAt"/>; false if already recorded (a replay).</returns>
-    ValueTask<bool> TryRecordAsync(ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, CancellationToken ct);
-
-    /// <summary>
-    /// As the overload without <paramref name="requestId"/>, but recording it with the hash: the same request id again
-    /// is also true (a retried call whose first answer was lost), any other request id false.
-    /// </summary>
+    /// <paramref name="expiresAt"/>, or was recorded by the same <paramref name="requestId"/> (a retried call whose
+    /// first answer was lost); false if another request recorded it (a replay).</returns>
     ValueTask<bool> TryRecordAsync(ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, Guid requestId, CancellationToken ct);
 }

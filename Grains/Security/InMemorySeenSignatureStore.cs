@@ -24,10 +24,6 @@ public sealed class InMemorySeenSignatureStore(TimeProvider clock) : ISeenSignat
     public int Count => _seen.Count;
 
     /// <inheritdoc />
-    public ValueTask<bool> TryRecordAsync(ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, CancellationToken ct) =>
-        TryRecordAsync(signatureHash, expiresAt, Guid.NewGuid(), ct);
-
-    /// <inheritdoc />
     public ValueTask<bool> TryRecordAsync(ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, Guid requestId, CancellationToken ct)
     {
         if (signatureHash.IsEmpty) throw new ArgumentException("A signature hash is required.", nameof(signatureHash));

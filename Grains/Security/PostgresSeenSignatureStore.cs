@@ -33,9 +33,6 @@ public sealed class PostgresSeenSignatureStore(NpgsqlDataSource dataSource) : IS
     private int _recordedSincePurge;
 
     /// <inheritdoc />
-    public ValueTask<bool> TryRecordAsync(ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, CancellationToken ct) =>
-        TryRecordAsync(signatureHash, expiresAt, Guid.NewGuid(), ct);
-
     public async ValueTask<bool> TryRecordAsync(
         ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, Guid requestId, CancellationToken ct)
     {

@@ -10,9 +10,6 @@ namespace Ainur.Grains.Security;
 [StatelessWorker]
 internal sealed class SignatureReplayGrain(ISeenSignatureStore store) : Grain, ISignatureReplayGrain
 {
-    ValueTask<bool> ISignatureReplayGrain.TryRecordAsync(byte[] signatureHash, DateTimeOffset expiresAt) =>
-        store.TryRecordAsync(signatureHash, expiresAt, CancellationToken.None);
-
     ValueTask<bool> ISignatureReplayGrain.TryRecordAsync(byte[] signatureHash, DateTimeOffset expiresAt, Guid requestId) =>
         store.TryRecordAsync(signatureHash, expiresAt, requestId, CancellationToken.None);
 }

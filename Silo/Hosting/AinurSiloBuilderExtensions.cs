@@ -41,23 +41,9 @@ public static class AinurSiloBuilderExtensions
         });
         silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
 
-        if (!configureClustering)
+        if (configureClustering)
         {
-            // The host configures membership and endpoints.
-        }
-        else if (options.Mode == AinurMode.Standalone)
-        {
-            silo.UseLocalhostClustering(options.Cluster.SiloPort, options.Cluster.GatewayPort, null, options.Cluster.ServiceId, options.Cluster.ClusterId);
-        }
-        else
-        {
-            var address = options.Cluster.AdvertisedAddress is { } text ? IPAddress.Parse(text) : IPAddress.Loopback;
-            silo.ConfigureEndpoints(address, options.Cluster.SiloPort, options.Cluster.GatewayPort, listenOnAnyHostAddress: options.Cluster.AdvertisedAddress is not null);
-            silo.UseAdoNetClustering(o =>
-            {
-                o.Invariant = Invariant;
-                o.ConnectionString = options.Postgres.ConnectionString;
-            });
+            UseClustering(silo, options);
         }
 
         if (options.Storage == AinurStorage.Postgres)
@@ -73,6 +59,23 @@ public static class AinurSiloBuilderExtensions
         }
 
         return silo;
+    }
+
+    private static void UseClustering(ISiloBuilder silo, AinurOptions options)
+    {
+        if (options.Mode == AinurMode.Standalone)
+        {
+            silo.UseLocalhostClustering(options.Cluster.SiloPort, options.Cluster.GatewayPort, null, options.Cluster.ServiceId, options.Cluster.ClusterId);
+            return;
+        }
+
+        var address = options.Cluster.AdvertisedAddress is { } text ? IPAddress.Parse(text) : IPAddress.Loopback;
+        silo.ConfigureEndpoints(address, options.Cluster.SiloPort, options.Cluster.GatewayPort, listenOnAnyHostAddress: options.Cluster.AdvertisedAddress is not null);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = Invariant;
+            o.ConnectionString = options.Postgres.ConnectionString;
+        });
     }
 
     private static void AddPostgresStorage(ISiloBuilder silo, string connectionString)

@@ -16,8 +16,8 @@ public sealed class PostgresSeenSignatureStoreTests(DatabaseFixture fixture) : I
         var store = new PostgresSeenSignatureStore(_dataSource);
         var hash = NewHash();
 
-        Assert.True(await store.TryRecordAsync(hash, DateTimeOffset.UtcNow.AddMinutes(5), Ct));
-        Assert.False(await store.TryRecordAsync(hash, DateTimeOffset.UtcNow.AddMinutes(5), Ct));
+        Assert.True(await store.TryRecordAsync(hash, DateTimeOffset.UtcNow.AddMinutes(5), Guid.NewGuid(), Ct));
+        Assert.False(await store.TryRecordAsync(hash, DateTimeOffset.UtcNow.AddMinutes(5), Guid.NewGuid(), Ct));
     }
 
     [Fact]
@@ -25,10 +25,10 @@ public sealed class PostgresSeenSignatureStoreTests(DatabaseFixture fixture) : I
     {
         var store = new PostgresSeenSignatureStore(_dataSource);
         var hash = NewHash();
-        Assert.True(await store.TryRecordAsync(hash, DateTimeOffset.UtcNow.AddMinutes(-1), Ct));
+        Assert.True(await store.TryRecordAsync(hash, DateTimeOffset.UtcNow.AddMinutes(-1), Guid.NewGuid(), Ct));
 
-        Assert.True(await store.TryRecordAsync(hash, DateTimeOffset.UtcNow.AddMinutes(5), Ct));
-        Assert.False(await store.TryRecordAsync(hash, DateTimeOffset.UtcNow.AddMinutes(5), Ct));
+        Assert.True(await store.TryRecordAsync(hash, DateTimeOffset.UtcNow.AddMinutes(5), Guid.NewGuid(), Ct));
+        Assert.False(await store.TryRecordAsync(hash, DateTimeOffset.UtcNow.AddMinutes(5), Guid.NewGuid(), Ct));
     }
 
     [Fact]
@@ -39,7 +39,7 @@ public sealed class PostgresSeenSignatureStoreTests(DatabaseFixture fixture) : I
         var expires = DateTimeOffset.UtcNow.AddMinutes(5);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 16)
-            .Select(_ => Task.Run(async () => await store.TryRecordAsync(hash, expires, Ct), Ct)));
+            .Select(_ => Task.Run(async () => await store.TryRecordAsync(hash, expires, Guid.NewGuid(), Ct), Ct)));
 
         Assert.Single(results, r => r);
     }
@@ -49,8 +49,8 @@ public sealed class PostgresSeenSignatureStoreTests(DatabaseFixture fixture) : I
     {
         var store = new PostgresSeenSignatureStore(_dataSource);
 
-        Assert.True(await store.TryRecordAsync(NewHash(), DateTimeOffset.UtcNow.AddMinutes(5), Ct));
-        Assert.True(await store.TryRecordAsync(NewHash(), DateTimeOffset.UtcNow.AddMinutes(5), Ct));
+        Assert.True(await store.TryRecordAsync(NewHash(), DateTimeOffset.UtcNow.AddMinutes(5), Guid.NewGuid(), Ct));
+        Assert.True(await store.TryRecordAsync(NewHash(), DateTimeOffset.UtcNow.AddMinutes(5), Guid.NewGuid(), Ct));
     }
 
     [Fact]
@@ -59,8 +59,8 @@ public sealed class PostgresSeenSignatureStoreTests(DatabaseFixture fixture) : I
         var store = new PostgresSeenSignatureStore(_dataSource);
         var expired = NewHash();
         var live = NewHash();
-        await store.TryRecordAsync(expired, DateTimeOffset.UtcNow.AddMinutes(-1), Ct);
-        await store.TryRecordAsync(live, DateTimeOffset.UtcNow.AddMinutes(5), Ct);
+        await store.TryRecordAsync(expired, DateTimeOffset.UtcNow.AddMinutes(-1), Guid.NewGuid(), Ct);
+        await store.TryRecordAsync(live, DateTimeOffset.UtcNow.AddMinutes(5), Guid.NewGuid(), Ct);
 
         Assert.True(await store.PurgeExpiredAsync(Ct) >= 1);
 
@@ -90,20 +90,20 @@ public sealed class InMemorySeenSignatureStoreTests
     {
         var store = new InMemorySeenSignatureStore(_clock);
 
-        Assert.True(await store.TryRecordAsync(new byte[] { 1, 2, 3 }, _clock.GetUtcNow().AddMinutes(5), Ct));
-        Assert.False(await store.TryRecordAsync(new byte[] { 1, 2, 3 }, _clock.GetUtcNow().AddMinutes(5), Ct));
+        Assert.True(await store.TryRecordAsync(new byte[] { 1, 2, 3 }, _clock.GetUtcNow().AddMinutes(5), Guid.NewGuid(), Ct));
+        Assert.False(await store.TryRecordAsync(new byte[] { 1, 2, 3 }, _clock.GetUtcNow().AddMinutes(5), Guid.NewGuid(), Ct));
     }
 
     [Fact]
     public async Task TryRecord_AfterExpiry_ReusesRecordOnce()
     {
         var store = new InMemorySeenSignatureStore(_clock);
-        Assert.True(await store.TryRecordAsync(new byte[] { 7 }, _clock.GetUtcNow().AddMinutes(5), Ct));
+        Assert.True(await store.TryRecordAsync(new byte[] { 7 }, _clock.GetUtcNow().AddMinutes(5), Guid.NewGuid(), Ct));
 
         _clock.Advance(TimeSpan.FromMinutes(6));
 
-        Assert.True(await store.TryRecordAsync(new byte[] { 7 }, _clock.GetUtcNow().AddMinutes(5), Ct));
-        Assert.False(await store.TryRecordAsync(new byte[] { 7 }, _clock.GetUtcNow().AddMinutes(5), Ct));
+        Assert.True(await store.TryRecordAsync(new byte[] { 7 }, _clock.GetUtcNow().AddMinutes(5), Guid.NewGuid(), Ct));
+        Assert.False(await store.TryRecordAsync(new byte[] { 7 }, _clock.GetUtcNow().AddMinutes(5), Guid.NewGuid(), Ct));
     }
 
     [Fact]
@@ -113,7 +113,7 @@ public sealed class InMemorySeenSignatureStoreTests
         var expires = _clock.GetUtcNow().AddMinutes(5);
 
         var results = await Task.WhenAll(Enumerable.Range(0, 16)
-            .Select(_ => Task.Run(async () => await store.TryRecordAsync(new byte[] { 9, 9 }, expires, Ct), Ct)));
+            .Select(_ => Task.Run(async () => await store.TryRecordAsync(new byte[] { 9, 9 }, expires, Guid.NewGuid(), Ct), Ct)));
 
         Assert.Single(results, r => r);
     }
@@ -122,13 +122,13 @@ public sealed class InMemorySeenSignatureStoreTests
     public async Task PurgeExpired_RemovesOnlyExpiredRecords()
     {
         var store = new InMemorySeenSignatureStore(_clock);
-        await store.TryRecordAsync(new byte[] { 1 }, _clock.GetUtcNow().AddMinutes(1), Ct);
-        await store.TryRecordAsync(new byte[] { 2 }, _clock.GetUtcNow().AddMinutes(10), Ct);
+        await store.TryRecordAsync(new byte[] { 1 }, _clock.GetUtcNow().AddMinutes(1), Guid.NewGuid(), Ct);
+        await store.TryRecordAsync(new byte[] { 2 }, _clock.GetUtcNow().AddMinutes(10), Guid.NewGuid(), Ct);
         _clock.Advance(TimeSpan.FromMinutes(2));
 
         Assert.Equal(1, store.PurgeExpired());
 
         Assert.Equal(1, store.Count);
-        Assert.False(await store.TryRecordAsync(new byte[] { 2 }, _clock.GetUtcNow().AddMinutes(10), Ct));
+        Assert.False(await store.TryRecordAsync(new byte[] { 2 }, _clock.GetUtcNow().AddMinutes(10), Guid.NewGuid(), Ct));
     }
 }
