@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Local PostgreSQL (>= 15) for Ainur: one cluster per instance, bound to 127.0.0.1.
-#   scripts/pg.sh start|stop|status|url [node|test]
+#   scripts/pg.sh start|stop|status|url [node|test|bench]
 # start/stop are idempotent; status exits 0 when running, 3 when stopped; url prints an Npgsql connection string.
-# node: port 54320, .data/pg-node, durable (fsync on), database "ainur".
-# test: port 54329, .data/pg-test, throwaway (fsync/synchronous_commit/full_page_writes off).
+# node:  port 54320, .data/pg-node, durable (fsync on), database "ainur".
+# test:  port 54329, .data/pg-test, throwaway (fsync/synchronous_commit/full_page_writes off).
+# bench: port 54321, .data/pg-bench, durable (fsync on) like node, but its own port so bench.sh can run while a
+#        node instance (possibly another checkout's) holds 54320; bench.sh creates and drops databases in it.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -13,12 +15,13 @@ instance="${2:-node}"
 case "$instance" in
   node) port=54320; durable=1; database=ainur ;;
   test) port=54329; durable=0; database=postgres ;;
-  *) echo "pg.sh: unknown instance '$instance' (node|test)" >&2; exit 2 ;;
+  bench) port=54321; durable=1; database=postgres ;;
+  *) echo "pg.sh: unknown instance '$instance' (node|test|bench)" >&2; exit 2 ;;
 esac
 data="$root/.data/pg-$instance"
 log="$data/postgresql.log"
 
-usage() { echo "usage: scripts/pg.sh start|stop|status|url [node|test]" >&2; exit 2; }
+usage() { echo "usage: scripts/pg.sh start|stop|status|url [node|test|bench]" >&2; exit 2; }
 
 # Newest installed PostgreSQL whose major version is at least 15.
 find_bin() {

@@ -1,1 +1,53 @@
-Console.WriteLine("bench");
+using System.Globalization;
+using Ainur.LoadTests;
+using Ainur.Testing;
+using Npgsql;
+
+// Benchmarks of one Ainur node; bench.sh runs them against a durable (fsync on) PostgreSQL. Not run by CI.
+//   dotnet run -c Release --project tests/Ainur.LoadTests -- http|grainwrites [--seconds N] [--concurrency C] [--warmup N]
+if (args.Length == 0 || args[0] is not ("http" or "grainwrites"))
+{
+    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites [--seconds N] [--concurrency C] [--warmup N]");
+    Console.Error.WriteLine($"PostgreSQL: {PostgresTestServer.EnvironmentVariable} (admin connection string; bench.sh sets it to scripts/pg.sh's bench instance)");
+    return 2;
+}
+
+var seconds = Option("--seconds", 10);
+var concurrency = Option("--concurrency", 32);
+var warmUp = Option("--warmup", 2);
+
+await PostgresTestServer.EnsureReachableAsync();
+Console.WriteLine(await MachineLineAsync());
+Console.WriteLine();
+if (args[0] == "http")
+{
+    await HttpBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp));
+}
+else
+{
+    await GrainWritesBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp));
+}
+
+return 0;
+
+int Option(string name, int fallback)
+{
+    var at = Array.IndexOf(args, name);
+    return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
+}
+
+async Task<string> MachineLineAsync()
+{
+    var cpu = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown CPU";
+    var server = new NpgsqlConnectionStringBuilder(PostgresTestServer.AdminConnectionString);
+    await using var connection = new NpgsqlConnection(PostgresTestServer.AdminConnectionString);
+    await connection.OpenAsync();
+    await using var show = new NpgsqlCommand("select version(), current_setting('fsync'), current_setting('synchronous_commit')", connection);
+    await using var row = await show.ExecuteReaderAsync();
+    await row.ReadAsync();
+    var version = row.GetString(0).Split(' ', 3)[1];
+    return string.Create(CultureInfo.InvariantCulture,
+        $"Machine: nproc {Environment.ProcessorCount}, {cpu}; {DateTime.UtcNow:yyyy-MM-dd HH:mm} UTC; .NET {Environment.Version}, server GC {System.Runtime.GCSettings.IsServerGC}; " +
+        $"PostgreSQL {version} at {server.Host}:{server.Port} (fsync {row.GetString(1)}, synchronous_commit {row.GetString(2)}); " +
+        $"command: dotnet run -c Release --project tests/Ainur.LoadTests -- {string.Join(' ', args)}");
+}

@@ -1,0 +1,75 @@
+using System.Diagnostics;
+
+namespace Ainur.LoadTests;
+
+/// <summary>One operation of a load loop; it throws when it fails. <c>worker</c> is 0..C-1, <c>iteration</c> counts per worker.</summary>
+internal delegate Task LoadOperation(int worker, long iteration);
+
+/// <summary>What one measured phase did.</summary>
+internal sealed record PhaseResult(string Name, long Operations, long Errors, TimeSpan Elapsed, LatencyHistogram Latency, string? FirstError)
+{
+    public double PerSecond => Operations / Elapsed.TotalSeconds;
+
+    public double P50Ms => Latency.PercentileMicros(0.50) / 1000;
+
+    public double P99Ms => Latency.PercentileMicros(0.99) / 1000;
+
+    public double MaxMs => Latency.MaxMicros / 1000.0;
+}
+
+/// <summary>Runs C concurrent workers, each calling an operation in a closed loop for a fixed time, and records latencies.</summary>
+internal static class LoadRunner
+{
+    /// <summary>A discarded warm-up run, then the measured one.</summary>
+    public static async Task<PhaseResult> RunPhaseAsync(string name, int concurrency, TimeSpan warmUp, TimeSpan duration, LoadOperation operation)
+    {
+        await RunAsync(name + " (warm-up)", concurrency, warmUp, operation, iterationBase: 0);
+        return await RunAsync(name, concurrency, duration, operation, iterationBase: 1L << 40);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="concurrency"/> workers for <paramref name="duration"/>; an operation that throws counts as an
+    /// error. Throughput counts completed operations over the time until the last worker stopped.
+    /// </summary>
+    public static async Task<PhaseResult> RunAsync(string name, int concurrency, TimeSpan duration, LoadOperation operation, long iterationBase = 0)
+    {
+        var histograms = new LatencyHistogram[concurrency];
+        var errors = new long[concurrency];
+        string? firstError = null;
+        var started = Stopwatch.GetTimestamp();
+        var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
+
+        async Task WorkerAsync(int worker)
+        {
+            var histogram = histograms[worker] = new LatencyHistogram();
+            for (var iteration = iterationBase; Stopwatch.GetTimestamp() < stopAt; iteration++)
+            {
+                // Co-hosted grain calls complete inline: without a yield one worker can starve the others (STACK-NOTES).
+                await Task.Yield();
+                var begin = Stopwatch.GetTimestamp();
+                try
+                {
+                    await operation(worker, iteration);
+                }
+                catch (Exception e)
+                {
+                    errors[worker]++;
+                    Interlocked.CompareExchange(ref firstError, $"{e.GetType().Name}: {e.Message}", null);
+                }
+
+                histogram.Record((long)Stopwatch.GetElapsedTime(begin).TotalMicroseconds);
+            }
+        }
+
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => WorkerAsync(w))));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+
+        var all = new LatencyHistogram();
+        foreach (var histogram in histograms)
+        {
+            all.Add(histogram);
+        }
+
+        return new PhaseResult(name, all.Count, errors.Sum(), elapsed, all, firstError);
+    }
+}
