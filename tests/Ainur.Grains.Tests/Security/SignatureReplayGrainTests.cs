@@ -12,7 +12,7 @@ public sealed class SignatureReplayGrainTests
     /// local activation (one per core), so a commit-bound store capped the whole gateway: checks must overlap.
     /// </summary>
     [Fact]
-    public async Task Concurrent_checks_reach_the_store_together()
+    public async Task TryRecord_ConcurrentChecks_ReachTheStoreTogether()
     {
         var concurrent = (Environment.ProcessorCount * 4) + 8;
         var store = new RendezvousStore(concurrent);
@@ -25,7 +25,7 @@ public sealed class SignatureReplayGrainTests
             var grain = cluster.Client.GetGrain<ISignatureReplayGrain>(0);
             var expiresAt = DateTimeOffset.UtcNow.AddMinutes(5);
             var checks = Enumerable.Range(0, concurrent)
-                .Select(i => grain.TryRecordAsync(BitConverter.GetBytes(i), expiresAt).AsTask())
+                .Select(i => grain.TryRecordAsync(BitConverter.GetBytes(i), expiresAt, Guid.NewGuid()).AsTask())
                 .ToArray();
 
             var results = await Task.WhenAll(checks).WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
@@ -44,7 +44,7 @@ public sealed class SignatureReplayGrainTests
         private readonly TaskCompletionSource _allArrived = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private int _arrived;
 
-        public async ValueTask<bool> TryRecordAsync(ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, CancellationToken ct)
+        public async ValueTask<bool> TryRecordAsync(ReadOnlyMemory<byte> signatureHash, DateTimeOffset expiresAt, Guid requestId, CancellationToken ct)
         {
             if (Interlocked.Increment(ref _arrived) == expected)
             {
