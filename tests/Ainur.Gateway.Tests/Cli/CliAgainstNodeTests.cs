@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+using Ainur.Cli;
+using Ainur.Gateway.Tests.Api;
+using Ainur.Testing.Processes;
+
+namespace Ainur.Gateway.Tests.Cli;
+
+/// <summary>The README's CLI tour, against a real node over real HTTP.</summary>
+[Collection(StandaloneGatewayCollection.Name)]
+public sealed class CliAgainstNodeTests(StandaloneGatewayFixture fixture) : IDisposable
+{
+    private readonly string _home = Directory.CreateTempSubdirectory("ainur-cli-node-").FullName;
+
+    public void Dispose() => Directory.Delete(_home, recursive: true);
+
+    [Fact]
+    public async Task Tour_KeysNewRegisterTwiceShow_Works()
+    {
+        var manifest = Path.Combine(BuiltNode.RepositoryRoot, "examples", "agents", "echo-agent.manifest.json");
+        var (code, output) = await RunAsync("keys", "new", "--json");
+        Assert.Equal(0, code);
+        var did = (string)JsonNode.Parse(output)!["did"]!;
+
+        (code, output) = await RunAsync("agent", "register", "--manifest", manifest, "--json");
+        Assert.Equal(0, code);
+        Assert.Equal("created", (string)JsonNode.Parse(output)!["outcome"]!);
+
+        (code, output) = await RunAsync("agent", "register", "--manifest", manifest, "--json");
+        Assert.Equal(0, code);
+        Assert.Equal("unchanged", (string)JsonNode.Parse(output)!["outcome"]!);
+
+        (code, output) = await RunAsync("agent", "show", did, "--json");
+        Assert.Equal(0, code);
+        var shown = JsonNode.Parse(output)!;
+        Assert.Equal(did, (string)shown["did"]!);
+        Assert.Equal("text.echo", (string)shown["manifest"]!["capabilities"]![0]!["id"]!);
+    }
+
+    [Fact]
+    public async Task AgentShow_UnknownAgent_ExitCode3()
+    {
+        var (code, _) = await RunAsync("keys", "new", "--json");
+        Assert.Equal(0, code);
+
+        (code, _) = await RunAsync("agent", "show", "did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp");
+
+        Assert.Equal(3, code);
+    }
+
+    private async Task<(int Code, string Output)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = _home,
+            ["AINUR_PASSPHRASE"] = "tour passphrase",
+            ["AINUR_GATEWAY"] = fixture.Gateway.Address.ToString(),
+        };
+        var context = new CliContext(output, error, name => environment.GetValueOrDefault(name), _ => null);
+        var code = await AinurCli.InvokeAsync(args, context, TestContext.Current.CancellationToken);
+        return (code, output.ToString() + error);
+    }
+}
