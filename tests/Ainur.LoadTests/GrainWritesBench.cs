@@ -4,6 +4,7 @@ using Ainur.Grains.Interfaces.Agents;
 using Ainur.Protocol.Agents;
 using Ainur.Protocol.Identity;
 using Ainur.Testing;
+using Ainur.Testing.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Ainur.LoadTests;
@@ -18,7 +19,7 @@ internal static class GrainWritesBench
     public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp)
     {
         await using var database = await TestDatabase.CreateAsync();
-        var host = await BenchNode.StartSiloAsync(database);
+        var host = await InProcessGateway.StartSiloAsync(NodeSettings.Standalone(database.ConnectionString, database.Name));
         try
         {
             var grains = host.Services.GetRequiredService<IGrainFactory>();
@@ -54,7 +55,8 @@ internal static class GrainWritesBench
         }
         finally
         {
-            await BenchNode.StopAsync(host);
+            await host.StopAsync();
+            host.Dispose();
         }
     }
 

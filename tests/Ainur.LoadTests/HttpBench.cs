@@ -6,6 +6,7 @@ using System.Text;
 using Ainur.Protocol.HttpSignatures;
 using Ainur.Protocol.Identity;
 using Ainur.Testing;
+using Ainur.Testing.Nodes;
 
 namespace Ainur.LoadTests;
 
@@ -20,50 +21,42 @@ internal static class HttpBench
         var signing = MeasureSigning(TimeSpan.FromSeconds(2));
 
         await using var database = await TestDatabase.CreateAsync();
-        var (app, address) = await BenchNode.StartGatewayAsync(database);
-        try
+        await using var node = await InProcessGateway.StartStandaloneAsync(database);
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        using var http = new HttpClient(handler) { BaseAddress = node.Address };
+
+        // Existing agents: every worker owns its own slice, so no two requests wait on the same grain.
+        var perWorker = 8;
+        var agents = Enumerable.Range(0, concurrency * perWorker).Select(_ => AgentKey.Generate()).ToArray();
+        await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = concurrency },
+            async (key, _) => await PostAsync(http, key, HttpStatusCode.Created));
+        AgentKey Existing(int worker, long iteration) => agents[worker + (concurrency * (int)(iteration % perWorker))];
+
+        var phases = new List<PhaseResult>
         {
-            using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = concurrency, PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
-            using var http = new HttpClient(handler) { BaseAddress = address };
-
-            // Existing agents: every worker owns its own slice, so no two requests wait on the same grain.
-            var perWorker = 8;
-            var agents = Enumerable.Range(0, concurrency * perWorker).Select(_ => AgentKey.Generate()).ToArray();
-            await Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = concurrency },
-                async (key, _) => await PostAsync(http, key, HttpStatusCode.Created));
-            AgentKey Existing(int worker, long iteration) => agents[worker + (concurrency * (int)(iteration % perWorker))];
-
-            var phases = new List<PhaseResult>
+            await LoadRunner.RunPhaseAsync("a. GET /v1/agents/{did} (unsigned, 1 grain call)", concurrency, warmUp, duration, async (w, i) =>
             {
-                await LoadRunner.RunPhaseAsync("a. GET /v1/agents/{did} (unsigned, 1 grain call)", concurrency, warmUp, duration, async (w, i) =>
-                {
-                    using var response = await http.GetAsync(new Uri("/v1/agents/" + Existing(w, i).Did.Value, UriKind.Relative));
-                    Expect(response, HttpStatusCode.OK);
-                }),
-                await LoadRunner.RunPhaseAsync("b. POST /v1/agents, unchanged (signed, no state write)", concurrency, warmUp, duration,
-                    (w, i) => PostAsync(http, Existing(w, i), HttpStatusCode.OK)),
-                await LoadRunner.RunPhaseAsync("c. POST /v1/agents, new agent (signed, durable write)", concurrency, warmUp, duration, async (_, _) =>
-                {
-                    using var key = AgentKey.Generate();
-                    await PostAsync(http, key, HttpStatusCode.Created);
-                }),
-            };
+                using var response = await http.GetAsync(new Uri("/v1/agents/" + Existing(w, i).Did.Value, UriKind.Relative));
+                Expect(response, HttpStatusCode.OK);
+            }),
+            await LoadRunner.RunPhaseAsync("b. POST /v1/agents, unchanged (signed, no state write)", concurrency, warmUp, duration,
+                (w, i) => PostAsync(http, Existing(w, i), HttpStatusCode.OK)),
+            await LoadRunner.RunPhaseAsync("c. POST /v1/agents, new agent (signed, durable write)", concurrency, warmUp, duration, async (_, _) =>
+            {
+                using var key = AgentKey.Generate();
+                await PostAsync(http, key, HttpStatusCode.Created);
+            }),
+        };
 
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"### http — C = {concurrency}, {duration.TotalSeconds:F0} s per phase after {warmUp.TotalSeconds:F0} s warm-up"));
-            Console.WriteLine();
-            Console.Write(Report.Table("req", phases));
-            Console.WriteLine();
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Client-side signing (body + Content-Digest + HttpMessageSigner.Sign + request headers), one thread: {signing.Sign:F0} requests/s; " +
-                $"server-side HttpMessageVerifier.Verify (digest + Ed25519 verify), one thread: {signing.Verify:F0} requests/s (both measured before the node started)."));
-            Console.WriteLine(string.Join("; ", phases.Select(p => $"{p.Name[..2]} {Report.Operations(p)}")));
-            Console.WriteLine();
-        }
-        finally
-        {
-            await app.StopAsync();
-            await app.DisposeAsync();
-        }
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"### http — C = {concurrency}, {duration.TotalSeconds:F0} s per phase after {warmUp.TotalSeconds:F0} s warm-up"));
+        Console.WriteLine();
+        Console.Write(Report.Table("req", phases));
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"Client-side signing (body + Content-Digest + HttpMessageSigner.Sign + request headers), one thread: {signing.Sign:F0} requests/s; " +
+            $"server-side HttpMessageVerifier.Verify (digest + Ed25519 verify), one thread: {signing.Verify:F0} requests/s (both measured before the node started)."));
+        Console.WriteLine(string.Join("; ", phases.Select(p => $"{p.Name[..2]} {Report.Operations(p)}")));
+        Console.WriteLine();
     }
 
     private static async Task PostAsync(HttpClient http, AgentKey key, HttpStatusCode expected)

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Ainur.Protocol.Identity;
 using CsCheck;
+using Ainur.Testing.Nodes;
 
 namespace Ainur.Gateway.Tests.Api;
 
@@ -9,7 +10,7 @@ namespace Ainur.Gateway.Tests.Api;
 [Collection(StandaloneGatewayCollection.Name)]
 public sealed class BadInputTests(StandaloneGatewayFixture fixture)
 {
-    private TestGateway Gateway => fixture.Gateway;
+    private InProcessGateway Gateway => fixture.Gateway;
 
     public static TheoryData<string, string> MalformedBodies => new()
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using Ainur.Protocol.Identity;
 using Ainur.Testing;
+using Ainur.Testing.Nodes;
 
 namespace Ainur.Gateway.Tests.Api;
 
@@ -47,7 +48,7 @@ public sealed class OperationsTests(StandaloneGatewayFixture fixture)
     {
         var ct = TestContext.Current.CancellationToken;
         await using var database = await TestDatabase.CreateAsync(ct);
-        await using var gateway = await TestGateway.StartStandaloneAsync(database, new Dictionary<string, string?>
+        await using var gateway = await InProcessGateway.StartStandaloneAsync(database, new Dictionary<string, string?>
         {
             ["Ainur:Gateway:PerIp:PerSecond"] = "0.01",
             ["Ainur:Gateway:PerIp:Burst"] = "2",

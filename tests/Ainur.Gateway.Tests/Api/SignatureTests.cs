@@ -1,12 +1,13 @@
 using System.Net;
 using Ainur.Protocol.Identity;
+using Ainur.Testing.Nodes;
 
 namespace Ainur.Gateway.Tests.Api;
 
 [Collection(StandaloneGatewayCollection.Name)]
 public sealed class SignatureTests(StandaloneGatewayFixture fixture)
 {
-    private TestGateway Gateway => fixture.Gateway;
+    private InProcessGateway Gateway => fixture.Gateway;
 
     private HttpClient Http => fixture.Gateway.Http;
 

@@ -1,4 +1,5 @@
 using Ainur.Testing;
+using Ainur.Testing.Nodes;
 
 namespace Ainur.Gateway.Tests.Api;
 
@@ -6,16 +7,16 @@ namespace Ainur.Gateway.Tests.Api;
 public sealed class StandaloneGatewayFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
-    private TestGateway? _gateway;
+    private InProcessGateway? _gateway;
 
-    internal TestGateway Gateway => _gateway!;
+    internal InProcessGateway Gateway => _gateway!;
 
     internal TestDatabase Database => _database!;
 
     public async ValueTask InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        _gateway = await TestGateway.StartStandaloneAsync(_database);
+        _gateway = await InProcessGateway.StartStandaloneAsync(_database);
     }
 
     public async ValueTask DisposeAsync()

@@ -2,6 +2,7 @@ using System.Net;
 using Ainur.Protocol.Identity;
 using Ainur.Testing;
 using Microsoft.Extensions.Hosting;
+using Ainur.Testing.Nodes;
 
 namespace Ainur.Gateway.Tests.Api;
 
@@ -13,12 +14,12 @@ public sealed class TwoGatewayTests : IAsyncLifetime
 {
     private TestDatabase? _database;
     private IHost? _silo;
-    private TestGateway[] _gateways = [];
+    private InProcessGateway[] _gateways = [];
 
     public async ValueTask InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync(TestContext.Current.CancellationToken);
-        (_silo, _gateways) = await TestGateway.StartClusterAsync(_database, gateways: 2, new Dictionary<string, string?>
+        (_silo, _gateways) = await InProcessGateway.StartClusterAsync(_database, gateways: 2, new Dictionary<string, string?>
         {
             ["Ainur:Gateway:PerDid:PerSecond"] = "0.01",
             ["Ainur:Gateway:PerDid:Burst"] = "3",

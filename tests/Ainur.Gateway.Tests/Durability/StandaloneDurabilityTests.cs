@@ -5,6 +5,7 @@ using Ainur.Protocol.Identity;
 using Ainur.Testing;
 using Ainur.Testing.Http;
 using Ainur.Testing.Processes;
+using Ainur.Testing.Nodes;
 
 namespace Ainur.Gateway.Tests.Durability;
 
@@ -82,7 +83,7 @@ public sealed class StandaloneDurabilityTests
     private static async Task<Gateway> StartGatewayAsync(TestDatabase db, string serviceId, CancellationToken ct)
     {
         var port = FreePort.Next();
-        var node = NodeProcess.StartGateway(port, NodeEnvironment.Standalone(db.ConnectionString, serviceId));
+        var node = NodeProcess.StartGateway(port, NodeSettings.Standalone(db.ConnectionString, serviceId).AsEnvironment());
         var gateway = new Gateway(node, new Uri($"http://127.0.0.1:{port}"));
         try
         {

@@ -5,6 +5,7 @@ using Ainur.Protocol.Identity;
 using Ainur.Testing;
 using Ainur.Testing.Http;
 using Ainur.Testing.Processes;
+using Ainur.Testing.Nodes;
 
 namespace Ainur.Gateway.Tests.Fault;
 
@@ -32,14 +33,13 @@ public sealed class SiloFailoverTests
         var output = TestContext.Current.TestOutputHelper!;
         await using var db = await TestDatabase.CreateAsync(ct);
         var clusterId = $"failover-{Guid.NewGuid():N}";
-        var serviceId = clusterId;
 
         var silos = new List<NodeProcess>();
         NodeProcess? gateway = null;
         try
         {
-            silos.Add(NodeProcess.StartSilo(NodeEnvironment.ClusterSilo(db.ConnectionString, clusterId, serviceId)));
-            silos.Add(NodeProcess.StartSilo(NodeEnvironment.ClusterSilo(db.ConnectionString, clusterId, serviceId)));
+            silos.Add(NodeProcess.StartSilo(NodeSettings.ClusterSilo(db.ConnectionString, clusterId).AsEnvironment()));
+            silos.Add(NodeProcess.StartSilo(NodeSettings.ClusterSilo(db.ConnectionString, clusterId).AsEnvironment()));
             await NodeProcess.WaitUntilAsync(
                 silos,
                 async () => await ClusterMembership.CountActiveAsync(db.ConnectionString, clusterId, ct) == 2,
@@ -48,7 +48,7 @@ public sealed class SiloFailoverTests
 
             var port = FreePort.Next();
             var baseAddress = new Uri($"http://127.0.0.1:{port}");
-            gateway = NodeProcess.StartGateway(port, NodeEnvironment.ClusterGateway(db.ConnectionString, clusterId, serviceId));
+            gateway = NodeProcess.StartGateway(port, NodeSettings.ClusterGateway(db.ConnectionString, clusterId).AsEnvironment());
             await gateway.WaitForHttpReadyAsync(baseAddress, cancellationToken: ct);
 
             using var client = new SignedClient(baseAddress, TimeSpan.FromSeconds(30));
