@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Net.Http.Headers;
-using System.Text;
 using Ainur.Protocol.HttpSignatures;
 using Ainur.Protocol.Identity;
 using Ainur.Testing;
+using Ainur.Testing.Http;
 using Ainur.Testing.Nodes;
 
 namespace Ainur.LoadTests;
@@ -74,21 +73,8 @@ internal static class HttpBench
         }
     }
 
-    /// <summary>A signed <c>POST /v1/agents</c> registering <paramref name="key"/>'s own DID, as a client builds it.</summary>
-    private static HttpRequestMessage SignedRegistration(AgentKey key, Uri gateway)
-    {
-        var body = Encoding.UTF8.GetBytes(RegistrationBody(key.Did));
-        var digest = ContentDigest.Compute(body);
-        var parts = Parts(gateway, digest);
-        var (input, signature) = HttpMessageSigner.Sign(key, parts, hasBody: true, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Guid.NewGuid().ToString("N"));
-
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, "/v1/agents")) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation("Content-Digest", digest);
-        request.Headers.TryAddWithoutValidation("Signature-Input", input);
-        request.Headers.TryAddWithoutValidation("Signature", signature);
-        return request;
-    }
+    private static HttpRequestMessage SignedRegistration(AgentKey key, Uri gateway) =>
+        RequestSigner.SignedPost(key, gateway, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
 
     private static HttpRequestParts Parts(Uri gateway, string digest, Func<string, string?>? headers = null) => new(
         "POST",
@@ -96,14 +82,6 @@ internal static class HttpBench
         "/v1/agents",
         "",
         headers ?? (name => name.Equals(ContentDigest.FieldName, StringComparison.OrdinalIgnoreCase) ? digest : null));
-
-    private static string RegistrationBody(Did did) => $$$"""
-        {"did":"{{{did.Value}}}","manifest":{"name":"summarizer","version":"1.0.0","capabilities":[
-          {"id":"text.summarize","description":"Summarizes English text.","price":5,
-           "inputSchema":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]},
-           "outputSchema":{"type":"object"}}],
-         "runtime":{"kind":"remote"},"endpoint":"https://agent.example/run"}}
-        """;
 
     /// <summary>Single-threaded signed-request builds per second, and server-side verifications per second.</summary>
     private static (double Sign, double Verify) MeasureSigning(TimeSpan duration)

@@ -3,6 +3,7 @@ using System.Text;
 using Ainur.Protocol.Identity;
 using CsCheck;
 using Ainur.Testing.Nodes;
+using Ainur.Testing.Http;
 
 namespace Ainur.Gateway.Tests.Api;
 

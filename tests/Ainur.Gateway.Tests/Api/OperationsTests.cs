@@ -2,6 +2,7 @@ using System.Net;
 using Ainur.Protocol.Identity;
 using Ainur.Testing;
 using Ainur.Testing.Nodes;
+using Ainur.Testing.Http;
 
 namespace Ainur.Gateway.Tests.Api;
 

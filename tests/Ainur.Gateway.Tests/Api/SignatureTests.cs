@@ -1,6 +1,7 @@
 using System.Net;
 using Ainur.Protocol.Identity;
 using Ainur.Testing.Nodes;
+using Ainur.Testing.Http;
 
 namespace Ainur.Gateway.Tests.Api;
 

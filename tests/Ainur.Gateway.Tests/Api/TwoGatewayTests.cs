@@ -3,6 +3,7 @@ using Ainur.Protocol.Identity;
 using Ainur.Testing;
 using Microsoft.Extensions.Hosting;
 using Ainur.Testing.Nodes;
+using Ainur.Testing.Http;
 
 namespace Ainur.Gateway.Tests.Api;
 

@@ -1,7 +1,5 @@
-using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
-using Ainur.Protocol.HttpSignatures;
 using Ainur.Protocol.Identity;
 
 namespace Ainur.Testing.Http;
@@ -33,38 +31,14 @@ public sealed class SignedClient : IDisposable
     public HttpClient Http => _http;
 
     /// <summary>POSTs <paramref name="body"/> (JSON) to <paramref name="path"/>, signed by <paramref name="key"/>.</summary>
-    public Task<HttpResponseMessage> PostSignedAsync(AgentKey key, string path, ReadOnlyMemory<byte> body, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(key);
-        var bytes = body.ToArray();
-        var digest = ContentDigest.Compute(bytes);
-        var baseAddress = _http.BaseAddress!;
-        var authority = baseAddress.IsDefaultPort ? baseAddress.Host : $"{baseAddress.Host}:{baseAddress.Port}";
-        var parts = new HttpRequestParts(
-            "POST",
-            authority.ToLowerInvariant(),
-            path,
-            "",
-            name => string.Equals(name, ContentDigest.FieldName, StringComparison.OrdinalIgnoreCase) ? digest : null);
-        var (signatureInput, signature) = HttpMessageSigner.Sign(
-            key, parts, hasBody: true, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), nonce: Guid.NewGuid().ToString("N"));
-
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(path, UriKind.Relative))
-        {
-            Content = new ByteArrayContent(bytes),
-        };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
-        request.Headers.TryAddWithoutValidation("Content-Digest", digest);
-        request.Headers.TryAddWithoutValidation("Signature-Input", signatureInput);
-        request.Headers.TryAddWithoutValidation("Signature", signature);
-        return SendAndDisposeAsync(request, cancellationToken);
-    }
+    public Task<HttpResponseMessage> PostSignedAsync(AgentKey key, string path, string body, CancellationToken cancellationToken = default) =>
+        SendAndDisposeAsync(RequestSigner.SignedPost(key, _http.BaseAddress!, path, body), cancellationToken);
 
     /// <summary><c>POST /v1/agents</c> registering <paramref name="key"/>'s DID with the manifest <paramref name="manifestJson"/> (JSON text).</summary>
     public Task<HttpResponseMessage> RegisterAsync(AgentKey key, string manifestJson, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(key);
-        var body = Encoding.UTF8.GetBytes("{\"did\":" + JsonSerializer.Serialize(key.Did.Value) + ",\"manifest\":" + manifestJson + "}");
+        var body = "{\"did\":" + JsonSerializer.Serialize(key.Did.Value) + ",\"manifest\":" + manifestJson + "}";
         return PostSignedAsync(key, "/v1/agents", body, cancellationToken);
     }
 

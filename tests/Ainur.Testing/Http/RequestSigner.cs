@@ -3,11 +3,15 @@ using System.Text;
 using Ainur.Protocol.HttpSignatures;
 using Ainur.Protocol.Identity;
 
-namespace Ainur.Gateway.Tests.Api;
+namespace Ainur.Testing.Http;
 
-/// <summary>Builds signed requests the way a client does, with seams for the ways an attacker would bend them.</summary>
-internal static class RequestSigner
+/// <summary>
+/// Builds signed requests the way a client does (RFC 9421 ed25519, Content-Digest, fresh nonce), with seams for the
+/// ways an attacker would bend them: another <c>created</c>, or a path or body other than the one signed.
+/// </summary>
+public static class RequestSigner
 {
+    /// <summary>A signed JSON <c>POST</c> of <paramref name="body"/> to <paramref name="path"/> on <paramref name="gateway"/>.</summary>
     public static HttpRequestMessage SignedPost(
         AgentKey key,
         Uri gateway,
@@ -57,6 +61,7 @@ internal static class RequestSigner
         to.Headers.TryAddWithoutValidation(name, from.Headers.GetValues(name));
     }
 
+    /// <summary>A registration body for <paramref name="did"/>: a one-capability remote agent.</summary>
     public static string RegistrationBody(Did did, string version = "1.0.0", long price = 5) => $$$"""
         {"did":"{{{did.Value}}}","manifest":{"name":"summarizer","version":"{{{version}}}","capabilities":[
           {"id":"text.summarize","description":"Summarizes English text.","price":{{{price}}},
