@@ -38,6 +38,9 @@ public sealed class AinurOptions
     /// <summary>Cluster identity and endpoints.</summary>
     public ClusterSettings Cluster { get; set; } = new();
 
+    /// <summary>The ledger: chain id, validators and their keys, genesis, batching, timeouts.</summary>
+    public LedgerOptions Ledger { get; set; } = new();
+
     /// <summary>Whether anything durable is configured, i.e. what a restart keeps.</summary>
     public bool IsDurable => Storage == AinurStorage.Postgres;
 

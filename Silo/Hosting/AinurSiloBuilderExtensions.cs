@@ -1,6 +1,8 @@
 using System.Net;
 using Ainur.Grains.Interfaces;
+using Ainur.Grains.Ledger.Storage;
 using Ainur.Grains.Security;
+using Ainur.Silo.Ledger;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -34,6 +36,7 @@ public static class AinurSiloBuilderExtensions
         silo.Services.AddSingleton(options);
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddHostedService<StartupReport>();
+        silo.AddAinurLedger(options);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = options.Cluster.ClusterId;
@@ -56,6 +59,7 @@ public static class AinurSiloBuilderExtensions
             silo.AddMemoryGrainStorage(AinurStores.PubSub);
             silo.UseInMemoryReminderService();
             silo.Services.TryAddSingleton<ISeenSignatureStore, InMemorySeenSignatureStore>();
+            silo.Services.TryAddSingleton<ILedgerStore, InMemoryLedgerStore>();
         }
 
         return silo;
@@ -100,5 +104,6 @@ public static class AinurSiloBuilderExtensions
         });
         silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
         silo.Services.TryAddSingleton<ISeenSignatureStore, PostgresSeenSignatureStore>();
+        silo.Services.TryAddSingleton<ILedgerStore, PostgresLedgerStore>();
     }
 }

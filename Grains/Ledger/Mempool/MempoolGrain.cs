@@ -1,0 +1,288 @@
+using System.Collections.Immutable;
+using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Grains.Ledger.Storage;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Ledger.Blocks;
+using Ainur.Protocol.Ledger.Execution;
+using Ainur.Protocol.Ledger.Transactions;
+using Microsoft.Extensions.Logging;
+
+namespace Ainur.Grains.Ledger.Mempool;
+
+/// <summary>
+/// The ledger's pool (see <see cref="IMempoolGrain"/>). Reentrant: waits (batch fill, callers awaiting finality) must
+/// not hold up submissions. Every method body between awaits is short and keeps the pool's invariants, which is what
+/// reentrancy requires; a finalized height is processed once, by whichever report comes first.
+/// </summary>
+[Reentrant]
+public sealed partial class MempoolGrain(
+    LedgerSettings settings, ILedgerStore store, TimeProvider clock, LedgerMetrics metrics, ILogger<MempoolGrain> logger)
+    : Grain, IMempoolGrain
+{
+    private static readonly TimeSpan NudgePeriod = TimeSpan.FromMilliseconds(500);
+
+    private readonly TransactionPool _pool = new(settings.MempoolCapacity);
+    private readonly Dictionary<Hash32, TaskCompletionSource<TxStatus>> _waiters = [];
+    private readonly RecentOutcomes _outcomes = new(capacity: 200_000);
+    private readonly Dictionary<long, Task> _processing = [];
+    private TaskCompletionSource _headMoved = NewSignal();
+    private TaskCompletionSource _batchFilled = NewSignal();
+    private int _batchTarget = int.MaxValue;
+    private long _head;
+    private long _headAtLastNudge = -1;
+
+    /// <inheritdoc/>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await CatchUpIndexAsync(cancellationToken);
+
+        // Wakes the validators while transactions wait and no block is being finalized (a lost nudge, a validator that
+        // re-activated elsewhere); cheap when the pool is empty.
+        this.RegisterGrainTimer(NudgeIfStuck, new GrainTimerCreationOptions(NudgePeriod, NudgePeriod) { Interleave = true });
+    }
+
+    /// <inheritdoc/>
+    public Task<SubmitResult> SubmitAsync(SignedTransaction transaction) => Task.FromResult(Admit(transaction));
+
+    /// <inheritdoc/>
+    public Task<ImmutableArray<SubmitResult>> SubmitManyAsync(ImmutableArray<SignedTransaction> transactions) =>
+        Task.FromResult(transactions.Select(Admit).ToImmutableArray());
+
+    /// <inheritdoc/>
+    public async Task<ImmutableArray<SignedTransaction>> ReapAsync(int max)
+    {
+        if (_pool.Count > 0 && _pool.Count < max && settings.BatchWait > TimeSpan.Zero)
+        {
+            _batchTarget = Math.Min(_batchTarget, max);
+            await Task.WhenAny(_batchFilled.Task, Task.Delay(settings.BatchWait, clock));
+        }
+
+        return _pool.Oldest(max);
+    }
+
+    /// <inheritdoc/>
+    public Task RejectedAsync(ImmutableArray<RejectedTransaction> rejected)
+    {
+        foreach (var item in rejected)
+        {
+            if (_pool.Remove(item.Transaction.Id, out _))
+            {
+                Resolve(new TxStatus(item.Transaction.Id, TxState.Rejected, 0, -1, item.Rejection));
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task<int> FinalizedAsync(FinalizedBlock finalized)
+    {
+        ArgumentNullException.ThrowIfNull(finalized);
+        var height = finalized.Block.Height;
+        if (!_processing.TryGetValue(height, out var processing))
+        {
+            processing = IndexAsync(finalized);
+            _processing[height] = processing;
+            PruneProcessed();
+        }
+
+        await processing;
+        return _pool.Count;
+    }
+
+    /// <inheritdoc/>
+    public async Task<TxStatus> WaitAsync(Hash32 transactionId, TimeSpan timeout)
+    {
+        if (_outcomes.TryGet(transactionId, out var known))
+        {
+            return known;
+        }
+
+        if (!_pool.Contains(transactionId))
+        {
+            return await FromStoreAsync(transactionId);
+        }
+
+        if (!_waiters.TryGetValue(transactionId, out var waiter))
+        {
+            waiter = new TaskCompletionSource<TxStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _waiters[transactionId] = waiter;
+        }
+
+        var pending = new TxStatus(transactionId, TxState.Pending, 0, -1, null);
+        return await Task.WhenAny(waiter.Task, Task.Delay(timeout, clock)) == waiter.Task ? await waiter.Task : pending;
+    }
+
+    /// <inheritdoc/>
+    public async Task<long> WaitForHeightAsync(long height, TimeSpan timeout)
+    {
+        var deadline = clock.GetUtcNow() + timeout;
+        while (_head < height)
+        {
+            var left = deadline - clock.GetUtcNow();
+            if (left <= TimeSpan.Zero)
+            {
+                break;
+            }
+
+            await Task.WhenAny(_headMoved.Task, Task.Delay(left, clock));
+        }
+
+        return _head;
+    }
+
+    /// <inheritdoc/>
+    public Task<MempoolHead> GetHeadAsync() => Task.FromResult(new MempoolHead(_head, _pool.Count));
+
+    private SubmitResult Admit(SignedTransaction transaction)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var id = transaction.Id;
+        if (_pool.Contains(id) || (_outcomes.TryGet(id, out var known) && known.State == TxState.Final))
+        {
+            return new SubmitResult(id, SubmitStatus.Duplicate);
+        }
+
+        if (_pool.IsFull)
+        {
+            return new SubmitResult(id, SubmitStatus.Full);
+        }
+
+        // A rejected transaction may be valid now (say, its sender has since been paid): it gets a fresh chance.
+        _outcomes.Forget(id);
+        _pool.Add(transaction, clock.GetTimestamp());
+        if (_pool.Count == 1)
+        {
+            NudgeValidators();
+        }
+
+        if (_pool.Count >= _batchTarget)
+        {
+            _batchTarget = int.MaxValue;
+            Interlocked.Exchange(ref _batchFilled, NewSignal()).TrySetResult();
+        }
+
+        return new SubmitResult(id, SubmitStatus.Accepted);
+    }
+
+    private async Task IndexAsync(FinalizedBlock finalized)
+    {
+        var block = finalized.Block;
+
+        // Indexed before anyone is told, so a caller that learns "final" can fetch the proof at once.
+        await store.IndexTransactionsAsync(settings.ChainId, block, CancellationToken.None);
+        var now = clock.GetTimestamp();
+        for (var position = 0; position < block.Transactions.Length; position++)
+        {
+            var id = block.Transactions[position].Id;
+            if (_pool.Remove(id, out var pending))
+            {
+                metrics.TransactionFinal(clock.GetElapsedTime(pending.AdmittedAtTicks, now));
+            }
+
+            Resolve(new TxStatus(id, TxState.Final, block.Height, position, null));
+        }
+
+        metrics.BlockFinalized(block.Height, block.Transactions.Length, finalized.Certificate.Round + 1);
+        if (block.Height > _head)
+        {
+            _head = block.Height;
+            Interlocked.Exchange(ref _headMoved, NewSignal()).TrySetResult();
+        }
+    }
+
+    private void Resolve(TxStatus status)
+    {
+        _outcomes.Remember(status);
+        if (_waiters.Remove(status.TransactionId, out var waiter))
+        {
+            waiter.TrySetResult(status);
+        }
+    }
+
+    private async Task<TxStatus> FromStoreAsync(Hash32 transactionId)
+    {
+        var location = await store.FindTransactionAsync(settings.ChainId, transactionId, CancellationToken.None);
+        return location is null
+            ? new TxStatus(transactionId, TxState.Unknown, 0, -1, null)
+            : new TxStatus(transactionId, TxState.Final, location.Height, location.Position, null);
+    }
+
+    // Blocks finalized while this grain was not active (a silo died, the node restarted) are indexed from the
+    // validators' stored copies, so every final transaction can be found.
+    private async Task CatchUpIndexAsync(CancellationToken ct)
+    {
+        var indexed = await store.GetIndexedHeightAsync(settings.ChainId, ct);
+        var head = indexed;
+        for (var validator = 0; validator < settings.Validators.Count; validator++)
+        {
+            head = Math.Max(head, await store.GetLastHeightAsync(settings.ChainId, validator, ct));
+        }
+
+        for (var height = indexed + 1; height <= head; height++)
+        {
+            var finalized = await FindStoredAsync(height, ct);
+            if (finalized is null)
+            {
+                break;
+            }
+
+            await store.IndexTransactionsAsync(settings.ChainId, finalized.Block, ct);
+        }
+
+        _head = head;
+        if (head > indexed)
+        {
+            LogIndexCaughtUp(logger, indexed + 1, head);
+        }
+    }
+
+    private async Task<FinalizedBlock?> FindStoredAsync(long height, CancellationToken ct)
+    {
+        for (var validator = 0; validator < settings.Validators.Count; validator++)
+        {
+            if (await store.GetBlockAsync(settings.ChainId, validator, height, ct) is { } found)
+            {
+                return found;
+            }
+        }
+
+        return null;
+    }
+
+    private Task NudgeIfStuck(CancellationToken ct)
+    {
+        if (_pool.Count > 0 && _head == _headAtLastNudge)
+        {
+            NudgeValidators();
+        }
+
+        _headAtLastNudge = _head;
+        return Task.CompletedTask;
+    }
+
+    private void NudgeValidators()
+    {
+        for (var i = 0; i < settings.Validators.Count; i++)
+        {
+            GrainFactory.GetGrain<IValidatorGrain>(i).TransactionsWaitingAsync().Ignore();
+        }
+    }
+
+    // Heights well below the head are done; their entries only guard against a late duplicate report.
+    private void PruneProcessed()
+    {
+        if (_processing.Count > 64)
+        {
+            foreach (var height in _processing.Keys.Where(h => h < _head - 32 && _processing[h].IsCompleted).ToList())
+            {
+                _processing.Remove(height);
+            }
+        }
+    }
+
+    private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Indexed finalized blocks {From}..{To} that were not indexed yet")]
+    private static partial void LogIndexCaughtUp(ILogger logger, long from, long to);
+}

@@ -1,0 +1,89 @@
+using System.Collections.Immutable;
+using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Grains.Ledger.Storage;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Blocks;
+using Ainur.Protocol.Ledger.Proofs;
+using Orleans.Concurrency;
+
+namespace Ainur.Grains.Ledger.Queries;
+
+/// <summary>
+/// Read side of the ledger (see <see cref="ILedgerQueryGrain"/>). Blocks come from the validators' stored copies (any
+/// copy serves: a final block is the same everywhere); accounts from the validator with the highest finalized height
+/// among those that answer in time.
+/// </summary>
+[StatelessWorker]
+public sealed class LedgerQueryGrain(LedgerSettings settings, ILedgerStore store) : Grain, ILedgerQueryGrain
+{
+    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(2);
+
+    /// <inheritdoc/>
+    public async Task<FinalizedBlock?> GetBlockAsync(long height)
+    {
+        for (var validator = 0; validator < settings.Validators.Count; validator++)
+        {
+            if (await store.GetBlockAsync(settings.ChainId, validator, height, CancellationToken.None) is { } block)
+            {
+                return block;
+            }
+        }
+
+        return null;
+    }
+
+    /// <inheritdoc/>
+    public async Task<TransactionView> GetTransactionAsync(Hash32 transactionId)
+    {
+        var status = await GrainFactory.GetGrain<IMempoolGrain>(0).WaitAsync(transactionId, TimeSpan.Zero);
+        if (status.State != TxState.Final)
+        {
+            return new TransactionView(status, null);
+        }
+
+        var block = await GetBlockAsync(status.Height);
+        return block is null
+            ? new TransactionView(status with { State = TxState.Pending }, null)
+            : new TransactionView(status, PaymentProof.For(block, status.Position));
+    }
+
+    /// <inheritdoc/>
+    public async Task<AccountSnapshot> GetAccountAsync(Did account)
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, settings.Validators.Count).Select(i => AskAsync(i, account)));
+        return answers.Where(a => a is not null).MaxBy(a => a!.Height)
+            ?? throw new LedgerUnavailableException("No validator answered.");
+    }
+
+    /// <inheritdoc/>
+    public async Task<ValidatorsView> GetValidatorsAsync()
+    {
+        var statuses = await Task.WhenAll(Enumerable.Range(0, settings.Validators.Count).Select(StatusAsync));
+        return new ValidatorsView(settings.ChainId, settings.Validators, [.. statuses.OfType<ValidatorStatus>()]);
+    }
+
+    private async Task<AccountSnapshot?> AskAsync(int validator, Did account)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IValidatorGrain>(validator).GetAccountAsync(account).WaitAsync(PeerTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            return null;
+        }
+    }
+
+    private async Task<ValidatorStatus?> StatusAsync(int validator)
+    {
+        try
+        {
+            return await GrainFactory.GetGrain<IValidatorGrain>(validator).GetStatusAsync().WaitAsync(PeerTimeout);
+        }
+        catch (Exception e) when (e is TimeoutException or OrleansException)
+        {
+            return null;
+        }
+    }
+}

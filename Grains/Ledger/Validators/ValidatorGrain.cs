@@ -1,0 +1,342 @@
+using System.Collections.Immutable;
+using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Grains.Ledger.Storage;
+using Ainur.Protocol.Consensus;
+using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Blocks;
+using Ainur.Protocol.Ledger.Execution;
+using Ainur.Protocol.Ledger.State;
+using Microsoft.Extensions.Logging;
+
+namespace Ainur.Grains.Ledger.Validators;
+
+/// <summary>
+/// Hosts validator <c>index</c>'s Tendermint core the way raft's node loop does: every input goes through
+/// <see cref="Tendermint.Step"/>; the result's signing guard is persisted (compare-and-set in PostgreSQL) before any
+/// message leaves, timers become grain timers, a decision is stored before anyone is told, and a proposal request is
+/// answered from the mempool. The ledger state is rebuilt at activation from the blocks this validator stored.
+/// </summary>
+[ValidatorPlacement]
+public sealed partial class ValidatorGrain(
+    LedgerSettings settings, ILedgerStore store, TimeProvider clock, ILogger<ValidatorGrain> logger)
+    : Grain, IValidatorGrain
+{
+    private readonly Dictionary<Protocol.Hashing.Hash32, LedgerState> _executed = [];
+    private readonly List<IGrainTimer> _timers = [];
+    private int _index;
+    private ConsensusContext _context = null!;
+    private ConsensusState _consensus = null!;
+    private LedgerState _ledger = null!;
+    private FinalizedBlock? _last;
+    private bool _online = true;
+    private bool _fenced;
+    private bool _catchingUp;
+
+    private string ChainId => settings.ChainId;
+
+    /// <inheritdoc/>
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _index = checked((int)this.GetPrimaryKeyLong());
+        if (_index < 0 || _index >= settings.Validators.Count)
+        {
+            throw new InvalidOperationException($"There is no validator {_index}: the set has {settings.Validators.Count}.");
+        }
+
+        _ledger = LedgerState.FromGenesis(settings.Genesis);
+        await foreach (var finalized in store.ReadBlocksAsync(ChainId, _index, 1, cancellationToken))
+        {
+            _ledger = BlockExecution.ApplyFinalized(_ledger, finalized.Block);
+            _last = finalized;
+        }
+
+        var guard = await store.LoadGuardAsync(ChainId, _index, cancellationToken);
+        var config = new ConsensusConfig(ChainId, settings.Validators, _index, settings.Timeouts);
+        _context = new ConsensusContext(config, settings.ValidatorKeys[_index], IsValid);
+        _consensus = ConsensusState.Initial(config, _ledger.Height + 1, guard);
+        LogActivated(logger, _index, _ledger.Height, RuntimeIdentity);
+        this.RegisterGrainTimer(_ => CatchUpAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+    }
+
+    /// <inheritdoc/>
+    public Task DeliverProposalAsync(Proposal proposal) => StepAsync(new ProposalReceived(proposal));
+
+    /// <inheritdoc/>
+    public Task DeliverVoteAsync(Vote vote) => StepAsync(new VoteReceived(vote));
+
+    /// <inheritdoc/>
+    public Task TransactionsWaitingAsync() => StepAsync(new Start());
+
+    /// <inheritdoc/>
+    public Task<ValidatorStatus> GetStatusAsync() => Task.FromResult(new ValidatorStatus(
+        _index,
+        settings.Validators.Members[_index],
+        _online && !_fenced,
+        _ledger.Height,
+        _ledger.LastBlockHash,
+        _consensus.Height,
+        _consensus.Round,
+        _consensus.Step.ToString(),
+        RuntimeIdentity));
+
+    /// <inheritdoc/>
+    public async Task<FinalizedBlock?> GetFinalizedAsync(long height) =>
+        height >= 1 && height <= _ledger.Height ? await store.GetBlockAsync(ChainId, _index, height, CancellationToken.None) : null;
+
+    /// <inheritdoc/>
+    public Task<AccountSnapshot> GetAccountAsync(Did account) =>
+        Task.FromResult(new AccountSnapshot(account, _ledger.GetAccount(account), _ledger.Height));
+
+    /// <inheritdoc/>
+    public async Task SetOnlineAsync(bool online)
+    {
+        if (_online == online)
+        {
+            return;
+        }
+
+        _online = online;
+        LogSwitched(logger, _index, online);
+        if (!online)
+        {
+            CancelTimers();
+            return;
+        }
+
+        await CatchUpAsync();
+        await StepAsync(new Start());
+    }
+
+    private bool IsValid(Block block)
+    {
+        if (_executed.ContainsKey(block.Hash))
+        {
+            return true;
+        }
+
+        var outcome = BlockExecution.Execute(_ledger, block);
+        if (outcome.State is { } after)
+        {
+            _executed[block.Hash] = after;
+            return true;
+        }
+
+        LogInvalidBlock(logger, _index, block.Height, block.Hash.ToString(), outcome.Failure ?? "unknown");
+        return false;
+    }
+
+    private async Task StepAsync(ConsensusInput input)
+    {
+        if (!_online || _fenced)
+        {
+            return;
+        }
+
+        var result = Tendermint.Step(_consensus, input, _context);
+        _consensus = result.Next;
+
+        // The double-sign guard: durable, and won against any other activation of this validator, before anything signed leaves.
+        if (result.MustPersist is { } guard && !await store.TryAdvanceGuardAsync(ChainId, _index, guard, CancellationToken.None))
+        {
+            Fence(guard);
+            return;
+        }
+
+        Broadcast(result.Broadcast);
+        foreach (var timer in result.Timers)
+        {
+            Schedule(timer);
+        }
+
+        if (result.Decided is { } decision)
+        {
+            await CommitAsync(new FinalizedBlock(decision.Block, decision.Certificate));
+        }
+
+        if (result.NeedProposal is { } request)
+        {
+            await ProposeAsync(request);
+        }
+
+        if (result.CatchUpFrom is not null)
+        {
+            await CatchUpAsync();
+        }
+    }
+
+    private async Task ProposeAsync(ProposalRequest request)
+    {
+        var mempool = GrainFactory.GetGrain<IMempoolGrain>(0);
+        var candidates = await mempool.ReapAsync(settings.MaxBlockTransactions);
+        var built = BlockBuilder.Build(_ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        _executed[built.Block.Hash] = built.After;
+        if (!built.Rejected.IsEmpty)
+        {
+            await mempool.RejectedAsync(built.Rejected);
+        }
+
+        await StepAsync(new ProposalValue(request.Height, request.Round, built.Block));
+    }
+
+    private async Task CommitAsync(FinalizedBlock finalized)
+    {
+        var block = finalized.Block;
+        var after = _executed.TryGetValue(block.Hash, out var executed) ? executed : BlockExecution.ApplyFinalized(_ledger, block);
+        await store.SaveBlockAsync(ChainId, _index, finalized, CancellationToken.None);
+        _ledger = after;
+        _last = finalized;
+        _executed.Clear();
+        CancelTimers();
+        LogCommitted(logger, _index, block.Height, finalized.Certificate.Round, block.Transactions.Length);
+
+        var pending = await GrainFactory.GetGrain<IMempoolGrain>(0).FinalizedAsync(finalized);
+        if (pending > 0)
+        {
+            await StepAsync(new Start());
+        }
+    }
+
+    // Fetches every block a peer finalized beyond this validator's head, checks each one's certificate and executes it
+    // in full (signatures included) before storing it: a lagging validator trusts no one's word for the chain.
+    private async Task CatchUpAsync()
+    {
+        if (_catchingUp || !_online || _fenced)
+        {
+            return;
+        }
+
+        _catchingUp = true;
+        try
+        {
+            var (peer, height) = await FindMostAdvancedPeerAsync();
+            while (peer is not null && _ledger.Height < height)
+            {
+                var next = await peer.GetFinalizedAsync(_ledger.Height + 1);
+                if (next is null || !IsValidFinalized(next))
+                {
+                    LogCatchUpRefused(logger, _index, _ledger.Height + 1);
+                    return;
+                }
+
+                await StepAsync(new CommitReceived(next.Block, next.Certificate));
+            }
+        }
+        finally
+        {
+            _catchingUp = false;
+        }
+    }
+
+    private bool IsValidFinalized(FinalizedBlock finalized) =>
+        finalized.Certificate.Verify(settings.Validators, ChainId) is null
+        && finalized.Certificate.BlockHash == finalized.Block.Hash
+        && finalized.Block.Height == _ledger.Height + 1
+        && IsValid(finalized.Block);
+
+    private async Task<(IValidatorGrain? Peer, long Height)> FindMostAdvancedPeerAsync()
+    {
+        IValidatorGrain? best = null;
+        var bestHeight = _ledger.Height;
+        for (var i = 0; i < settings.Validators.Count; i++)
+        {
+            if (i == _index)
+            {
+                continue;
+            }
+
+            var peer = GrainFactory.GetGrain<IValidatorGrain>(i);
+            try
+            {
+                var status = await peer.GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(2));
+                if (status.FinalizedHeight > bestHeight)
+                {
+                    (best, bestHeight) = (peer, status.FinalizedHeight);
+                }
+            }
+            catch (Exception e) when (e is TimeoutException or OrleansException)
+            {
+                LogPeerUnreachable(logger, _index, i, e.Message);
+            }
+        }
+
+        return (best, bestHeight);
+    }
+
+    private void Broadcast(ImmutableArray<ConsensusMessage> messages)
+    {
+        foreach (var message in messages)
+        {
+            for (var i = 0; i < settings.Validators.Count; i++)
+            {
+                if (i == _index)
+                {
+                    continue;
+                }
+
+                var peer = GrainFactory.GetGrain<IValidatorGrain>(i);
+                var sent = message switch
+                {
+                    ProposalMessage p => peer.DeliverProposalAsync(p.Proposal),
+                    VoteMessage v => peer.DeliverVoteAsync(v.Vote),
+                    _ => throw new InvalidOperationException($"Unknown consensus message {message.GetType().Name}."),
+                };
+                sent.Ignore();
+            }
+        }
+    }
+
+    private void Schedule(TimeoutRequest request)
+    {
+        IGrainTimer? timer = null;
+        timer = this.RegisterGrainTimer(
+            async _ =>
+            {
+                _timers.Remove(timer!);
+                timer!.Dispose();
+                await StepAsync(new TimeoutFired(request.Height, request.Round, request.Step));
+            },
+            new GrainTimerCreationOptions(request.Delay, Timeout.InfiniteTimeSpan));
+        _timers.Add(timer);
+    }
+
+    private void CancelTimers()
+    {
+        foreach (var timer in _timers)
+        {
+            timer.Dispose();
+        }
+
+        _timers.Clear();
+    }
+
+    // Another activation of this validator (a duplicate during a silo's death, or a stale one) signed past this one:
+    // this activation must never sign again. It steps aside; the next activation starts from the stored guard.
+    private void Fence(SigningGuard refused)
+    {
+        _fenced = true;
+        CancelTimers();
+        LogFenced(logger, _index, refused.Height, refused.Round, refused.Step);
+        DeactivateOnIdle();
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Index} active at height {Height} on {Silo}")]
+    private static partial void LogActivated(ILogger logger, int index, long height, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Index} switched {Online}")]
+    private static partial void LogSwitched(ILogger logger, int index, bool online);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Validator {Index} finalized height {Height} in round {Round} with {Count} transactions")]
+    private static partial void LogCommitted(ILogger logger, int index, long height, int round, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} refused block {Hash} at height {Height}: {Reason}")]
+    private static partial void LogInvalidBlock(ILogger logger, int index, long height, string hash, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} refused a finalized block offered for height {Height} during catch-up")]
+    private static partial void LogCatchUpRefused(ILogger logger, int index, long height);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Validator {Index} could not reach validator {Peer}: {Reason}")]
+    private static partial void LogPeerUnreachable(ILogger logger, int index, int peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Validator {Index} was refused the signing guard for {Height}/{Round}/{Step}: another activation signed first; this one stops signing")]
+    private static partial void LogFenced(ILogger logger, int index, long height, int round, SignStep step);
+}

@@ -1,0 +1,139 @@
+using System.Collections.Immutable;
+using Ainur.Grains.Ledger;
+using Ainur.Protocol.Consensus;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger;
+using Ainur.Silo.Hosting;
+
+namespace Ainur.Silo.Ledger;
+
+/// <summary>Turns validated <see cref="LedgerOptions"/> into the grains' <see cref="LedgerSettings"/>, deriving development keys where allowed.</summary>
+public static class LedgerSetup
+{
+    /// <summary>The chain id standalone nodes use when none is configured.</summary>
+    public const string DevelopmentChainId = "ainur-dev";
+
+    /// <summary>Problems with the ledger section, each naming the setting; empty when it is usable in <paramref name="mode"/>.</summary>
+    public static IEnumerable<string> Validate(LedgerOptions options, AinurMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Validators is < 1 or > 100)
+        {
+            yield return "Ainur:Ledger:Validators must be 1-100 (3f + 1 tolerates f faulty; 4 is the default).";
+        }
+
+        if (mode == AinurMode.Cluster)
+        {
+            if (string.IsNullOrWhiteSpace(options.ChainId))
+            {
+                yield return "Cluster mode needs Ainur:Ledger:ChainId.";
+            }
+
+            if (options.ValidatorKeys.Count == 0 || options.OrchestratorKey is null)
+            {
+                yield return "Cluster mode needs the ledger's secrets: Ainur:Ledger:ValidatorKeys (one base64 Ed25519 seed per validator) and Ainur:Ledger:OrchestratorKey; development keys exist only in standalone mode.";
+            }
+        }
+
+        if (options.ValidatorKeys.Count != 0 && options.ValidatorKeys.Count != options.Validators)
+        {
+            yield return $"Ainur:Ledger:ValidatorKeys has {options.ValidatorKeys.Count} keys for {options.Validators} validators.";
+        }
+
+        foreach (var (name, key) in options.ValidatorKeys.Select((k, i) => ($"ValidatorKeys:{i}", (string?)k)).Append(("OrchestratorKey", options.OrchestratorKey)))
+        {
+            if (key is not null && !IsSeed(key))
+            {
+                yield return $"Ainur:Ledger:{name} is not a base64 32-byte Ed25519 seed.";
+            }
+        }
+
+        if (options.Treasury is { } treasury && !Did.TryParse(treasury, out _, out var why))
+        {
+            yield return $"Ainur:Ledger:Treasury is not a DID: {why}.";
+        }
+
+        foreach (var (account, amount) in options.Allocations)
+        {
+            if (!Did.TryParse(account, out _, out var reason))
+            {
+                yield return $"Ainur:Ledger:Allocations key '{account}' is not a DID: {reason}.";
+            }
+
+            if (amount <= 0)
+            {
+                yield return $"Ainur:Ledger:Allocations:{account} must be a positive number of credits.";
+            }
+        }
+
+        if (options.UnbondingBlocks < 1 || options.MaxBlockTransactions < 1 || options.BatchWaitMs < 0 || options.MempoolCapacity < 1
+            || options.FaucetAllocation < 0 || options.FaucetGrant < 1)
+        {
+            yield return "Ainur:Ledger: UnbondingBlocks, MaxBlockTransactions, MempoolCapacity and FaucetGrant must be positive; BatchWaitMs and FaucetAllocation not negative.";
+        }
+
+        if (options.ProposeTimeoutMs < 1 || options.PrevoteTimeoutMs < 1 || options.PrecommitTimeoutMs < 1 || options.TimeoutDeltaMs < 0)
+        {
+            yield return "Ainur:Ledger timeouts must be positive (TimeoutDeltaMs may be 0).";
+        }
+    }
+
+    /// <summary>Builds the settings; in standalone mode missing keys and the faucet's come from <see cref="DevelopmentSeed"/>.</summary>
+    public static LedgerSettings Build(LedgerOptions options, AinurMode mode)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var standalone = mode == AinurMode.Standalone;
+        var developmentKeys = options.ValidatorKeys.Count == 0 || options.OrchestratorKey is null;
+        var validatorKeys = options.ValidatorKeys.Count != 0
+            ? options.ValidatorKeys.Select(FromBase64).ToImmutableArray()
+            : [.. Enumerable.Range(0, options.Validators).Select(i => AgentKey.FromSeed(DevelopmentSeed($"validator/{i}")))];
+        var orchestrator = options.OrchestratorKey is { } seed ? FromBase64(seed) : AgentKey.FromSeed(DevelopmentSeed("orchestrator"));
+        var faucet = standalone ? AgentKey.FromSeed(DevelopmentSeed("faucet")) : null;
+
+        var allocations = options.Allocations.Select(a => new GenesisAllocation(Did.Parse(a.Key), a.Value));
+        if (faucet is not null && options.FaucetAllocation > 0)
+        {
+            allocations = allocations.Append(new GenesisAllocation(faucet.Did, options.FaucetAllocation));
+        }
+
+        var genesis = new Genesis(
+            options.ChainId ?? DevelopmentChainId,
+            options.GenesisTime.ToUnixTimeMilliseconds(),
+            new ValidatorSet([.. validatorKeys.Select(k => k.Did)]),
+            orchestrator.Did,
+            options.Treasury is { } treasury ? Did.Parse(treasury) : orchestrator.Did,
+            options.UnbondingBlocks,
+            [.. allocations.OrderBy(a => a.Account.Value, StringComparer.Ordinal)]);
+
+        return new LedgerSettings
+        {
+            Genesis = genesis,
+            ValidatorKeys = validatorKeys,
+            Orchestrator = orchestrator,
+            Faucet = faucet,
+            FaucetGrant = options.FaucetGrant,
+            DevelopmentKeys = developmentKeys,
+            Timeouts = new TimeoutSettings(
+                TimeSpan.FromMilliseconds(options.ProposeTimeoutMs),
+                TimeSpan.FromMilliseconds(options.PrevoteTimeoutMs),
+                TimeSpan.FromMilliseconds(options.PrecommitTimeoutMs),
+                TimeSpan.FromMilliseconds(options.TimeoutDeltaMs)),
+            MaxBlockTransactions = options.MaxBlockTransactions,
+            BatchWait = TimeSpan.FromMilliseconds(options.BatchWaitMs),
+            MempoolCapacity = options.MempoolCapacity,
+        };
+    }
+
+    /// <summary>A development seed: Blake2b-256 of a public label. Anyone can derive it, so it guards nothing.</summary>
+    public static byte[] DevelopmentSeed(string label) =>
+        Blake2b.Content(System.Text.Encoding.UTF8.GetBytes("ainur-dev/" + label)).ToArray();
+
+    private static bool IsSeed(string text)
+    {
+        Span<byte> bytes = stackalloc byte[64];
+        return Convert.TryFromBase64String(text, bytes, out var written) && written == AgentKey.SeedLength;
+    }
+
+    private static AgentKey FromBase64(string seed) => AgentKey.FromSeed(Convert.FromBase64String(seed));
+}

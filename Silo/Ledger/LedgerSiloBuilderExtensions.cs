@@ -1,0 +1,25 @@
+using Ainur.Grains.Ledger;
+using Ainur.Grains.Ledger.Validators;
+using Ainur.Silo.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Ainur.Silo.Ledger;
+
+/// <summary>Registers the ledger on a silo: settings, metrics, validator placement, and the keep-alive that keeps the validator group running.</summary>
+public static class LedgerSiloBuilderExtensions
+{
+    /// <summary>Adds the ledger's services; the block store itself is registered with the rest of the storage.</summary>
+    public static ISiloBuilder AddAinurLedger(this ISiloBuilder silo, AinurOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(silo);
+        ArgumentNullException.ThrowIfNull(options);
+        silo.Services.TryAddSingleton(_ => LedgerSetup.Build(options.Ledger, options.Mode));
+        silo.Services.AddMetrics();
+        silo.Services.TryAddSingleton<LedgerMetrics>();
+        silo.Services.AddHostedService<LedgerKeepAlive>();
+        silo.Services.AddHostedService<LedgerStartupReport>();
+        silo.AddPlacementDirector<ValidatorPlacementStrategy, ValidatorPlacementDirector>();
+        return silo;
+    }
+}
