@@ -13,6 +13,8 @@ namespace Ainur.Grains.Ledger.Storage;
 /// the server's <c>synchronous_commit</c>, which Ainur's durable instances leave on), so a caller may act on it, e.g.
 /// send the vote a guard allows. Concurrency: every method is safe to call from any number of threads, silos and
 /// processes at once; each write is one atomic step, and the guard's compare-and-set decides between racing writers.
+/// Cancellation: a cancelled or failed write may or may not have happened; every write is idempotent, so the caller
+/// retries it with the same arguments (a retried guard that did land answers true as a re-sign).
 /// Checks: the store checks structure (the certificate names the block, heights link), never signatures; callers
 /// verify what they hand in (<see cref="FinalizedBlock.Verify"/>).
 /// </para>
