@@ -12,7 +12,8 @@ public sealed class AinurSchemaTests
     public void Migrations_AreListedInFileNameOrder()
     {
         Assert.Equal(
-            ["0001_orleans_clustering", "0002_orleans_persistence", "0003_orleans_reminders", "0004_ainur_seen_signatures"],
+            ["0001_orleans_clustering", "0002_orleans_persistence", "0003_orleans_reminders", "0004_ainur_seen_signatures",
+             "0005_ainur_ledger"],
             AinurSchema.Migrations);
     }
 
