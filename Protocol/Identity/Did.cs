@@ -29,19 +29,17 @@ public readonly record struct Did
     // Longer inputs cannot hold a 34-byte payload; refusing them early keeps base58 decoding cheap on hostile text.
     private const int MaxEncodedLength = 64;
 
-    private readonly byte[]? _publicKey;
+    // Null only for default(Did). Shared by copies of this value, so the text and the imported key are computed at most
+    // once per decoded DID: ledger blocks decode thousands of DIDs that are compared and verified, rarely printed.
+    private readonly KeyHolder? _holder;
 
-    private Did(string value, byte[] publicKey)
-    {
-        Value = value;
-        _publicKey = publicKey;
-    }
+    private Did(string? value, byte[] publicKey) => _holder = new KeyHolder(publicKey, value);
 
-    /// <summary>The canonical identifier, e.g. <c>did:key:z6Mk…</c>.</summary>
-    public string Value { get; }
+    /// <summary>The canonical identifier, e.g. <c>did:key:z6Mk…</c>; null for <c>default(Did)</c>.</summary>
+    public string Value => _holder is null ? null! : _holder.Text;
 
     /// <summary>The raw 32-byte Ed25519 public key; empty for <c>default(Did)</c>.</summary>
-    public ReadOnlyMemory<byte> PublicKey => _publicKey ?? DecodeOrEmpty(Value);
+    public ReadOnlyMemory<byte> PublicKey => _holder?.Key ?? ReadOnlyMemory<byte>.Empty;
 
     /// <summary>
     /// Parses <paramref name="text"/> as an Ed25519 <c>did:key</c>. Never throws; on failure
@@ -73,11 +71,7 @@ public readonly record struct Did
             throw new ArgumentException("An Ed25519 public key is 32 bytes.", nameof(publicKey));
         }
 
-        Span<byte> payload = stackalloc byte[2 + PublicKeyLength];
-        payload[0] = 0xed;
-        payload[1] = 0x01;
-        publicKey.CopyTo(payload[2..]);
-        return new Did(Prefix + "z" + Base58.Bitcoin.Encode(payload), publicKey.ToArray());
+        return new Did(null, publicKey.ToArray());
     }
 
     /// <summary>
@@ -91,27 +85,17 @@ public readonly record struct Did
             return false;
         }
 
-        var key = PublicKey;
-        if (key.Length != PublicKeyLength
-            || !NSec.Cryptography.PublicKey.TryImport(SignatureAlgorithm.Ed25519, key.Span, KeyBlobFormat.RawPublicKey, out var publicKey))
-        {
-            return false;
-        }
-
-        return SignatureAlgorithm.Ed25519.Verify(publicKey!, data, signature);
+        return _holder?.Imported is { } publicKey && SignatureAlgorithm.Ed25519.Verify(publicKey, data, signature);
     }
 
-    /// <summary>Equality by <see cref="Value"/> (ordinal).</summary>
-    public bool Equals(Did other) => string.Equals(Value, other.Value, StringComparison.Ordinal);
+    /// <summary>Equality by key, which is equality by <see cref="Value"/>: the text is canonical.</summary>
+    public bool Equals(Did other) => PublicKey.Span.SequenceEqual(other.PublicKey.Span);
 
     /// <inheritdoc/>
-    public override int GetHashCode() => Value is null ? 0 : StringComparer.Ordinal.GetHashCode(Value);
+    public override int GetHashCode() => _holder is null ? 0 : System.Buffers.Binary.BinaryPrimitives.ReadInt32LittleEndian(_holder.Key);
 
     /// <summary>Returns <see cref="Value"/>.</summary>
     public override string ToString() => Value ?? string.Empty;
-
-    private static ReadOnlyMemory<byte> DecodeOrEmpty(string? value) =>
-        TryDecode(value, out var key, out _) ? key : ReadOnlyMemory<byte>.Empty;
 
     private static bool TryDecode(string? text, out byte[] publicKey, out string? error)
     {
@@ -201,5 +185,40 @@ public readonly record struct Did
         }
 
         return false;
+    }
+
+    private static string Format(ReadOnlySpan<byte> publicKey)
+    {
+        Span<byte> payload = stackalloc byte[2 + PublicKeyLength];
+        payload[0] = 0xed;
+        payload[1] = 0x01;
+        publicKey.CopyTo(payload[2..]);
+        return Prefix + "z" + Base58.Bitcoin.Encode(payload);
+    }
+
+    private sealed class KeyHolder(byte[] key, string? text)
+    {
+        private string? _text = text;
+        private NSec.Cryptography.PublicKey? _imported;
+        private bool _importTried;
+
+        public byte[] Key { get; } = key;
+
+        // Races only compute the same value twice.
+        public string Text => _text ??= Format(Key);
+
+        public NSec.Cryptography.PublicKey? Imported
+        {
+            get
+            {
+                if (!Volatile.Read(ref _importTried))
+                {
+                    _imported = NSec.Cryptography.PublicKey.TryImport(SignatureAlgorithm.Ed25519, Key, KeyBlobFormat.RawPublicKey, out var imported) ? imported : null;
+                    Volatile.Write(ref _importTried, true);
+                }
+
+                return _imported;
+            }
+        }
     }
 }

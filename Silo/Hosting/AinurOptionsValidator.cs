@@ -1,5 +1,4 @@
 using System.Net;
-using Ainur.Silo.Ledger;
 using Microsoft.Extensions.Options;
 
 namespace Ainur.Silo.Hosting;
@@ -43,7 +42,6 @@ public sealed class AinurOptionsValidator : IValidateOptions<AinurOptions>
             failures.Add($"Ainur:Cluster:AdvertisedAddress '{address}' is not an IP address.");
         }
 
-        failures.AddRange(LedgerSetup.Validate(options.Ledger, options.Mode));
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

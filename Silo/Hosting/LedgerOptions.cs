@@ -26,8 +26,11 @@ public sealed class LedgerOptions
     /// <summary>Genesis time (part of the genesis hash).</summary>
     public DateTimeOffset GenesisTime { get; set; } = new(2026, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
-    /// <summary>Genesis balances: DID to whole credits. Their sum (plus the faucet's in standalone mode) is the total supply.</summary>
-    public Dictionary<string, long> Allocations { get; set; } = [];
+    /// <summary>
+    /// Genesis balances (<c>Ainur:Ledger:Allocations:0:Account</c> = a DID, <c>…:0:Amount</c> = whole credits; a list,
+    /// because a DID's colons cannot be configuration keys). Their sum, plus the faucet's in standalone mode, is the total supply.
+    /// </summary>
+    public List<AllocationOptions> Allocations { get; set; } = [];
 
     /// <summary>Blocks an unstaked amount waits before it returns to the balance. Default 100.</summary>
     public int UnbondingBlocks { get; set; } = 100;
@@ -58,4 +61,14 @@ public sealed class LedgerOptions
 
     /// <summary>Standalone only: credits one faucet request grants. Default 1,000,000.</summary>
     public long FaucetGrant { get; set; } = 1_000_000;
+}
+
+/// <summary>One genesis allocation in configuration.</summary>
+public sealed class AllocationOptions
+{
+    /// <summary>The account's DID.</summary>
+    public string Account { get; set; } = "";
+
+    /// <summary>Whole credits.</summary>
+    public long Amount { get; set; }
 }

@@ -54,17 +54,22 @@ public static class LedgerSetup
             yield return $"Ainur:Ledger:Treasury is not a DID: {why}.";
         }
 
-        foreach (var (account, amount) in options.Allocations)
+        foreach (var (account, amount) in options.Allocations.Select(a => (a.Account, a.Amount)))
         {
             if (!Did.TryParse(account, out _, out var reason))
             {
-                yield return $"Ainur:Ledger:Allocations key '{account}' is not a DID: {reason}.";
+                yield return $"Ainur:Ledger:Allocations: '{account}' is not a DID: {reason}.";
             }
 
             if (amount <= 0)
             {
-                yield return $"Ainur:Ledger:Allocations:{account} must be a positive number of credits.";
+                yield return $"Ainur:Ledger:Allocations: {account} must get a positive number of credits.";
             }
+        }
+
+        foreach (var twice in options.Allocations.GroupBy(a => a.Account, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            yield return $"Ainur:Ledger:Allocations names {twice.Key} more than once.";
         }
 
         if (options.UnbondingBlocks < 1 || options.MaxBlockTransactions < 1 || options.BatchWaitMs < 0 || options.MempoolCapacity < 1
@@ -91,7 +96,7 @@ public static class LedgerSetup
         var orchestrator = options.OrchestratorKey is { } seed ? FromBase64(seed) : AgentKey.FromSeed(DevelopmentSeed("orchestrator"));
         var faucet = standalone ? AgentKey.FromSeed(DevelopmentSeed("faucet")) : null;
 
-        var allocations = options.Allocations.Select(a => new GenesisAllocation(Did.Parse(a.Key), a.Value));
+        var allocations = options.Allocations.Select(a => new GenesisAllocation(Did.Parse(a.Account), a.Amount));
         if (faucet is not null && options.FaucetAllocation > 0)
         {
             allocations = allocations.Append(new GenesisAllocation(faucet.Did, options.FaucetAllocation));

@@ -4,10 +4,11 @@ using Ainur.Testing;
 using Npgsql;
 
 // Benchmarks of one Ainur node; bench.sh runs them against a durable (fsync on) PostgreSQL. Not run by CI.
-//   dotnet run -c Release --project tests/Ainur.LoadTests -- http|grainwrites [--seconds N] [--concurrency C] [--warmup N]
-if (args.Length == 0 || args[0] is not ("http" or "grainwrites"))
+//   dotnet run -c Release --project tests/Ainur.LoadTests -- http|grainwrites|ledger [--seconds N] [--concurrency C] [--warmup N]
+//   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]
+if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger"))
 {
-    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites [--seconds N] [--concurrency C] [--warmup N]");
+    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T]");
     Console.Error.WriteLine($"PostgreSQL: {PostgresTestServer.EnvironmentVariable} (admin connection string; bench.sh sets it to scripts/pg.sh's bench instance)");
     return 2;
 }
@@ -23,9 +24,15 @@ if (args[0] == "http")
 {
     await HttpBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp));
 }
-else
+else if (args[0] == "grainwrites")
 {
     await GrainWritesBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp));
+}
+else
+{
+    LedgerBench.Profile();
+    await LedgerBench.RunAsync(Option("--validators", 4), concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp),
+        Option("--max-block", 2000), Option("--batch-wait-ms", 2));
 }
 
 return 0;

@@ -1,5 +1,6 @@
 using Ainur.Silo.Hosting;
 using Ainur.Testing;
+using Ainur.Testing.Nodes;
 using Orleans.TestingHost;
 
 namespace Ainur.Grains.Tests.Cluster;
@@ -61,6 +62,7 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
         Storage = AinurStorage.Postgres,
         Postgres = { ConnectionString = Database.ConnectionString, MigrateOnStart = false },
         Cluster = { ClusterId = ServiceId, ServiceId = ServiceId },
+        Ledger = LedgerSecrets.For(ServiceId).Options(),
     };
 }
 

@@ -20,7 +20,7 @@ public static class NodeSettings
     /// </summary>
     public static Dictionary<string, string?> ClusterSilo(string connectionString, string clusterId)
     {
-        var settings = Common("Cluster", connectionString, clusterId, withSiloPorts: true);
+        var settings = Common("Cluster", connectionString, clusterId, withSiloPorts: true).With(LedgerSecrets.For(clusterId).Settings());
         settings["Ainur:Postgres:MigrateOnStart"] = "false";
         return settings;
     }

@@ -1,0 +1,128 @@
+using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Transactions;
+using Ainur.Silo.Hosting;
+using Ainur.Testing;
+using Ainur.Testing.Nodes;
+using Orleans.TestingHost;
+
+namespace Ainur.Grains.Tests.LedgerCluster;
+
+/// <summary>
+/// The ledger on two in-process silos configured as production silos (cluster mode, PostgreSQL, real keys for four
+/// validators spread over both silos), with a funded account whose transfers the tests finalize.
+/// </summary>
+public sealed class LedgerClusterFixture : IAsyncLifetime
+{
+    private TestDatabase? _database;
+    private InProcessTestCluster? _cluster;
+    private long _nonce;
+
+    public string ClusterId { get; } = $"ledger-{Guid.NewGuid():N}";
+
+    public TestDatabase Database => _database ?? throw new InvalidOperationException("Fixture not initialised.");
+
+    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("Fixture not initialised.");
+
+    public LedgerSecrets Secrets => LedgerSecrets.For(ClusterId);
+
+    /// <summary>The funded account.</summary>
+    public AgentKey Payer => LedgerSecrets.Account(ClusterId, "payer");
+
+    public IMempoolGrain Mempool => Cluster.Client.GetGrain<IMempoolGrain>(0);
+
+    public ILedgerQueryGrain Query => Cluster.Client.GetGrain<ILedgerQueryGrain>(0);
+
+    public IValidatorGrain Validator(int index) => Cluster.Client.GetGrain<IValidatorGrain>(index);
+
+    public async ValueTask InitializeAsync()
+    {
+        _database = await TestDatabase.CreateAsync();
+        var builder = new InProcessTestClusterBuilder(2);
+        builder.Options.ClusterId = ClusterId;
+        builder.Options.ServiceId = ClusterId;
+        builder.ConfigureSilo((_, silo) => silo.AddAinurSilo(Options(), configureClustering: false));
+        _cluster = builder.Build();
+        await _cluster.DeployAsync();
+    }
+
+    /// <summary>A transfer of <paramref name="amount"/> from the payer to a fresh account, with the payer's next nonce.</summary>
+    public SignedTransaction NextTransfer(long amount = 1)
+    {
+        using var payee = AgentKey.Generate();
+        return SignedTransaction.Sign(new Transfer(Payer.Did, payee.Did, amount, Interlocked.Increment(ref _nonce)), Payer, Secrets.ChainId);
+    }
+
+    /// <summary>Submits and waits until the transaction is final (or <paramref name="timeout"/> passes); returns the last status.</summary>
+    public async Task<TxStatus> SubmitAndWaitAsync(SignedTransaction transaction, TimeSpan timeout, CancellationToken ct)
+    {
+        var deadline = DateTimeOffset.UtcNow + timeout;
+        var status = new TxStatus(transaction.Id, TxState.Unknown, 0, -1, null);
+        while (DateTimeOffset.UtcNow < deadline && status.State is not (TxState.Final or TxState.Rejected))
+        {
+            ct.ThrowIfCancellationRequested();
+            try
+            {
+                // Resubmitting is harmless (same id); it also covers a pool lost with its silo.
+                await Mempool.SubmitAsync(transaction);
+                status = await Mempool.WaitAsync(transaction.Id, TimeSpan.FromSeconds(1));
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                await Task.Delay(200, ct);
+            }
+        }
+
+        return status;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (_cluster is not null)
+            {
+                await _cluster.StopAllSilosAsync();
+            }
+        }
+        finally
+        {
+            if (_cluster is not null)
+            {
+                await _cluster.DisposeAsync();
+            }
+
+            if (_database is not null)
+            {
+                await _database.DisposeAsync();
+            }
+        }
+    }
+
+    private AinurOptions Options()
+    {
+        var ledger = Secrets.Options();
+        ledger.Allocations.Add(new AllocationOptions { Account = Payer.Did.Value, Amount = 1_000_000_000 });
+        return new AinurOptions
+        {
+            Mode = AinurMode.Cluster,
+            Storage = AinurStorage.Postgres,
+            Postgres = { ConnectionString = Database.ConnectionString, MigrateOnStart = false },
+            Cluster = { ClusterId = ClusterId, ServiceId = ClusterId },
+            Ledger = ledger,
+        };
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class LedgerClusterCollection : ICollectionFixture<LedgerClusterFixture>
+{
+    public const string Name = nameof(LedgerClusterCollection);
+}
+
+/// <summary>A cluster of its own for the test that kills a silo, so the other tests keep two silos.</summary>
+[CollectionDefinition(Name)]
+public sealed class LedgerFailoverCollection : ICollectionFixture<LedgerClusterFixture>
+{
+    public const string Name = nameof(LedgerFailoverCollection);
+}

@@ -1,0 +1,69 @@
+using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Protocol.Consensus;
+using Ainur.Protocol.Identity;
+
+namespace Ainur.Grains.Tests.LedgerCluster;
+
+/// <summary>Four validators on two silos finalize client transfers with proofs, and halt without forking when more than f are off.</summary>
+[Collection(LedgerClusterCollection.Name)]
+public sealed class LedgerClusterTests(LedgerClusterFixture fixture)
+{
+    private static readonly TimeSpan Finality = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task Transfers_AreFinal_WithProofsThatVerify_AndAllValidatorsStoreTheSameChain()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var transfers = Enumerable.Range(0, 20).Select(_ => fixture.NextTransfer()).ToList();
+
+        var statuses = await Task.WhenAll(transfers.Select(t => fixture.SubmitAndWaitAsync(t, Finality, ct)));
+
+        Assert.All(statuses, s => Assert.Equal(TxState.Final, s.State));
+        var validators = new ValidatorSet([.. fixture.Secrets.ValidatorSeeds.Select(seed => AgentKey.FromSeed(seed).Did)]);
+        Assert.Equal(validators, (await fixture.Query.GetValidatorsAsync()).Validators);
+        foreach (var transfer in transfers)
+        {
+            var view = await fixture.Query.GetTransactionAsync(transfer.Id);
+            Assert.NotNull(view.Proof);
+            Assert.Equal(transfer, view.Proof.Transaction);
+            Assert.Null(view.Proof.Verify(validators, fixture.Secrets.ChainId));
+        }
+
+        var silos = (await LedgerChain.StatusesAsync(fixture)).Select(s => s.Silo).Distinct().Count();
+        Assert.Equal(2, silos);
+        LedgerChain.AssertNoFork(await LedgerChain.StoredHashesAsync(fixture, ct));
+    }
+
+    [Fact]
+    public async Task MoreThanFValidatorsOff_FinalityHalts_WithoutFork_AndResumesWhenTheyReturn()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        Assert.Equal(TxState.Final, (await fixture.SubmitAndWaitAsync(fixture.NextTransfer(), Finality, ct)).State);
+        var before = await LedgerChain.StoredHashesAsync(fixture, ct);
+        var head = (await fixture.Mempool.GetHeadAsync()).Height;
+
+        await fixture.Validator(1).SetOnlineAsync(false);
+        await fixture.Validator(2).SetOnlineAsync(false);
+        try
+        {
+            var stuck = fixture.NextTransfer();
+            var whileHalted = await fixture.SubmitAndWaitAsync(stuck, TimeSpan.FromSeconds(4), ct);
+            Assert.Equal(TxState.Pending, whileHalted.State);
+            Assert.Equal(head, (await fixture.Mempool.GetHeadAsync()).Height);
+
+            await fixture.Validator(1).SetOnlineAsync(true);
+            await fixture.Validator(2).SetOnlineAsync(true);
+            Assert.Equal(TxState.Final, (await fixture.SubmitAndWaitAsync(stuck, Finality, ct)).State);
+        }
+        finally
+        {
+            await fixture.Validator(1).SetOnlineAsync(true);
+            await fixture.Validator(2).SetOnlineAsync(true);
+        }
+
+        var after = await LedgerChain.StoredHashesAsync(fixture, ct);
+        LedgerChain.AssertUnchanged(before, after);
+        LedgerChain.AssertNoFork(after);
+        Assert.All(await LedgerChain.StatusesAsync(fixture), s => Assert.Equal(0, s.Equivocations));
+    }
+}

@@ -1,0 +1,108 @@
+using System.Globalization;
+using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Grains.Ledger;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Transactions;
+using Ainur.Testing;
+using Ainur.Testing.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+
+namespace Ainur.Grains.Tests.LedgerCluster;
+
+/// <summary>A node stopped and started again on the same database has the same chain and balances, and goes on from there.</summary>
+public sealed class LedgerRestartTests
+{
+    [Fact]
+    public async Task Restart_OnTheSameDatabase_KeepsChainAndBalances_AndContinues()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await TestDatabase.CreateAsync(ct);
+        using var payer = AgentKey.Generate();
+        var payees = Enumerable.Range(0, 5).Select(_ => AgentKey.Generate().Did).ToArray();
+        var settings = NodeSettings.Standalone(database.ConnectionString, database.Name).With(new Dictionary<string, string?>
+        {
+            ["Ainur:Ledger:Allocations:0:Account"] = payer.Did.Value,
+            ["Ainur:Ledger:Allocations:0:Amount"] = "1000000",
+        });
+
+        var (chain, balances) = await WithNodeAsync(settings, async (grains, ledger) =>
+        {
+            for (var i = 0; i < payees.Length; i++)
+            {
+                var transfer = SignedTransaction.Sign(new Transfer(payer.Did, payees[i], 100 + i, i + 1), payer, ledger.ChainId);
+                await SubmitFinalAsync(grains, transfer, ct);
+            }
+
+            return (await ChainAsync(grains), await BalancesAsync(grains, payees.Append(payer.Did)));
+        });
+
+        Assert.Equal(1_000_000 - payees.Select((_, i) => 100L + i).Sum(), balances[payer.Did]);
+
+        var (chainAfter, balancesAfter) = await WithNodeAsync(settings, async (grains, ledger) =>
+        {
+            var reloaded = (await ChainAsync(grains), await BalancesAsync(grains, payees.Append(payer.Did)));
+            var next = SignedTransaction.Sign(new Transfer(payer.Did, payees[0], 1, payees.Length + 1), payer, ledger.ChainId);
+            await SubmitFinalAsync(grains, next, ct);
+            var replay = SignedTransaction.Sign(new Transfer(payer.Did, payees[0], 100, 1), payer, ledger.ChainId);
+            await grains.GetGrain<IMempoolGrain>(0).SubmitAsync(replay);
+            var refused = await grains.GetGrain<IMempoolGrain>(0).WaitAsync(replay.Id, TimeSpan.FromSeconds(10));
+            Assert.Equal(TxState.Rejected, refused.State);
+            return reloaded;
+        });
+
+        Assert.Equal(chain, chainAfter);
+        Assert.Equal(balances, balancesAfter);
+    }
+
+    private static async Task<T> WithNodeAsync<T>(IDictionary<string, string?> settings, Func<IGrainFactory, LedgerSettings, Task<T>> body)
+    {
+        var host = await InProcessGateway.StartSiloAsync(settings);
+        try
+        {
+            return await body(host.Services.GetRequiredService<IGrainFactory>(), host.Services.GetRequiredService<LedgerSettings>());
+        }
+        finally
+        {
+            await host.StopAsync();
+            host.Dispose();
+        }
+    }
+
+    private static async Task SubmitFinalAsync(IGrainFactory grains, SignedTransaction transaction, CancellationToken ct)
+    {
+        var mempool = grains.GetGrain<IMempoolGrain>(0);
+        await mempool.SubmitAsync(transaction);
+        var status = await mempool.WaitAsync(transaction.Id, TimeSpan.FromSeconds(30)).WaitAsync(ct);
+        Assert.Equal(TxState.Final, status.State);
+    }
+
+    // The chain as block hashes by height, read through the query grain (the validators' stored copies).
+    private static async Task<List<string>> ChainAsync(IGrainFactory grains)
+    {
+        var query = grains.GetGrain<ILedgerQueryGrain>(0);
+        var head = (await query.GetAccountAsync(AgentKey.Generate().Did)).Height;
+        var hashes = new List<string>();
+        for (var height = 1L; height <= head; height++)
+        {
+            var block = await query.GetBlockAsync(height) ?? throw new InvalidOperationException($"No block {height} below head {head}.");
+            hashes.Add(string.Create(CultureInfo.InvariantCulture, $"{height}:{block.Block.Hash}"));
+        }
+
+        Assert.NotEmpty(hashes);
+        return hashes;
+    }
+
+    private static async Task<Dictionary<Did, long>> BalancesAsync(IGrainFactory grains, IEnumerable<Did> accounts)
+    {
+        var query = grains.GetGrain<ILedgerQueryGrain>(0);
+        var balances = new Dictionary<Did, long>();
+        foreach (var account in accounts)
+        {
+            balances[account] = (await query.GetAccountAsync(account)).Account.Balance;
+        }
+
+        return balances;
+    }
+}
