@@ -1,0 +1,100 @@
+using Ainur.Protocol.Ledger.Blocks;
+using Ainur.Protocol.Ledger.State;
+
+namespace Ainur.Protocol.Ledger.Execution;
+
+/// <summary>
+/// Decides whether a block is valid on top of a state and computes the state after it. Pure and deterministic: the
+/// same state and block give the same outcome on every validator, whatever the parallelism. The header's time is not
+/// checked here (it is the consensus layer's to judge).
+/// </summary>
+public static class BlockExecution
+{
+    /// <summary>
+    /// Checks a proposed block completely, in <see cref="BlockCheck"/> order: chain id, height, previous hash,
+    /// proposer, transaction count and root, every signature (on up to <paramref name="maxParallelism"/> cores; the
+    /// lowest invalid index is reported), every transaction in order, and the state root. Returns the first failure
+    /// or the state after the block.
+    /// </summary>
+    public static BlockOutcome Execute(LedgerState before, Block block, int maxParallelism = 1) =>
+        Run(before, block, verifySignatures: true, maxParallelism);
+
+    /// <summary>
+    /// Applies a block whose commit certificate the caller has verified: every check of <see cref="Execute"/> but the
+    /// signatures, which more than two thirds of the validators checked before committing it. A failure here means
+    /// the certificate or this node's state is wrong, never that the block may be skipped.
+    /// </summary>
+    public static BlockOutcome ApplyFinalized(LedgerState before, Block block) =>
+        Run(before, block, verifySignatures: false, maxParallelism: 1);
+
+    private static BlockOutcome Run(LedgerState before, Block block, bool verifySignatures, int maxParallelism)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentNullException.ThrowIfNull(block);
+        if (CheckHeader(before, block) is { } failure)
+        {
+            return failure;
+        }
+
+        var transactions = block.Transactions;
+        if (verifySignatures)
+        {
+            var valid = SignatureChecks.Verify(transactions, 0, transactions.Length, before.Genesis.ChainId, maxParallelism);
+            var bad = Array.IndexOf(valid, false);
+            if (bad >= 0)
+            {
+                var rejection = LedgerBatch.BadSignature(transactions[bad]);
+                return BlockOutcome.Invalid(BlockCheck.Signature, $"Transaction {bad}: {rejection.Message}", bad, rejection);
+            }
+        }
+
+        var batch = LedgerBatch.Begin(before);
+        for (var i = 0; i < transactions.Length; i++)
+        {
+            if (batch.TryApply(transactions[i], signatureChecked: true) is { } rejection)
+            {
+                return BlockOutcome.Invalid(BlockCheck.Transaction, $"Transaction {i} is invalid: {rejection.Message}", i, rejection);
+            }
+        }
+
+        var root = batch.ComputeStateRoot();
+        return root == block.Header.StateRoot
+            ? BlockOutcome.Valid(batch.Commit(block.Hash))
+            : BlockOutcome.Invalid(BlockCheck.StateRoot, $"The header's state root {block.Header.StateRoot} is not the resulting root {root}.");
+    }
+
+    private static BlockOutcome? CheckHeader(LedgerState before, Block block)
+    {
+        var header = block.Header;
+        var genesis = before.Genesis;
+        if (!string.Equals(header.ChainId, genesis.ChainId, StringComparison.Ordinal))
+        {
+            return BlockOutcome.Invalid(BlockCheck.ChainId, $"The block is for chain '{header.ChainId}', not '{genesis.ChainId}'.");
+        }
+
+        if (header.Height != before.Height + 1)
+        {
+            return BlockOutcome.Invalid(BlockCheck.Height, $"The block's height is {header.Height}; the next is {before.Height + 1}.");
+        }
+
+        if (header.PreviousHash != before.LastBlockHash)
+        {
+            return BlockOutcome.Invalid(BlockCheck.PreviousHash, $"The previous hash {header.PreviousHash} is not the last block's {before.LastBlockHash}.");
+        }
+
+        if (header.Round < 0 || header.Proposer != genesis.Validators.Proposer(header.Height, header.Round))
+        {
+            return BlockOutcome.Invalid(BlockCheck.Proposer, $"Validator {header.Proposer} is not the proposer of height {header.Height}, round {header.Round}.");
+        }
+
+        if (header.TxCount != block.Transactions.Length)
+        {
+            return BlockOutcome.Invalid(BlockCheck.TxCount, $"The header counts {header.TxCount} transactions; the block holds {block.Transactions.Length}.");
+        }
+
+        var txRoot = block.ComputeTxRoot();
+        return header.TxRoot == txRoot
+            ? null
+            : BlockOutcome.Invalid(BlockCheck.TxRoot, $"The header's transaction root {header.TxRoot} is not the transactions' {txRoot}.");
+    }
+}

@@ -1,0 +1,28 @@
+using Ainur.Protocol.Ledger.Transactions;
+
+namespace Ainur.Protocol.Ledger.Execution;
+
+/// <summary>Verifies many transaction signatures, optionally on several cores; the result depends only on the input.</summary>
+internal static class SignatureChecks
+{
+    /// <summary>Whether each of <paramref name="count"/> transactions from <paramref name="start"/> is validly signed for <paramref name="chainId"/>.</summary>
+    public static bool[] Verify(IReadOnlyList<SignedTransaction> transactions, int start, int count, string chainId, int maxParallelism)
+    {
+        var valid = new bool[count];
+        if (maxParallelism <= 1 || count < 2)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                valid[i] = transactions[start + i].VerifySignature(chainId);
+            }
+        }
+        else
+        {
+            // Each index writes only its own slot, so the result is the same on any schedule.
+            Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = maxParallelism },
+                i => valid[i] = transactions[start + i].VerifySignature(chainId));
+        }
+
+        return valid;
+    }
+}

@@ -1,0 +1,145 @@
+using System.Collections.Immutable;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+
+namespace Ainur.Protocol.Ledger.State;
+
+/// <summary>
+/// The ledger after block <see cref="Height"/>: accounts, escrows and the orchestrator's last batch sequence.
+/// Immutable; a new state shares almost all of its structure with the one it came from, so keeping a snapshot per
+/// height is cheap. Only <c>Ainur.Protocol.Ledger.Execution</c> makes successors (by applying blocks).
+/// </summary>
+/// <remarks>
+/// <para><b>State root.</b> Every entry (an account keyed by its DID's public key, an escrow keyed by its id, and one
+/// chain entry holding <see cref="OrchestratorSequence"/>) has a leaf hash: Blake2b-256 over
+/// <see cref="HashDomain.StateEntry"/> and the entry's canonical bytes (kind byte 1, 2 or 3 first, then its fields).
+/// Entries fall into 65,536 buckets by the first 16 bits of the plain Blake2b-256 of their 33-byte key (kind byte,
+/// then the 32-byte id). A bucket's hash is the RFC 9162 Merkle root (<see cref="Merkle.MerkleTree"/>) over its leaf
+/// hashes sorted by key, and <see cref="StateRoot"/> is the Merkle root over the 65,536 bucket hashes in bucket order.
+/// So the root is a function of the entries' content alone, not of the history that produced them (height and block
+/// hash are in the header, not the root), and an entry's inclusion can later be proven with two Merkle paths.</para>
+/// <para>Empty accounts (<see cref="Account.Empty"/>) are not entries, so an account that was never touched and one
+/// that holds nothing and never used a nonce read and hash alike. Applying a block rehashes only the buckets it
+/// touched and their paths: about 16 node hashes per touched entry, independent of the number of accounts.</para>
+/// </remarks>
+public sealed class LedgerState
+{
+    internal LedgerState(
+        Genesis genesis, long height, Hash32 lastBlockHash, long orchestratorSequence,
+        ImmutableDictionary<Did, Account> accounts, ImmutableDictionary<Hash32, Escrow> escrows,
+        ImmutableDictionary<long, ImmutableHashSet<Did>> releases, StateTree tree)
+    {
+        Genesis = genesis;
+        Height = height;
+        LastBlockHash = lastBlockHash;
+        OrchestratorSequence = orchestratorSequence;
+        AccountMap = accounts;
+        EscrowMap = escrows;
+        Releases = releases;
+        Tree = tree;
+    }
+
+    /// <summary>The genesis this ledger started from.</summary>
+    public Genesis Genesis { get; }
+
+    /// <summary>The last applied block's height; 0 for the genesis state.</summary>
+    public long Height { get; }
+
+    /// <summary>The last applied block's hash; the genesis hash at height 0. The next block's previous hash.</summary>
+    public Hash32 LastBlockHash { get; }
+
+    /// <summary>The sequence of the last protocol batch applied (0: none); the next must be larger.</summary>
+    public long OrchestratorSequence { get; }
+
+    /// <summary>The state root (see the remarks): what a block header's state root must equal after the block.</summary>
+    public Hash32 StateRoot => Tree.Root;
+
+    /// <summary>Accounts holding something or having used a nonce, in no particular order.</summary>
+    public IEnumerable<KeyValuePair<Did, Account>> Accounts => AccountMap;
+
+    /// <summary>Every escrow ever locked (closed ones included), in no particular order.</summary>
+    public IEnumerable<Escrow> Escrows => EscrowMap.Values;
+
+    internal ImmutableDictionary<Did, Account> AccountMap { get; }
+
+    internal ImmutableDictionary<Hash32, Escrow> EscrowMap { get; }
+
+    // Release height -> accounts that may hold unbonding entries due then; lets block h release without scanning accounts.
+    internal ImmutableDictionary<long, ImmutableHashSet<Did>> Releases { get; }
+
+    internal StateTree Tree { get; }
+
+    /// <summary>
+    /// The state before block 1: each allocation credited to its account's balance (allocations to the same account add up).
+    /// </summary>
+    /// <exception cref="ArgumentException">
+    /// No validators, an unbonding period under one block, a negative allocation, or allocations whose sum overflows.
+    /// </exception>
+    public static LedgerState FromGenesis(Genesis genesis)
+    {
+        ArgumentNullException.ThrowIfNull(genesis);
+        if (genesis.Validators is null || genesis.Validators.Members.IsDefaultOrEmpty)
+        {
+            throw new ArgumentException("A genesis needs at least one validator.", nameof(genesis));
+        }
+
+        if (genesis.UnbondingBlocks < 1)
+        {
+            throw new ArgumentException("The unbonding period must be at least one block.", nameof(genesis));
+        }
+
+        var allocations = genesis.Allocations.IsDefault ? [] : genesis.Allocations;
+        var total = 0L;
+        foreach (var allocation in allocations)
+        {
+            if (allocation.Amount < 0 || allocation.Amount > long.MaxValue - total)
+            {
+                throw new ArgumentException($"Allocation of {allocation.Amount} to {allocation.Account} is negative or overflows the supply.", nameof(genesis));
+            }
+
+            total += allocation.Amount;
+        }
+
+        var genesisHash = genesis.Hash;
+        var empty = new LedgerState(genesis, 0, genesisHash, 0, ImmutableDictionary<Did, Account>.Empty,
+            ImmutableDictionary<Hash32, Escrow>.Empty, ImmutableDictionary<long, ImmutableHashSet<Did>>.Empty, StateTree.Empty);
+        var working = new LedgerWorkingSet(empty);
+        foreach (var allocation in allocations)
+        {
+            var account = working.GetAccount(allocation.Account);
+            working.SetAccount(allocation.Account, account with { Balance = account.Balance + allocation.Amount });
+        }
+
+        working.OrchestratorSequence = 0; // the chain entry exists from genesis on
+        return working.ToState(0, genesisHash);
+    }
+
+    /// <summary>The account of <paramref name="did"/>; <see cref="Account.Empty"/> when it holds nothing.</summary>
+    public Account GetAccount(Did did) => AccountMap.TryGetValue(did, out var account) ? account : Account.Empty;
+
+    /// <summary>The escrow with <paramref name="id"/>, locked or closed; null when none was ever locked.</summary>
+    public Escrow? GetEscrow(Hash32 id) => EscrowMap.TryGetValue(id, out var escrow) ? escrow : null;
+
+    /// <summary>
+    /// Balances, stakes, unbonding entries and locked escrows added up: always <see cref="Ledger.Genesis.TotalSupply"/>.
+    /// O(accounts + escrows); meant for checks and tests.
+    /// </summary>
+    public long Total()
+    {
+        var total = 0L;
+        foreach (var account in AccountMap.Values)
+        {
+            total = checked(total + account.Holdings);
+        }
+
+        foreach (var escrow in EscrowMap.Values)
+        {
+            if (escrow.Status == EscrowStatus.Locked)
+            {
+                total = checked(total + escrow.Amount);
+            }
+        }
+
+        return total;
+    }
+}

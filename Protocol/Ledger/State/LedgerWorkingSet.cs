@@ -1,0 +1,179 @@
+using System.Collections.Immutable;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+
+namespace Ainur.Protocol.Ledger.State;
+
+/// <summary>
+/// A mutable copy of a <see cref="LedgerState"/> for applying one block: builders over the immutable maps (cheap to
+/// start and to freeze), the set of entries touched since the last root, and an undo log so one transaction's writes
+/// can be discarded as a whole. Not thread-safe; one block at a time.
+/// </summary>
+internal sealed class LedgerWorkingSet
+{
+    private readonly LedgerState _before;
+    private readonly ImmutableDictionary<Did, Account>.Builder _accounts;
+    private readonly ImmutableDictionary<Hash32, Escrow>.Builder _escrows;
+    private readonly ImmutableDictionary<long, ImmutableHashSet<Did>>.Builder _releases;
+    private readonly HashSet<Did> _dirtyAccounts = [];
+    private readonly HashSet<Hash32> _dirtyEscrows = [];
+    private readonly List<(Did Did, Account? Previous)> _accountUndo = [];
+    private readonly List<(Hash32 Id, Escrow? Previous)> _escrowUndo = [];
+    private long? _sequenceUndo;
+    private bool _dirtyChain;
+    private long _orchestratorSequence;
+    private StateTree _tree;
+
+    public LedgerWorkingSet(LedgerState before)
+    {
+        _before = before;
+        _accounts = before.AccountMap.ToBuilder();
+        _escrows = before.EscrowMap.ToBuilder();
+        _releases = before.Releases.ToBuilder();
+        _orchestratorSequence = before.OrchestratorSequence;
+        _tree = before.Tree;
+    }
+
+    public Genesis Genesis => _before.Genesis;
+
+    public long OrchestratorSequence
+    {
+        get => _orchestratorSequence;
+        set
+        {
+            _sequenceUndo ??= _orchestratorSequence;
+            _orchestratorSequence = value;
+            _dirtyChain = true;
+        }
+    }
+
+    public Account GetAccount(Did did) => _accounts.TryGetValue(did, out var account) ? account : Account.Empty;
+
+    /// <summary>Stores <paramref name="account"/>; an empty one is removed, so it hashes as never seen.</summary>
+    public void SetAccount(Did did, Account account)
+    {
+        _accountUndo.Add((did, _accounts.TryGetValue(did, out var previous) ? previous : null));
+        if (account.Equals(Account.Empty))
+        {
+            _accounts.Remove(did);
+        }
+        else
+        {
+            _accounts[did] = account;
+        }
+
+        _dirtyAccounts.Add(did);
+    }
+
+    public Escrow? GetEscrow(Hash32 id) => _escrows.TryGetValue(id, out var escrow) ? escrow : null;
+
+    public void SetEscrow(Escrow escrow)
+    {
+        _escrowUndo.Add((escrow.Id, GetEscrow(escrow.Id)));
+        _escrows[escrow.Id] = escrow;
+        _dirtyEscrows.Add(escrow.Id);
+    }
+
+    /// <summary>
+    /// Notes that <paramref name="account"/> has unbonding due at <paramref name="height"/>. Not undone by
+    /// <see cref="DiscardChanges"/>: a note without a due entry only costs a lookup when that height comes.
+    /// </summary>
+    public void ScheduleRelease(long height, Did account) =>
+        _releases[height] = (_releases.TryGetValue(height, out var due) ? due : []).Add(account);
+
+    /// <summary>Removes and returns the accounts noted for <paramref name="height"/>.</summary>
+    public ImmutableHashSet<Did> TakeReleases(long height)
+    {
+        if (!_releases.TryGetValue(height, out var due))
+        {
+            return [];
+        }
+
+        _releases.Remove(height);
+        return due;
+    }
+
+    /// <summary>Keeps every write since the last accept or discard.</summary>
+    public void AcceptChanges()
+    {
+        _accountUndo.Clear();
+        _escrowUndo.Clear();
+        _sequenceUndo = null;
+    }
+
+    /// <summary>Reverts every write since the last accept or discard.</summary>
+    public void DiscardChanges()
+    {
+        for (var i = _accountUndo.Count - 1; i >= 0; i--)
+        {
+            var (did, previous) = _accountUndo[i];
+            if (previous is null)
+            {
+                _accounts.Remove(did);
+            }
+            else
+            {
+                _accounts[did] = previous;
+            }
+        }
+
+        for (var i = _escrowUndo.Count - 1; i >= 0; i--)
+        {
+            var (id, previous) = _escrowUndo[i];
+            if (previous is null)
+            {
+                _escrows.Remove(id);
+            }
+            else
+            {
+                _escrows[id] = previous;
+            }
+        }
+
+        if (_sequenceUndo is { } sequence)
+        {
+            _orchestratorSequence = sequence;
+        }
+
+        AcceptChanges();
+    }
+
+    /// <summary>The state root of the entries as they are now; rehashes only what changed since the last call.</summary>
+    public Hash32 ComputeRoot()
+    {
+        var changes = new StateChange[_dirtyAccounts.Count + _dirtyEscrows.Count + (_dirtyChain ? 1 : 0)];
+        var n = 0;
+        foreach (var did in _dirtyAccounts)
+        {
+            var key = StateKey.ForAccount(did);
+            Hash32? hash = _accounts.TryGetValue(did, out var account) ? StateEntries.AccountHash(did, account) : null;
+            changes[n++] = new StateChange(key.Bucket(), key, hash);
+        }
+
+        foreach (var id in _dirtyEscrows)
+        {
+            var key = StateKey.ForEscrow(id);
+            Hash32? hash = _escrows.TryGetValue(id, out var escrow) ? StateEntries.EscrowHash(escrow) : null;
+            changes[n++] = new StateChange(key.Bucket(), key, hash);
+        }
+
+        if (_dirtyChain)
+        {
+            changes[n] = new StateChange(StateKey.Chain.Bucket(), StateKey.Chain, StateEntries.ChainHash(_orchestratorSequence));
+        }
+
+        _dirtyAccounts.Clear();
+        _dirtyEscrows.Clear();
+        _dirtyChain = false;
+        _tree = _tree.With(changes);
+        return _tree.Root;
+    }
+
+    /// <summary>Freezes the working set as the state after block <paramref name="height"/> with hash <paramref name="blockHash"/>.</summary>
+    public LedgerState ToState(long height, Hash32 blockHash)
+    {
+        ComputeRoot();
+        return new LedgerState(_before.Genesis, height, blockHash, _orchestratorSequence,
+            _accounts.ToImmutable(), _escrows.ToImmutable(), _releases.ToImmutable(), _tree);
+    }
+}

@@ -1,0 +1,38 @@
+using Ainur.Protocol.Canonical;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+
+namespace Ainur.Protocol.Ledger.State;
+
+/// <summary>
+/// Canonical bytes and leaf hashes of state entries. An entry's hash is Blake2b-256 over
+/// <see cref="HashDomain.StateEntry"/> and these bytes:
+/// account: kind 1, public key, balance, stake, nonce, entry count, (amount, release height) per unbonding entry;
+/// escrow: kind 2, id, payer's public key, amount, status byte, locked-at height, closed-at height;
+/// chain: kind 3, orchestrator sequence.
+/// </summary>
+internal static class StateEntries
+{
+    public static Hash32 AccountHash(Did did, Account account)
+    {
+        var writer = new CanonicalWriter(96 + (16 * account.Unbonding.Length))
+            .U8((byte)StateEntryKind.Account).Did(did).I64(account.Balance).I64(account.Stake).I64(account.Nonce)
+            .I32(account.Unbonding.Length);
+        foreach (var entry in account.Unbonding)
+        {
+            writer.I64(entry.Amount).I64(entry.ReleaseHeight);
+        }
+
+        return Blake2b.Hash(HashDomain.StateEntry, writer.Written);
+    }
+
+    public static Hash32 EscrowHash(Escrow escrow)
+    {
+        var writer = new CanonicalWriter(128).U8((byte)StateEntryKind.Escrow).Hash(escrow.Id).Did(escrow.Payer)
+            .I64(escrow.Amount).U8((byte)escrow.Status).I64(escrow.LockedAtHeight).I64(escrow.ClosedAtHeight);
+        return Blake2b.Hash(HashDomain.StateEntry, writer.Written);
+    }
+
+    public static Hash32 ChainHash(long orchestratorSequence) =>
+        Blake2b.Hash(HashDomain.StateEntry, new CanonicalWriter(16).U8((byte)StateEntryKind.Chain).I64(orchestratorSequence).Written);
+}

@@ -1,0 +1,54 @@
+using Orleans;
+
+namespace Ainur.Protocol.Ledger.State;
+
+/// <summary>
+/// Why a transaction was not applied: a stable kebab-case <paramref name="Code"/> from <see cref="TxRejectionCodes"/>
+/// (what callers switch on and the gateway maps to a status) and an English <paramref name="Message"/> for people.
+/// A rejected transaction changes nothing, not even its signer's nonce.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ainur.TxRejection")]
+public sealed record TxRejection([property: Id(0)] string Code, [property: Id(1)] string Message);
+
+/// <summary>The rejection codes; values are part of the API and never change.</summary>
+public static class TxRejectionCodes
+{
+    /// <summary>The signature is not the signer's over this body for this chain (also: signed for another chain).</summary>
+    public const string BadSignature = "bad-signature";
+
+    /// <summary>A protocol batch not signed by the genesis' orchestrator.</summary>
+    public const string NotOrchestrator = "not-orchestrator";
+
+    /// <summary>The nonce (a batch's sequence) does not exceed the last one used: a replay or a stale transaction.</summary>
+    public const string NonceNotIncreasing = "nonce-not-increasing";
+
+    /// <summary>An amount that must be positive is not, or a part (fee, share) is negative or larger than its whole.</summary>
+    public const string BadAmount = "bad-amount";
+
+    /// <summary>A transfer to the sender itself.</summary>
+    public const string SelfTransfer = "self-transfer";
+
+    /// <summary>The balance is smaller than the amount to move.</summary>
+    public const string InsufficientBalance = "insufficient-balance";
+
+    /// <summary>The stake (for a slash: stake and unbonding) is smaller than the amount.</summary>
+    public const string InsufficientStake = "insufficient-stake";
+
+    /// <summary>An escrow with this id exists or existed: ids are usable once.</summary>
+    public const string EscrowExists = "escrow-exists";
+
+    /// <summary>No escrow has this id.</summary>
+    public const string UnknownEscrow = "unknown-escrow";
+
+    /// <summary>The escrow was already released or refunded.</summary>
+    public const string EscrowClosed = "escrow-closed";
+
+    /// <summary>Payee amount plus fee exceed the escrow's amount.</summary>
+    public const string ReleaseExceedsEscrow = "release-exceeds-escrow";
+
+    /// <summary>A protocol batch with no operations.</summary>
+    public const string EmptyBatch = "empty-batch";
+
+    /// <summary>The block builder saw the same transaction id twice among its candidates.</summary>
+    public const string Duplicate = "duplicate";
+}
