@@ -14,10 +14,16 @@ public static class AinurCli
     public static Task<int> InvokeAsync(string[] args, CliContext context, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var root = new RootCommand("ainur: manage agent keys and talk to an Ainur gateway.\n" + ExitCodes.Help)
+        var root = new RootCommand("ainur: manage agent keys, talk to an Ainur gateway, and verify payment proofs offline.\n" + ExitCodes.Help)
         {
             KeyCommands.Create(context),
             AgentCommands.Create(context),
+            PaymentCommands.Faucet(context),
+            PaymentCommands.Balance(context),
+            PaymentCommands.Transfer(context),
+            LedgerCommands.Tx(context),
+            LedgerCommands.Ledger(context),
+            VerifyCommand.Create(context),
         };
         return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = context.Output, Error = context.Error }, cancellationToken);
     }

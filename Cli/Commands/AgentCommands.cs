@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ainur.Protocol.Identity;
@@ -17,14 +16,11 @@ internal static class AgentCommands
         Show(context),
     };
 
-    private static Option<string?> GatewayOption() =>
-        new("--gateway") { Description = $"Gateway base URL (default ${GatewayClient.GatewayVariable} or {GatewayClient.DefaultGateway})." };
-
     private static Command Register(CliContext context)
     {
         var manifest = new Option<string>("--manifest") { Description = "Agent manifest (JSON object).", Required = true };
         var keyOption = KeyCommands.KeyOption();
-        var gateway = GatewayOption();
+        var gateway = GatewayOutput.GatewayOption();
         var json = AinurCli.JsonOption();
         var command = new Command("register", "Register or update this key's agent with a signed POST /v1/agents.")
         {
@@ -37,7 +33,7 @@ internal static class AgentCommands
             var body = JsonSerializer.SerializeToUtf8Bytes(new JsonObject { ["did"] = key.Did.Value, ["manifest"] = manifestObject });
             using var client = GatewayClient.Create(context, parse.GetValue(gateway));
             var response = await client.PostSignedAsync("v1/agents", body, key, ct);
-            return await ReportAsync(context, response, parse.GetValue(json), view =>
+            return await GatewayOutput.ReportAsync(context, response, parse.GetValue(json), view =>
                 $"{view["outcome"]}: {view["did"]} version {view["version"]}");
         }));
         return command;
@@ -46,7 +42,7 @@ internal static class AgentCommands
     private static Command Show(CliContext context)
     {
         var did = new Argument<string>("did") { Description = "The agent's DID (did:key:z6Mk…)." };
-        var gateway = GatewayOption();
+        var gateway = GatewayOutput.GatewayOption();
         var json = AinurCli.JsonOption();
         var command = new Command("show", "Show an agent's registration (GET /v1/agents/{did}).") { did, gateway, json };
         command.SetAction((parse, ct) => AinurCli.RunAsync(context, async () =>
@@ -58,7 +54,7 @@ internal static class AgentCommands
 
             using var client = GatewayClient.Create(context, parse.GetValue(gateway));
             var response = await client.GetAsync($"v1/agents/{agent}", ct);
-            return await ReportAsync(context, response, parse.GetValue(json), view =>
+            return await GatewayOutput.ReportAsync(context, response, parse.GetValue(json), view =>
                 $"{view["did"]} version {view["version"]}\n{view["manifest"]?.ToJsonString(Indented)}");
         }));
         return command;
@@ -85,34 +81,5 @@ internal static class AgentCommands
         {
             throw new CliException(ExitCodes.Input, $"error: manifest {file} is not valid JSON: {e.Message}");
         }
-    }
-
-    // Success bodies go to stdout (as-is with --json); problem+json goes to stderr as "error: title: detail".
-    private static async Task<int> ReportAsync(CliContext context, GatewayResponse response, bool json, Func<JsonNode, string> describe)
-    {
-        var status = (int)response.Status;
-        JsonNode? node = null;
-        try
-        {
-            node = JsonNode.Parse(response.Body);
-        }
-        catch (JsonException)
-        {
-            // Not JSON (a proxy's error page, say): shown raw below.
-        }
-
-        if (status is >= 200 and < 300)
-        {
-            await context.Output.WriteLineAsync(json || node is null ? response.Body : describe(node));
-            return ExitCodes.Ok;
-        }
-
-        var message = json
-            ? response.Body
-            : node is JsonObject problem && problem["title"] is { } title
-                ? $"error: {title}" + (problem["detail"] is { } detail ? $": {detail}" : "")
-                : $"error: gateway answered {status} {response.Status}: {response.Body}";
-        await context.Error.WriteLineAsync(message);
-        return status is >= 400 and < 500 && response.Status != HttpStatusCode.RequestTimeout ? ExitCodes.Refused : ExitCodes.Unavailable;
     }
 }

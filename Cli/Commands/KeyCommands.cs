@@ -39,6 +39,20 @@ internal static class KeyCommands
         }
     }
 
+    /// <summary>The DID of the key file, read without its passphrase.</summary>
+    public static Did ReadDid(CliContext context, string? path)
+    {
+        var file = ResolvePath(context, path);
+        try
+        {
+            return KeyFile.ReadDid(ReadKeyFile(file));
+        }
+        catch (KeyFileException e)
+        {
+            throw new CliException(ExitCodes.Input, $"error: {file}: {e.Message}");
+        }
+    }
+
     private static Command New(CliContext context)
     {
         var output = new Option<string?>("--out") { Description = $"Key file to write (default ${KeyFileVariable} or ~/.ainur/key.json)." };
@@ -74,17 +88,7 @@ internal static class KeyCommands
         command.SetAction((parse, _) => AinurCli.RunAsync(context, async () =>
         {
             var file = ResolvePath(context, parse.GetValue(keyOption));
-            Did did;
-            try
-            {
-                did = KeyFile.ReadDid(ReadKeyFile(file));
-            }
-            catch (KeyFileException e)
-            {
-                throw new CliException(ExitCodes.Input, $"error: {file}: {e.Message}");
-            }
-
-            await PrintKeyAsync(context, did, file, parse.GetValue(json));
+            await PrintKeyAsync(context, ReadDid(context, file), file, parse.GetValue(json));
             return ExitCodes.Ok;
         }));
         return command;

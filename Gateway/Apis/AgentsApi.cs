@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ainur.Gateway.Authentication;
 using Ainur.Gateway.Cluster;
 using Ainur.Gateway.Errors;
@@ -34,19 +33,9 @@ public static class AgentsApi
         HttpContext context, IClusterClient cluster, IOptions<JsonOptions> json, AinurMetrics metrics)
     {
         var signed = context.Features.GetRequiredFeature<SignedRequest>();
-        RegisterAgentRequest? request;
-        try
+        if (!JsonBody.TryRead<RegisterAgentRequest>(signed.Body, json.Value.SerializerOptions, "a JSON object with 'did' and 'manifest'", out var request, out var malformed))
         {
-            request = JsonSerializer.Deserialize<RegisterAgentRequest>(signed.Body.Span, json.Value.SerializerOptions);
-        }
-        catch (JsonException e)
-        {
-            return Problems.MalformedBody(e.Message);
-        }
-
-        if (request is null)
-        {
-            return Problems.MalformedBody("The body must be a JSON object with 'did' and 'manifest'.");
+            return malformed;
         }
 
         if (!Did.TryParse(request.Did, out var subject, out var error))

@@ -1,3 +1,4 @@
+using Ainur.Grains.Interfaces.Ledger;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
@@ -5,8 +6,8 @@ using Orleans.Runtime.Messaging;
 namespace Ainur.Gateway.Errors;
 
 /// <summary>
-/// Turns what escapes a handler into problem+json: bad HTTP framing keeps its 4xx, a cluster that cannot answer now
-/// is 503 with Retry-After, anything else is a 500 without internals.
+/// Turns what escapes a handler into problem+json: bad HTTP framing keeps its 4xx, a cluster or ledger that cannot
+/// answer now is 503 with Retry-After, anything else is a 500 without internals.
 /// </summary>
 internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
@@ -18,6 +19,7 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
                 Problems.Create(bad.StatusCode, "body-too-large", "The request body is too large", bad.Message),
             BadHttpRequestException bad =>
                 Problems.Create(bad.StatusCode, "bad-request", "The request could not be read", bad.Message),
+            LedgerUnavailableException ledger => LedgerProblems.Unavailable(ledger.Message),
             _ when ClusterUnavailable.Is(exception) =>
                 Problems.Unavailable("The cluster could not answer in time; retry shortly."),
             _ => null,

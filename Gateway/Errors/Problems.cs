@@ -17,6 +17,14 @@ public static class Problems
     public static ProblemHttpResult InvalidRouteValue(string name, string detail) =>
         Create(StatusCodes.Status400BadRequest, "invalid-" + name, $"The {name} in the path is not valid", detail);
 
+    /// <summary>A query parameter is not well formed.</summary>
+    public static ProblemHttpResult InvalidQueryValue(string name, string detail) =>
+        Create(StatusCodes.Status400BadRequest, "invalid-" + name, $"The query parameter '{name}' is not valid", detail);
+
+    /// <summary>A request header is not well formed.</summary>
+    public static ProblemHttpResult InvalidHeader(string name, string code, string detail) =>
+        Create(StatusCodes.Status400BadRequest, code, $"The {name} header is not valid", detail);
+
     /// <summary>The body parsed but broke the protocol's rules; <paramref name="errors"/> lists each.</summary>
     public static ProblemHttpResult InvalidManifest(IEnumerable<ManifestError> errors) =>
         Create(StatusCodes.Status422UnprocessableEntity, "invalid-manifest", "The agent manifest breaks the protocol's rules",

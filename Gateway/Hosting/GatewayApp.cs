@@ -4,6 +4,7 @@ using Ainur.Gateway.Apis;
 using Ainur.Gateway.Authentication;
 using Ainur.Gateway.Errors;
 using Ainur.Gateway.Health;
+using Ainur.Gateway.Ledger;
 using Ainur.Gateway.RateLimiting;
 using Ainur.Gateway.Telemetry;
 using Ainur.Silo.Hosting;
@@ -50,6 +51,8 @@ public static class GatewayApp
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AinurMetrics>();
         services.AddSingleton<CallerRateLimiter>();
+        services.AddSingleton<LedgerIdentity>();
+        services.AddSingleton<TransactionSubmitter>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblems.AddCode);
         services.AddExceptionHandler<ExceptionProblems>();
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
@@ -67,12 +70,13 @@ public static class GatewayApp
             .AddPrometheusExporter());
     }
 
-    /// <summary>Strict JSON: unknown members, missing members and nulls where the contract has none are errors.</summary>
+    /// <summary>Strict JSON: unknown members, missing members, numbers as strings and nulls where the contract has none are errors.</summary>
     private static void ConfigureJson(JsonSerializerOptions options)
     {
         options.RespectNullableAnnotations = true;
         options.RespectRequiredConstructorParameters = true;
         options.UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow;
+        options.NumberHandling = JsonNumberHandling.Strict;
         options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
     }
@@ -90,5 +94,7 @@ public static class GatewayApp
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapAgentsApi();
+        app.MapLedgerApi();
+        app.MapLedgerSubmitApi();
     }
 }

@@ -11,7 +11,10 @@ namespace Ainur.Testing.Http;
 /// </summary>
 public static class RequestSigner
 {
-    /// <summary>A signed JSON <c>POST</c> of <paramref name="body"/> to <paramref name="path"/> on <paramref name="gateway"/>.</summary>
+    /// <summary>
+    /// A signed JSON <c>POST</c> of <paramref name="body"/> to <paramref name="path"/> on <paramref name="gateway"/>, with
+    /// <paramref name="query"/> (empty, or starting with <c>?</c>) appended and signed as <c>@query</c>.
+    /// </summary>
     public static HttpRequestMessage SignedPost(
         AgentKey key,
         Uri gateway,
@@ -19,7 +22,8 @@ public static class RequestSigner
         string body,
         long? created = null,
         string? signedPath = null,
-        string? signedBody = null)
+        string? signedBody = null,
+        string query = "")
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         var digest = ContentDigest.Compute(Encoding.UTF8.GetBytes(signedBody ?? body));
@@ -27,11 +31,11 @@ public static class RequestSigner
             "POST",
             gateway.Authority.ToLowerInvariant(),
             signedPath ?? path,
-            "",
+            query,
             name => name.Equals("content-digest", StringComparison.OrdinalIgnoreCase) ? digest : null);
         var (input, signature) = HttpMessageSigner.Sign(key, parts, hasBody: true, created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Guid.NewGuid().ToString("N"));
 
-        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, path)) { Content = new ByteArrayContent(bytes) };
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, path + query)) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         request.Headers.TryAddWithoutValidation("Content-Digest", digest);
         request.Headers.TryAddWithoutValidation("Signature-Input", input);

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Ainur.Cli.Commands;
+
+/// <summary>
+/// What every gateway command shares: the <c>--gateway</c> option, and how an answer is shown. Success bodies go to
+/// standard output (as-is with <c>--json</c>); a problem+json goes to standard error as <c>error: title: detail</c>,
+/// with exit code 3 for a 4xx and 4 for anything else.
+/// </summary>
+internal static class GatewayOutput
+{
+    public static Option<string?> GatewayOption() =>
+        new("--gateway") { Description = $"Gateway base URL (default ${GatewayClient.GatewayVariable} or {GatewayClient.DefaultGateway})." };
+
+    /// <summary>Prints the answer (<paramref name="describe"/> turns a success body into text) and returns the exit code.</summary>
+    public static async Task<int> ReportAsync(CliContext context, GatewayResponse response, bool json, Func<JsonNode, string> describe)
+    {
+        var node = Parse(response);
+        if (IsSuccess(response))
+        {
+            await context.Output.WriteLineAsync(json || node is null ? response.Body : describe(node));
+            return ExitCodes.Ok;
+        }
+
+        await context.Error.WriteLineAsync(json ? response.Body : Describe(response, node));
+        return FailureCode(response);
+    }
+
+    /// <summary>The body of a successful answer, or a <see cref="CliException"/> carrying the refusal (for intermediate calls).</summary>
+    public static JsonNode Require(GatewayResponse response)
+    {
+        var node = Parse(response);
+        return IsSuccess(response) && node is not null ? node : throw new CliException(FailureCode(response), Describe(response, node));
+    }
+
+    private static bool IsSuccess(GatewayResponse response) => (int)response.Status is >= 200 and < 300;
+
+    private static JsonNode? Parse(GatewayResponse response)
+    {
+        try
+        {
+            return JsonNode.Parse(response.Body);
+        }
+        catch (JsonException)
+        {
+            // Not JSON (a proxy's error page, say): shown raw.
+            return null;
+        }
+    }
+
+    private static string Describe(GatewayResponse response, JsonNode? node) =>
+        node is JsonObject problem && problem["title"] is { } title
+            ? $"error: {title}" + (problem["detail"] is { } detail ? $": {detail}" : "")
+            : $"error: gateway answered {(int)response.Status} {response.Status}: {response.Body}";
+
+    private static int FailureCode(GatewayResponse response) =>
+        (int)response.Status is >= 400 and < 500 && response.Status != HttpStatusCode.RequestTimeout ? ExitCodes.Refused : ExitCodes.Unavailable;
+}

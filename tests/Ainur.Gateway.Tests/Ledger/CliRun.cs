@@ -1,0 +1,29 @@
+using Ainur.Cli;
+
+namespace Ainur.Gateway.Tests.Ledger;
+
+/// <summary>Runs the <c>ainur</c> command tree in-process against a gateway, with a throwaway home directory.</summary>
+internal sealed class CliRun(Uri gateway) : IDisposable
+{
+    public string Home { get; } = Directory.CreateTempSubdirectory("ainur-ledger-cli-").FullName;
+
+    public void Dispose() => Directory.Delete(Home, recursive: true);
+
+    /// <summary>A path inside <see cref="Home"/>.</summary>
+    public string File(string name) => Path.Combine(Home, name);
+
+    public async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        var environment = new Dictionary<string, string>
+        {
+            ["HOME"] = Home,
+            ["AINUR_PASSPHRASE"] = "ledger passphrase",
+            ["AINUR_GATEWAY"] = gateway.ToString(),
+        };
+        var context = new CliContext(output, error, name => environment.GetValueOrDefault(name), _ => null);
+        var code = await AinurCli.InvokeAsync(args, context, TestContext.Current.CancellationToken);
+        return (code, output.ToString(), error.ToString());
+    }
+}
