@@ -214,7 +214,7 @@ public sealed class LedgerBadInputTests(StandaloneGatewayFixture fixture)
         return copy;
     }
 
-    private static string Submit(byte[] transaction) => $"{{\"transaction\":\"{Convert.ToBase64String(transaction)}\"}}";
+    private static string Submit(byte[] transaction) => LedgerCalls.SubmitBody(transaction);
 
     // The sender still holds exactly its grant and has used no nonce; the recipient has nothing.
     private async Task AssertUntouchedAsync(Did sender, Did recipient)

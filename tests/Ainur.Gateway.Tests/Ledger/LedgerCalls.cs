@@ -49,6 +49,9 @@ internal sealed class LedgerCalls(InProcessGateway gateway)
     public static string TransferBody(Did to, long amount, long nonce, byte[] signature) =>
         JsonSerializer.Serialize(new { to = to.Value, amount, nonce, signature = Convert.ToBase64String(signature) });
 
+    /// <summary>The body of <c>POST /v1/ledger/txs</c> carrying <paramref name="encoded"/> transaction bytes.</summary>
+    public static string SubmitBody(ReadOnlySpan<byte> encoded) => $"{{\"transaction\":\"{Convert.ToBase64String(encoded)}\"}}";
+
     public async Task<AccountState> AccountAsync(Did did)
     {
         var view = await HttpAssert.JsonAsync(await GetAsync($"/v1/accounts/{did}"), HttpStatusCode.OK);
