@@ -21,6 +21,9 @@ public sealed partial class ValidatorGrain(
     LedgerSettings settings, ILedgerStore store, TimeProvider clock, ILogger<ValidatorGrain> logger)
     : Grain, IValidatorGrain
 {
+    // Signature checks of a block spread over the cores: while the proposer builds, the other validators wait for it.
+    private static readonly int SignatureParallelism = Environment.ProcessorCount;
+
     private readonly Dictionary<Protocol.Hashing.Hash32, LedgerState> _executed = [];
     private readonly List<IGrainTimer> _timers = [];
     private int _index;
@@ -115,7 +118,7 @@ public sealed partial class ValidatorGrain(
             return true;
         }
 
-        var outcome = BlockExecution.Execute(_ledger, block);
+        var outcome = BlockExecution.Execute(_ledger, block, SignatureParallelism);
         if (outcome.After is { } after)
         {
             _executed[block.Hash] = after;
@@ -175,7 +178,8 @@ public sealed partial class ValidatorGrain(
     {
         var mempool = GrainFactory.GetGrain<IMempoolGrain>(0);
         var candidates = await mempool.ReapAsync(settings.MaxBlockTransactions);
-        var built = BlockBuilder.Build(_ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var built = BlockBuilder.Build(
+            _ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, clock.GetUtcNow().ToUnixTimeMilliseconds(), maxParallelism: SignatureParallelism);
         _executed[built.Block.Hash] = built.After;
         if (!built.Rejected.IsEmpty)
         {
