@@ -1,6 +1,8 @@
 using System.Collections.Immutable;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Ledger.Blocks;
+using Ainur.Protocol.Ledger.Execution;
+using Orleans.Concurrency;
 using Ainur.Protocol.Ledger.Transactions;
 
 namespace Ainur.Grains.Interfaces.Ledger;

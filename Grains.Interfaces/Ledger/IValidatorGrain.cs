@@ -1,4 +1,5 @@
 using Ainur.Protocol.Consensus;
+using Orleans.Concurrency;
 using Ainur.Protocol.Ledger.Blocks;
 using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Identity;

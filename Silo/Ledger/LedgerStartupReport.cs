@@ -9,7 +9,7 @@ internal sealed partial class LedgerStartupReport(LedgerSettings settings, ILogg
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        LogLedger(logger, settings.ChainId, settings.Validators.Count, settings.Validators.MaxFaulty, settings.Genesis.Hash.ToString());
+        LogLedger(logger, settings.ChainId, settings.Validators.Count, settings.Validators.MaxFaulty, settings.Genesis.Hash);
         if (settings.DevelopmentKeys)
         {
             LogDevelopmentKeys(logger);
@@ -26,7 +26,7 @@ internal sealed partial class LedgerStartupReport(LedgerSettings settings, ILogg
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Ledger: chain {ChainId}, {Count} validators (tolerates {Faulty} faulty), genesis {GenesisHash}")]
-    private static partial void LogLedger(ILogger logger, string chainId, int count, int faulty, string genesisHash);
+    private static partial void LogLedger(ILogger logger, string chainId, int count, int faulty, Ainur.Protocol.Hashing.Hash32 genesisHash);
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Ledger uses DEVELOPMENT keys derived from public constants (standalone mode only): anyone can sign as these validators and the orchestrator. Set Ainur:Ledger:ValidatorKeys and Ainur:Ledger:OrchestratorKey for anything real")]
     private static partial void LogDevelopmentKeys(ILogger logger);

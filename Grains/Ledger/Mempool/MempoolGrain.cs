@@ -6,6 +6,7 @@ using Ainur.Protocol.Ledger.Blocks;
 using Ainur.Protocol.Ledger.Execution;
 using Ainur.Protocol.Ledger.Transactions;
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 
 namespace Ainur.Grains.Ledger.Mempool;
 
@@ -67,7 +68,7 @@ public sealed partial class MempoolGrain(
         {
             if (_pool.Remove(item.Transaction.Id, out _))
             {
-                Resolve(new TxStatus(item.Transaction.Id, TxState.Rejected, 0, -1, item.Rejection));
+                Resolve(new TxStatus(item.Transaction.Id, TxState.Rejected, 0, -1, item.Reason));
             }
         }
 

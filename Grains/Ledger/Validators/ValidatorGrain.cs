@@ -21,6 +21,9 @@ public sealed partial class ValidatorGrain(
     LedgerSettings settings, ILedgerStore store, TimeProvider clock, ILogger<ValidatorGrain> logger)
     : Grain, IValidatorGrain
 {
+    // Signature checks of a block spread over the cores: while the proposer builds, the other validators wait for it.
+    private static readonly int SignatureParallelism = Environment.ProcessorCount;
+
     private readonly Dictionary<Protocol.Hashing.Hash32, LedgerState> _executed = [];
     private readonly List<IGrainTimer> _timers = [];
     private int _index;
@@ -46,7 +49,7 @@ public sealed partial class ValidatorGrain(
         _ledger = LedgerState.FromGenesis(settings.Genesis);
         await foreach (var finalized in store.ReadBlocksAsync(ChainId, _index, 1, cancellationToken))
         {
-            _ledger = BlockExecution.ApplyFinalized(_ledger, finalized.Block);
+            _ledger = ApplyFinalized(finalized.Block);
             _last = finalized;
         }
 
@@ -65,7 +68,7 @@ public sealed partial class ValidatorGrain(
     public Task DeliverVoteAsync(Vote vote) => StepAsync(new VoteReceived(vote));
 
     /// <inheritdoc/>
-    public Task TransactionsWaitingAsync() => StepAsync(new Start());
+    public Task TransactionsWaitingAsync() => StepAsync(Start.Now);
 
     /// <inheritdoc/>
     public Task<ValidatorStatus> GetStatusAsync() => Task.FromResult(new ValidatorStatus(
@@ -77,7 +80,8 @@ public sealed partial class ValidatorGrain(
         _consensus.Height,
         _consensus.Round,
         _consensus.Step.ToString(),
-        RuntimeIdentity));
+        RuntimeIdentity,
+        _consensus.Evidence.Count));
 
     /// <inheritdoc/>
     public async Task<FinalizedBlock?> GetFinalizedAsync(long height) =>
@@ -104,7 +108,7 @@ public sealed partial class ValidatorGrain(
         }
 
         await CatchUpAsync();
-        await StepAsync(new Start());
+        await StepAsync(Start.Now);
     }
 
     private bool IsValid(Block block)
@@ -114,16 +118,22 @@ public sealed partial class ValidatorGrain(
             return true;
         }
 
-        var outcome = BlockExecution.Execute(_ledger, block);
-        if (outcome.State is { } after)
+        var outcome = BlockExecution.Execute(_ledger, block, SignatureParallelism);
+        if (outcome.After is { } after)
         {
             _executed[block.Hash] = after;
             return true;
         }
 
-        LogInvalidBlock(logger, _index, block.Height, block.Hash.ToString(), outcome.Failure ?? "unknown");
+        LogInvalidBlock(logger, _index, block.Height, block.Hash.ToString(), outcome.Failure?.ToString() ?? "unknown");
         return false;
     }
+
+    // A finalized block that does not apply means the stored chain or this code is broken: never carry on from there.
+    private LedgerState ApplyFinalized(Block block) =>
+        BlockExecution.ApplyFinalized(_ledger, block) is { After: { } after }
+            ? after
+            : throw new InvalidDataException($"Finalized block {block.Height} ({block.Hash}) does not apply to validator {_index}'s state.");
 
     private async Task StepAsync(ConsensusInput input)
     {
@@ -168,7 +178,8 @@ public sealed partial class ValidatorGrain(
     {
         var mempool = GrainFactory.GetGrain<IMempoolGrain>(0);
         var candidates = await mempool.ReapAsync(settings.MaxBlockTransactions);
-        var built = BlockBuilder.Build(_ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var built = BlockBuilder.Build(
+            _ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, clock.GetUtcNow().ToUnixTimeMilliseconds(), maxParallelism: SignatureParallelism);
         _executed[built.Block.Hash] = built.After;
         if (!built.Rejected.IsEmpty)
         {
@@ -181,7 +192,7 @@ public sealed partial class ValidatorGrain(
     private async Task CommitAsync(FinalizedBlock finalized)
     {
         var block = finalized.Block;
-        var after = _executed.TryGetValue(block.Hash, out var executed) ? executed : BlockExecution.ApplyFinalized(_ledger, block);
+        var after = _executed.TryGetValue(block.Hash, out var executed) ? executed : ApplyFinalized(block);
         await store.SaveBlockAsync(ChainId, _index, finalized, CancellationToken.None);
         _ledger = after;
         _last = finalized;
@@ -192,7 +203,7 @@ public sealed partial class ValidatorGrain(
         var pending = await GrainFactory.GetGrain<IMempoolGrain>(0).FinalizedAsync(finalized);
         if (pending > 0)
         {
-            await StepAsync(new Start());
+            await StepAsync(Start.Now);
         }
     }
 
@@ -293,9 +304,9 @@ public sealed partial class ValidatorGrain(
             {
                 _timers.Remove(timer!);
                 timer!.Dispose();
-                await StepAsync(new TimeoutFired(request.Height, request.Round, request.Step));
+                await StepAsync(request.Input);
             },
-            new GrainTimerCreationOptions(request.Delay, Timeout.InfiniteTimeSpan));
+            new GrainTimerCreationOptions(request.After, Timeout.InfiniteTimeSpan));
         _timers.Add(timer);
     }
 

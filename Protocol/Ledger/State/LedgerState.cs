@@ -10,17 +10,24 @@ namespace Ainur.Protocol.Ledger.State;
 /// height is cheap. Only <c>Ainur.Protocol.Ledger.Execution</c> makes successors (by applying blocks).
 /// </summary>
 /// <remarks>
-/// <para><b>State root.</b> Every entry (an account keyed by its DID's public key, an escrow keyed by its id, and one
-/// chain entry holding <see cref="OrchestratorSequence"/>) has a leaf hash: Blake2b-256 over
-/// <see cref="HashDomain.StateEntry"/> and the entry's canonical bytes (kind byte 1, 2 or 3 first, then its fields).
-/// Entries fall into 65,536 buckets by the first 16 bits of the plain Blake2b-256 of their 33-byte key (kind byte,
-/// then the 32-byte id). A bucket's hash is the RFC 9162 Merkle root (<see cref="Merkle.MerkleTree"/>) over its leaf
-/// hashes sorted by key, and <see cref="StateRoot"/> is the Merkle root over the 65,536 bucket hashes in bucket order.
-/// So the root is a function of the entries' content alone, not of the history that produced them (height and block
-/// hash are in the header, not the root), and an entry's inclusion can later be proven with two Merkle paths.</para>
-/// <para>Empty accounts (<see cref="Account.Empty"/>) are not entries, so an account that was never touched and one
-/// that holds nothing and never used a nonce read and hash alike. Applying a block rehashes only the buckets it
-/// touched and their paths: about 16 node hashes per touched entry, independent of the number of accounts.</para>
+/// <para><b>State root.</b> The state is a set of entries, each with a 33-byte key (a kind byte, then 32 bytes) and a
+/// leaf hash, Blake2b-256 over <see cref="HashDomain.StateEntry"/> and the entry's canonical bytes
+/// (<see cref="Canonical.CanonicalWriter"/>):</para>
+/// <list type="bullet">
+/// <item>account, key 0x01 ‖ public key: 0x01, public key, balance, stake, nonce, entry count, then (amount, release
+/// height) per unbonding entry;</item>
+/// <item>escrow, key 0x02 ‖ id: 0x02, id, payer's public key, amount, status byte, locked-at height, closed-at height;</item>
+/// <item>chain (always present), key 0x03 ‖ 32 zero bytes: 0x03, <see cref="OrchestratorSequence"/>.</item>
+/// </list>
+/// <para>Entries fall into 65,536 buckets by the first 16 bits (big-endian) of the plain Blake2b-256 of their key. A
+/// bucket's hash is the RFC 9162 Merkle root (<see cref="Merkle.MerkleTree"/>) over its leaf hashes sorted by key
+/// (byte-wise; the empty tree's root for an empty bucket), and <see cref="StateRoot"/> is the Merkle root over the
+/// 65,536 bucket hashes in bucket order. So the root is a function of the entries alone, not of the history that
+/// produced them (height and block hash are in the header, not the root), an entry's inclusion can later be proven
+/// with two ordinary Merkle paths, and a shard can later own a range of buckets.</para>
+/// <para>Empty accounts (<see cref="Account.Empty"/>) are not entries, so an account never touched and one that holds
+/// nothing and never used a nonce read and hash alike. Applying a block rehashes only the buckets it touched and
+/// their paths: about 5 to 16 node hashes per touched entry, however many accounts there are.</para>
 /// </remarks>
 public sealed class LedgerState
 {

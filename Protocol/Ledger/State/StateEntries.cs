@@ -4,13 +4,7 @@ using Ainur.Protocol.Identity;
 
 namespace Ainur.Protocol.Ledger.State;
 
-/// <summary>
-/// Canonical bytes and leaf hashes of state entries. An entry's hash is Blake2b-256 over
-/// <see cref="HashDomain.StateEntry"/> and these bytes:
-/// account: kind 1, public key, balance, stake, nonce, entry count, (amount, release height) per unbonding entry;
-/// escrow: kind 2, id, payer's public key, amount, status byte, locked-at height, closed-at height;
-/// chain: kind 3, orchestrator sequence.
-/// </summary>
+/// <summary>The leaf hashes of state entries, as <see cref="LedgerState"/>'s remarks define them.</summary>
 internal static class StateEntries
 {
     public static Hash32 AccountHash(Did did, Account account)

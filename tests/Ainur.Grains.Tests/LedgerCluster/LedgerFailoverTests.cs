@@ -21,7 +21,7 @@ public sealed class LedgerFailoverTests(LedgerClusterFixture fixture)
         var moved = statuses.Where(s => s.Silo == victim.SiloAddress.ToString()).Select(s => s.Index).ToList();
         Assert.NotEmpty(moved);
 
-        await fixture.Cluster.KillSiloAsync(victim);
+        await fixture.Cluster.KillSiloAsync(victim, ct);
 
         var second = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => fixture.SubmitAndWaitAsync(fixture.NextTransfer(), Finality, ct)));
         Assert.All(second, s => Assert.Equal(TxState.Final, s.State));
