@@ -18,9 +18,11 @@ namespace Ainur.Grains.Ledger.Validators;
 /// </summary>
 [ValidatorPlacement]
 public sealed partial class ValidatorGrain(
-    LedgerSettings settings, ILedgerStore store, TimeProvider clock, ILogger<ValidatorGrain> logger)
+    LedgerSettings settings, ILedgerStore store, IClusterMembershipService membership, ILocalSiloDetails silo, TimeProvider clock, ILogger<ValidatorGrain> logger)
     : Grain, IValidatorGrain
 {
+    private static readonly TimeSpan PlacementCheckPeriod = TimeSpan.FromSeconds(2);
+
     // Signature checks of a block spread over the cores: while the proposer builds, the other validators wait for it.
     private static readonly int SignatureParallelism = Environment.ProcessorCount;
 
@@ -59,6 +61,7 @@ public sealed partial class ValidatorGrain(
         _consensus = ConsensusState.Initial(config, _ledger.Height + 1, guard);
         LogActivated(logger, _index, _ledger.Height, RuntimeIdentity);
         this.RegisterGrainTimer(_ => CatchUpAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        this.RegisterGrainTimer(CheckPlacement, new GrainTimerCreationOptions(PlacementCheckPeriod, PlacementCheckPeriod));
     }
 
     /// <inheritdoc/>
@@ -320,6 +323,26 @@ public sealed partial class ValidatorGrain(
         _timers.Clear();
     }
 
+    // Placement happens once, at activation: validators activated before every silo had joined would all stay on the
+    // first one. A validator that is not on the silo placement would choose now steps aside; the next call places it
+    // there, and its stored guard and blocks make the move safe.
+    private Task CheckPlacement(CancellationToken ct)
+    {
+        var silos = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active)
+            .Select(m => m.SiloAddress)
+            .ToList();
+        if (silos.Count > 0 && !ValidatorPlacementDirector.Choose(silos, _index).Equals(silo.SiloAddress))
+        {
+            LogMoving(logger, _index, RuntimeIdentity);
+            CancelTimers();
+            _fenced = true;
+            DeactivateOnIdle();
+        }
+
+        return Task.CompletedTask;
+    }
+
     // Another activation of this validator (a duplicate during a silo's death, or a stale one) signed past this one:
     // this activation must never sign again. It steps aside; the next activation starts from the stored guard.
     private void Fence(SigningGuard refused)
@@ -332,6 +355,9 @@ public sealed partial class ValidatorGrain(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Index} active at height {Height} on {Silo}")]
     private static partial void LogActivated(ILogger logger, int index, long height, string silo);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Index} leaves {Silo} for the silo placement now chooses")]
+    private static partial void LogMoving(ILogger logger, int index, string silo);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Index} switched {Online}")]
     private static partial void LogSwitched(ILogger logger, int index, bool online);

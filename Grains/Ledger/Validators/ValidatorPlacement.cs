@@ -23,8 +23,13 @@ public sealed class ValidatorPlacementDirector : IPlacementDirector
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        var silos = context.GetCompatibleSilos(target).OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
-        var index = target.GrainIdentity.GetIntegerKey();
-        return Task.FromResult(silos[(int)(Math.Abs(index) % silos.Length)]);
+        return Task.FromResult(Choose(context.GetCompatibleSilos(target), target.GrainIdentity.GetIntegerKey()));
+    }
+
+    /// <summary>Validator <paramref name="index"/>'s silo among <paramref name="silos"/> (non-empty).</summary>
+    public static SiloAddress Choose(IEnumerable<SiloAddress> silos, long index)
+    {
+        var ordered = silos.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
+        return ordered[(int)(Math.Abs(index) % ordered.Length)];
     }
 }

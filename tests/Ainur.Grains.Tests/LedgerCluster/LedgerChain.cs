@@ -61,6 +61,22 @@ internal static class LedgerChain
         }
     }
 
+    /// <summary>Waits until the validators are spread over <paramref name="silos"/> silos (placement settles after silos join).</summary>
+    public static async Task<ValidatorStatus[]> WaitForSpreadAsync(LedgerClusterFixture fixture, int silos, CancellationToken ct)
+    {
+        var deadline = DateTimeOffset.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var statuses = await StatusesAsync(fixture);
+            if (statuses.Select(s => s.Silo).Distinct().Count() == silos && statuses.All(s => s.Online) || DateTimeOffset.UtcNow > deadline)
+            {
+                return statuses;
+            }
+
+            await Task.Delay(200, ct);
+        }
+    }
+
     /// <summary>Every validator's status; an unreachable one fails the test.</summary>
     public static Task<ValidatorStatus[]> StatusesAsync(LedgerClusterFixture fixture) =>
         Task.WhenAll(Enumerable.Range(0, 4).Select(i => fixture.Validator(i).GetStatusAsync()));

@@ -29,7 +29,7 @@ public sealed class LedgerClusterTests(LedgerClusterFixture fixture)
             Assert.Null(view.Proof.Verify(validators, fixture.Secrets.ChainId));
         }
 
-        var silos = (await LedgerChain.StatusesAsync(fixture)).Select(s => s.Silo).Distinct().Count();
+        var silos = (await LedgerChain.WaitForSpreadAsync(fixture, 2, ct)).Select(s => s.Silo).Distinct().Count();
         Assert.Equal(2, silos);
         LedgerChain.AssertNoFork(await LedgerChain.StoredHashesAsync(fixture, ct));
     }

@@ -17,7 +17,7 @@ public sealed class LedgerFailoverTests(LedgerClusterFixture fixture)
         var before = await LedgerChain.StoredHashesAsync(fixture, ct);
 
         var victim = fixture.Cluster.Silos[^1];
-        var statuses = await LedgerChain.StatusesAsync(fixture);
+        var statuses = await LedgerChain.WaitForSpreadAsync(fixture, 2, ct);
         var moved = statuses.Where(s => s.Silo == victim.SiloAddress.ToString()).Select(s => s.Index).ToList();
         Assert.NotEmpty(moved);
 
@@ -27,7 +27,7 @@ public sealed class LedgerFailoverTests(LedgerClusterFixture fixture)
         Assert.All(second, s => Assert.Equal(TxState.Final, s.State));
 
         var survivor = fixture.Cluster.Silos[0].SiloAddress.ToString();
-        var now = await LedgerChain.StatusesAsync(fixture);
+        var now = await LedgerChain.WaitForSpreadAsync(fixture, 1, ct);
         Assert.All(now, s => Assert.Equal(survivor, s.Silo));
         Assert.All(now, s => Assert.Equal(0, s.Equivocations));
         var after = await LedgerChain.StoredHashesAsync(fixture, ct);
