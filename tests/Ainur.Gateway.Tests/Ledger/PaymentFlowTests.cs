@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json.Nodes;
 using Ainur.Gateway.Tests.Api;
 using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Proofs;
 
 namespace Ainur.Gateway.Tests.Ledger;
 
@@ -63,7 +64,12 @@ public sealed class PaymentFlowTests(StandaloneGatewayFixture fixture)
         Assert.Equal(bob.Did.Value, (string?)proven["fields"]!["to"]);
         Assert.Equal(42, (long?)proven["fields"]!["amount"]);
         Assert.Equal(transfer.GetProperty("height").GetInt64(), (long?)proven["height"]);
-        Assert.Equal(Convert.FromBase64String(transfer.GetProperty("proof").GetString()!), await File.ReadAllBytesAsync(proofFile, TestContext.Current.CancellationToken));
+
+        // The saved proof is of the same transaction in the same block (each validator stores its own certificate, so
+        // the precommits may be another valid quorum than the ones the transfer's answer carried).
+        var saved = PaymentProof.Decode(await File.ReadAllBytesAsync(proofFile, TestContext.Current.CancellationToken));
+        var answered = PaymentProof.Decode(Convert.FromBase64String(transfer.GetProperty("proof").GetString()!));
+        Assert.Equal((answered.Transaction, answered.Header), (saved.Transaction, saved.Header));
 
         // Every byte matters: the transaction, the path, the header and the certificate are all bound together.
         var proof = await File.ReadAllBytesAsync(proofFile, TestContext.Current.CancellationToken);
@@ -101,7 +107,10 @@ public sealed class PaymentFlowTests(StandaloneGatewayFixture fixture)
         var account = await _ledger.AccountAsync(bob.Did);
 
         Assert.Equal(("final", height, position), (tx.GetProperty("status").GetString(), tx.GetProperty("height").GetInt64(), tx.GetProperty("position").GetInt32()));
-        Assert.Equal(transfer.GetProperty("proof").GetString(), tx.GetProperty("proof").GetString());
+        Assert.Equal(transfer.GetProperty("transaction").GetProperty("encoded").GetString(), tx.GetProperty("transaction").GetProperty("encoded").GetString());
+        Assert.Equal(
+            transfer.GetProperty("proofParts").GetProperty("header").GetProperty("hash").GetString(),
+            tx.GetProperty("proofParts").GetProperty("header").GetProperty("hash").GetString());
         var header = block.GetProperty("header");
         Assert.Equal(height, header.GetProperty("height").GetInt64());
         Assert.Equal(LedgerCalls.ChainId, header.GetProperty("chainId").GetString());
@@ -118,7 +127,9 @@ public sealed class PaymentFlowTests(StandaloneGatewayFixture fixture)
 
         Assert.Equal(LedgerCalls.ChainId, validators.GetProperty("chainId").GetString());
         Assert.Equal([0, 1, 2, 3], validators.GetProperty("validators").EnumerateArray().Select(v => v.GetProperty("index").GetInt32()));
-        Assert.All(validators.GetProperty("validators").EnumerateArray(), v => Assert.True(v.GetProperty("online").GetBoolean()));
+        // A validator that misses the status call's 2 s deadline (a loaded machine) is listed offline; a quorum cannot be.
+        Assert.True(validators.GetProperty("validators").EnumerateArray().Count(v => v.GetProperty("online").GetBoolean()) >= 3);
+        Assert.All(validators.GetProperty("validators").EnumerateArray(), v => Assert.StartsWith("did:key:z6Mk", v.GetProperty("did").GetString(), StringComparison.Ordinal));
         Assert.Equal(3, validators.GetProperty("quorum").GetInt32());
         Assert.Equal(9, account.Balance);
         Assert.True(account.Height >= height);
