@@ -4,6 +4,7 @@ using Ainur.Grains.Ledger.Storage;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Ledger.Blocks;
 using Ainur.Protocol.Ledger.Execution;
+using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Ledger.Transactions;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
@@ -62,17 +63,21 @@ public sealed partial class MempoolGrain(
     }
 
     /// <inheritdoc/>
-    public Task RejectedAsync(ImmutableArray<RejectedTransaction> rejected)
+    public async Task RejectedAsync(ImmutableArray<RejectedTransaction> rejected)
     {
         foreach (var item in rejected)
         {
-            if (_pool.Remove(item.Transaction.Id, out _))
+            var id = item.Transaction.Id;
+            if (!_pool.Remove(id, out _))
             {
-                Resolve(new TxStatus(item.Transaction.Id, TxState.Rejected, 0, -1, item.Reason));
+                continue;
             }
-        }
 
-        return Task.CompletedTask;
+            // A transaction resubmitted after its block was final (and forgotten here) is refused as a replay of itself:
+            // its caller must hear "final", not "rejected".
+            var final = IsReplayRefusal(item.Reason) ? await FromStoreAsync(id) : null;
+            Resolve(final is { State: TxState.Final } ? final : new TxStatus(id, TxState.Rejected, 0, -1, item.Reason));
+        }
     }
 
     /// <inheritdoc/>
@@ -281,6 +286,9 @@ public sealed partial class MempoolGrain(
             }
         }
     }
+
+    private static bool IsReplayRefusal(TxRejection reason) =>
+        reason.Code is TxRejectionCodes.NonceNotIncreasing or TxRejectionCodes.EscrowExists or TxRejectionCodes.EscrowClosed;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

@@ -3,6 +3,7 @@ using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Grains.Ledger;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Ledger.Transactions;
 using Ainur.Testing;
 using Ainur.Testing.Nodes;
@@ -27,12 +28,14 @@ public sealed class LedgerRestartTests
             ["Ainur:Ledger:Allocations:0:Amount"] = "1000000",
         });
 
+        var firstHeight = 0L;
         var (chain, balances) = await WithNodeAsync(settings, async (grains, ledger) =>
         {
             for (var i = 0; i < payees.Length; i++)
             {
                 var transfer = SignedTransaction.Sign(new Transfer(payer.Did, payees[i], 100 + i, i + 1), payer, ledger.ChainId);
-                await SubmitFinalAsync(grains, transfer, ct);
+                var final = await SubmitFinalAsync(grains, transfer, ct);
+                firstHeight = i == 0 ? final.Height : firstHeight;
             }
 
             return (await ChainAsync(grains), await BalancesAsync(grains, payees.Append(payer.Did)));
@@ -45,10 +48,21 @@ public sealed class LedgerRestartTests
             var reloaded = (await ChainAsync(grains), await BalancesAsync(grains, payees.Append(payer.Did)));
             var next = SignedTransaction.Sign(new Transfer(payer.Did, payees[0], 1, payees.Length + 1), payer, ledger.ChainId);
             await SubmitFinalAsync(grains, next, ct);
-            var replay = SignedTransaction.Sign(new Transfer(payer.Did, payees[0], 100, 1), payer, ledger.ChainId);
-            await grains.GetGrain<IMempoolGrain>(0).SubmitAsync(replay);
-            var refused = await grains.GetGrain<IMempoolGrain>(0).WaitAsync(replay.Id, TimeSpan.FromSeconds(10));
+            var mempool = grains.GetGrain<IMempoolGrain>(0);
+
+            // The very first transfer again, byte for byte: it is already final, and says so.
+            var resubmitted = SignedTransaction.Sign(new Transfer(payer.Did, payees[0], 100, 1), payer, ledger.ChainId);
+            await mempool.SubmitAsync(resubmitted);
+            var again = await mempool.WaitAsync(resubmitted.Id, TimeSpan.FromSeconds(10));
+            Assert.Equal(TxState.Final, again.State);
+            Assert.Equal(firstHeight, again.Height);
+
+            // Another transfer under a used nonce is a replay: refused, nothing moves.
+            var replay = SignedTransaction.Sign(new Transfer(payer.Did, payees[1], 5, 1), payer, ledger.ChainId);
+            await mempool.SubmitAsync(replay);
+            var refused = await mempool.WaitAsync(replay.Id, TimeSpan.FromSeconds(10));
             Assert.Equal(TxState.Rejected, refused.State);
+            Assert.Equal(TxRejectionCodes.NonceNotIncreasing, refused.Rejection?.Code);
             return reloaded;
         });
 
@@ -70,12 +84,13 @@ public sealed class LedgerRestartTests
         }
     }
 
-    private static async Task SubmitFinalAsync(IGrainFactory grains, SignedTransaction transaction, CancellationToken ct)
+    private static async Task<TxStatus> SubmitFinalAsync(IGrainFactory grains, SignedTransaction transaction, CancellationToken ct)
     {
         var mempool = grains.GetGrain<IMempoolGrain>(0);
         await mempool.SubmitAsync(transaction);
         var status = await mempool.WaitAsync(transaction.Id, TimeSpan.FromSeconds(30)).WaitAsync(ct);
         Assert.Equal(TxState.Final, status.State);
+        return status;
     }
 
     // The chain as block hashes by height, read through the query grain (the validators' stored copies).
