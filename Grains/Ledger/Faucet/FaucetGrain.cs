@@ -6,15 +6,12 @@ namespace Ainur.Grains.Ledger.Faucet;
 
 /// <summary>
 /// The standalone faucet (see <see cref="IFaucetGrain"/>). Not reentrant: one grant is signed and submitted at a time,
-/// so nonces reach the mempool in increasing order. The next nonce starts above the faucet account's finalized nonce
-/// when the grain activates; gaps are allowed by the ledger, so a grant lost before finality costs nothing.
+/// so nonces reach the mempool in increasing order. Nonces may have gaps, so an activation starts at the larger of the
+/// faucet account's finalized nonce + 1 and the clock in microseconds since 1970: a re-activation while grants of the
+/// previous one are still pending starts above their nonces instead of reusing them (unless the previous activation
+/// granted faster than one per microsecond).
 /// </summary>
-/// <remarks>
-/// A re-activation while grants of the previous activation are still pending would reuse their nonces and those new
-/// grants would be rejected (nonce-not-increasing); with one silo and grants final within milliseconds this needs an
-/// idle collection racing a pending grant, and the caller sees the rejection and may ask again.
-/// </remarks>
-public sealed class FaucetGrain(LedgerSettings settings) : Grain, IFaucetGrain
+public sealed class FaucetGrain(LedgerSettings settings, TimeProvider clock) : Grain, IFaucetGrain
 {
     private long _nextNonce;
 
@@ -24,7 +21,7 @@ public sealed class FaucetGrain(LedgerSettings settings) : Grain, IFaucetGrain
         if (settings.Faucet is { } faucet)
         {
             var account = await GrainFactory.GetGrain<ILedgerQueryGrain>(0).GetAccountAsync(faucet.Did);
-            _nextNonce = account.Account.Nonce + 1;
+            _nextNonce = Math.Max(account.Account.Nonce + 1, clock.GetUtcNow().ToUnixTimeMilliseconds() * 1000);
         }
     }
 
