@@ -1,4 +1,6 @@
+using System.Collections.Immutable;
 using Ainur.Protocol.Consensus;
+using Ainur.Protocol.Ledger.Transactions;
 using Orleans.Concurrency;
 using Ainur.Protocol.Ledger.Blocks;
 using Ainur.Protocol.Ledger.State;
@@ -21,6 +23,13 @@ public interface IValidatorGrain : IGrainWithIntegerKey
     /// <summary>Delivers another validator's vote. One-way.</summary>
     [OneWay, Alias("DeliverVote")]
     Task DeliverVoteAsync(Vote vote);
+
+    /// <summary>
+    /// Newly admitted transactions, for the validator to check their signatures while they wait in the pool, off the
+    /// critical path of the next block. One-way and interleaved: checking runs beside consensus, never instead of it.
+    /// </summary>
+    [OneWay, AlwaysInterleave, Alias("Prevalidate")]
+    Task PrevalidateAsync(ImmutableArray<SignedTransaction> transactions);
 
     /// <summary>Tells the validator that transactions are waiting, so it starts the next height. One-way.</summary>
     [OneWay, Alias("TransactionsWaiting")]

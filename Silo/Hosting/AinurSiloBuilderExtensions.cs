@@ -56,6 +56,7 @@ public static class AinurSiloBuilderExtensions
         else
         {
             silo.AddMemoryGrainStorage(AinurStores.Agents);
+            silo.AddMemoryGrainStorage(AinurStores.Ledger);
             silo.AddMemoryGrainStorage(AinurStores.PubSub);
             silo.UseInMemoryReminderService();
             silo.Services.TryAddSingleton<ISeenSignatureStore, InMemorySeenSignatureStore>();
@@ -84,7 +85,7 @@ public static class AinurSiloBuilderExtensions
 
     private static void AddPostgresStorage(ISiloBuilder silo, string connectionString)
     {
-        foreach (var store in new[] { AinurStores.Agents, AinurStores.PubSub })
+        foreach (var store in new[] { AinurStores.Agents, AinurStores.Ledger, AinurStores.PubSub })
         {
             silo.AddAdoNetGrainStorage(store, o =>
             {

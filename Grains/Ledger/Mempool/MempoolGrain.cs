@@ -23,10 +23,15 @@ public sealed partial class MempoolGrain(
 {
     private static readonly TimeSpan NudgePeriod = TimeSpan.FromMilliseconds(500);
 
+    // Admissions are handed to the validators for early signature checks in small batches: a short wait, or a full batch.
+    private static readonly TimeSpan PrevalidationDelay = TimeSpan.FromMilliseconds(1);
+    private const int PrevalidationBatch = 256;
+
     private readonly TransactionPool _pool = new(settings.MempoolCapacity);
     private readonly Dictionary<Hash32, TaskCompletionSource<TxStatus>> _waiters = [];
     private readonly RecentOutcomes _outcomes = new(capacity: 200_000);
     private readonly Dictionary<long, Task> _processing = [];
+    private readonly List<SignedTransaction> _toPrevalidate = [];
     private TaskCompletionSource _headMoved = NewSignal();
     private TaskCompletionSource _batchFilled = NewSignal();
     private int _batchTarget = int.MaxValue;
@@ -157,6 +162,7 @@ public sealed partial class MempoolGrain(
         // A rejected transaction may be valid now (say, its sender has since been paid): it gets a fresh chance.
         _outcomes.Forget(id);
         _pool.Add(transaction, clock.GetTimestamp());
+        QueueForPrevalidation(transaction);
         if (_pool.Count == 1)
         {
             NudgeValidators();
@@ -169,6 +175,40 @@ public sealed partial class MempoolGrain(
         }
 
         return new SubmitResult(id, SubmitStatus.Accepted);
+    }
+
+    private void QueueForPrevalidation(SignedTransaction transaction)
+    {
+        _toPrevalidate.Add(transaction);
+        if (_toPrevalidate.Count == 1)
+        {
+            _ = FlushPrevalidationAsync();
+        }
+        else if (_toPrevalidate.Count >= PrevalidationBatch)
+        {
+            SendForPrevalidation();
+        }
+    }
+
+    private async Task FlushPrevalidationAsync()
+    {
+        await Task.Delay(PrevalidationDelay, clock);
+        SendForPrevalidation();
+    }
+
+    private void SendForPrevalidation()
+    {
+        if (_toPrevalidate.Count == 0)
+        {
+            return;
+        }
+
+        var batch = _toPrevalidate.ToImmutableArray();
+        _toPrevalidate.Clear();
+        for (var i = 0; i < settings.Validators.Count; i++)
+        {
+            GrainFactory.GetGrain<IValidatorGrain>(i).PrevalidateAsync(batch).Ignore();
+        }
     }
 
     private async Task IndexAsync(FinalizedBlock finalized)

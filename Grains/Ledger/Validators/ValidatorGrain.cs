@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Ainur.Grains.Interfaces;
 using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Grains.Ledger.Storage;
 using Ainur.Protocol.Consensus;
@@ -6,6 +7,7 @@ using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Blocks;
 using Ainur.Protocol.Ledger.Execution;
 using Ainur.Protocol.Ledger.State;
+using Ainur.Protocol.Ledger.Transactions;
 using Microsoft.Extensions.Logging;
 
 namespace Ainur.Grains.Ledger.Validators;
@@ -18,6 +20,7 @@ namespace Ainur.Grains.Ledger.Validators;
 /// </summary>
 [ValidatorPlacement]
 public sealed partial class ValidatorGrain(
+    [PersistentState("switch", AinurStores.Ledger)] IPersistentState<ValidatorSwitch> onlineSwitch,
     LedgerSettings settings, ILedgerStore store, IClusterMembershipService membership, ILocalSiloDetails silo, TimeProvider clock, ILogger<ValidatorGrain> logger)
     : Grain, IValidatorGrain
 {
@@ -27,17 +30,20 @@ public sealed partial class ValidatorGrain(
     private static readonly int SignatureParallelism = Environment.ProcessorCount;
 
     private readonly Dictionary<Protocol.Hashing.Hash32, LedgerState> _executed = [];
+    private readonly VerifiedSignatures _verified = new(capacity: 500_000);
     private readonly List<IGrainTimer> _timers = [];
     private int _index;
     private ConsensusContext _context = null!;
     private ConsensusState _consensus = null!;
     private LedgerState _ledger = null!;
     private FinalizedBlock? _last;
-    private bool _online = true;
     private bool _fenced;
     private bool _catchingUp;
+    private int _misplacedChecks;
 
     private string ChainId => settings.ChainId;
+
+    private bool Online => onlineSwitch.State.Online;
 
     /// <inheritdoc/>
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
@@ -74,10 +80,29 @@ public sealed partial class ValidatorGrain(
     public Task TransactionsWaitingAsync() => StepAsync(Start.Now);
 
     /// <inheritdoc/>
+    public async Task PrevalidateAsync(ImmutableArray<SignedTransaction> transactions)
+    {
+        if (!Online || _fenced)
+        {
+            return;
+        }
+
+        // The checks run on the thread pool; only the results touch grain state, back on the grain's scheduler.
+        var valid = await Task.Run(() => transactions.Select(t => t.VerifySignature(ChainId)).ToArray());
+        for (var i = 0; i < transactions.Length; i++)
+        {
+            if (valid[i])
+            {
+                _verified.Add(transactions[i]);
+            }
+        }
+    }
+
+    /// <inheritdoc/>
     public Task<ValidatorStatus> GetStatusAsync() => Task.FromResult(new ValidatorStatus(
         _index,
         settings.Validators.Members[_index],
-        _online && !_fenced,
+        Online && !_fenced,
         _ledger.Height,
         _ledger.LastBlockHash,
         _consensus.Height,
@@ -97,12 +122,13 @@ public sealed partial class ValidatorGrain(
     /// <inheritdoc/>
     public async Task SetOnlineAsync(bool online)
     {
-        if (_online == online)
+        if (Online == online)
         {
             return;
         }
 
-        _online = online;
+        onlineSwitch.State.Online = online;
+        await onlineSwitch.WriteStateAsync();
         LogSwitched(logger, _index, online);
         if (!online)
         {
@@ -121,7 +147,7 @@ public sealed partial class ValidatorGrain(
             return true;
         }
 
-        var outcome = BlockExecution.Execute(_ledger, block, SignatureParallelism);
+        var outcome = BlockExecution.Execute(_ledger, block, SignatureParallelism, _verified.Contains);
         if (outcome.After is { } after)
         {
             _executed[block.Hash] = after;
@@ -140,7 +166,7 @@ public sealed partial class ValidatorGrain(
 
     private async Task StepAsync(ConsensusInput input)
     {
-        if (!_online || _fenced)
+        if (!Online || _fenced)
         {
             return;
         }
@@ -182,7 +208,8 @@ public sealed partial class ValidatorGrain(
         var mempool = GrainFactory.GetGrain<IMempoolGrain>(0);
         var candidates = await mempool.ReapAsync(settings.MaxBlockTransactions);
         var built = BlockBuilder.Build(
-            _ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, clock.GetUtcNow().ToUnixTimeMilliseconds(), maxParallelism: SignatureParallelism);
+            _ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, clock.GetUtcNow().ToUnixTimeMilliseconds(),
+            _verified.Contains, SignatureParallelism);
         _executed[built.Block.Hash] = built.After;
         if (!built.Rejected.IsEmpty)
         {
@@ -200,6 +227,7 @@ public sealed partial class ValidatorGrain(
         _ledger = after;
         _last = finalized;
         _executed.Clear();
+        _verified.Forget(block.Transactions);
         CancelTimers();
         LogCommitted(logger, _index, block.Height, finalized.Certificate.Round, block.Transactions.Length);
 
@@ -214,7 +242,7 @@ public sealed partial class ValidatorGrain(
     // in full (signatures included) before storing it: a lagging validator trusts no one's word for the chain.
     private async Task CatchUpAsync()
     {
-        if (_catchingUp || !_online || _fenced)
+        if (_catchingUp || !Online || _fenced)
         {
             return;
         }
@@ -332,7 +360,11 @@ public sealed partial class ValidatorGrain(
             .Where(m => m.Status == SiloStatus.Active)
             .Select(m => m.SiloAddress)
             .ToList();
-        if (silos.Count > 0 && !ValidatorPlacementDirector.Choose(silos, _index).Equals(silo.SiloAddress))
+        var misplaced = silos.Count > 0 && !ValidatorPlacementDirector.Choose(silos, _index).Equals(silo.SiloAddress);
+
+        // Two checks in a row must agree: a silo that just joined may be in the membership view before placement uses it.
+        _misplacedChecks = misplaced ? _misplacedChecks + 1 : 0;
+        if (_misplacedChecks >= 2)
         {
             LogMoving(logger, _index, RuntimeIdentity);
             CancelTimers();

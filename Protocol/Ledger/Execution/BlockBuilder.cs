@@ -14,8 +14,8 @@ public static class BlockBuilder
     /// order, each signer's nonces ascending), includes each one valid against the state so far, and leaves out, with
     /// the reason, those with a bad signature, a repeated id or a rule violation, until the block holds
     /// <paramref name="maxTransactions"/>. Signatures are verified on up to <paramref name="maxParallelism"/> cores,
-    /// only for candidates it reaches, unless <paramref name="signaturesVerified"/> says the caller verified them for
-    /// this chain. The result always passes <see cref="BlockExecution.Execute"/> on <paramref name="before"/>.
+    /// only for candidates it reaches, except those <paramref name="verified"/> vouches for (the caller checked that very
+    /// signature for this chain). The result always passes <see cref="BlockExecution.Execute"/> on <paramref name="before"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">
     /// <paramref name="maxTransactions"/> or <paramref name="round"/> is negative, or <paramref name="proposer"/> is
@@ -23,7 +23,7 @@ public static class BlockBuilder
     /// </exception>
     public static BuiltBlock Build(
         LedgerState before, IEnumerable<SignedTransaction> candidates, int maxTransactions, int round, int proposer,
-        long timeUnixMs, bool signaturesVerified = false, int maxParallelism = 1)
+        long timeUnixMs, Func<SignedTransaction, bool>? verified = null, int maxParallelism = 1)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(candidates);
@@ -45,11 +45,11 @@ public static class BlockBuilder
         {
             // Verify only as many as could still fit, so a long candidate list costs no more than a full block.
             var window = Math.Min(ordered.Length - next, maxTransactions - included.Count);
-            var valid = signaturesVerified ? null : SignatureChecks.Verify(ordered, next, window, chainId, maxParallelism);
+            var valid = SignatureChecks.Verify(ordered, next, window, chainId, maxParallelism, verified);
             for (var k = 0; k < window; k++)
             {
                 var transaction = ordered[next + k];
-                var rejection = valid is not null && !valid[k] ? LedgerBatch.BadSignature(transaction)
+                var rejection = !valid[k] ? LedgerBatch.BadSignature(transaction)
                     : !seen.Add(transaction.Id) ? new TxRejection(TxRejectionCodes.Duplicate, $"Transaction {transaction.Id} appears more than once.")
                     : batch.TryApply(transaction, signatureChecked: true);
                 if (rejection is null)

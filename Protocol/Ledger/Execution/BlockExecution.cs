@@ -1,5 +1,6 @@
 using Ainur.Protocol.Ledger.Blocks;
 using Ainur.Protocol.Ledger.State;
+using Ainur.Protocol.Ledger.Transactions;
 
 namespace Ainur.Protocol.Ledger.Execution;
 
@@ -14,10 +15,11 @@ public static class BlockExecution
     /// Checks a proposed block completely, in <see cref="BlockCheck"/> order: chain id, height, previous hash,
     /// proposer, transaction count and root, every signature (on up to <paramref name="maxParallelism"/> cores; the
     /// lowest invalid index is reported), every transaction in order, and the state root. Returns the first failure
-    /// or the state after the block.
+    /// or the state after the block. Signatures <paramref name="verified"/> vouches for (this validator checked that
+    /// very signature for this chain already, say while the transaction waited in the pool) are not checked twice.
     /// </summary>
-    public static BlockOutcome Execute(LedgerState before, Block block, int maxParallelism = 1) =>
-        Run(before, block, verifySignatures: true, maxParallelism);
+    public static BlockOutcome Execute(LedgerState before, Block block, int maxParallelism = 1, Func<SignedTransaction, bool>? verified = null) =>
+        Run(before, block, verifySignatures: true, maxParallelism, verified);
 
     /// <summary>
     /// Applies a block whose commit certificate the caller has verified: every check of <see cref="Execute"/> but the
@@ -25,9 +27,9 @@ public static class BlockExecution
     /// the certificate or this node's state is wrong, never that the block may be skipped.
     /// </summary>
     public static BlockOutcome ApplyFinalized(LedgerState before, Block block) =>
-        Run(before, block, verifySignatures: false, maxParallelism: 1);
+        Run(before, block, verifySignatures: false, maxParallelism: 1, verified: null);
 
-    private static BlockOutcome Run(LedgerState before, Block block, bool verifySignatures, int maxParallelism)
+    private static BlockOutcome Run(LedgerState before, Block block, bool verifySignatures, int maxParallelism, Func<SignedTransaction, bool>? verified)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(block);
@@ -39,7 +41,7 @@ public static class BlockExecution
         var transactions = block.Transactions;
         if (verifySignatures)
         {
-            var valid = SignatureChecks.Verify(transactions, 0, transactions.Length, before.Genesis.ChainId, maxParallelism);
+            var valid = SignatureChecks.Verify(transactions, 0, transactions.Length, before.Genesis.ChainId, maxParallelism, verified);
             var bad = Array.IndexOf(valid, false);
             if (bad >= 0)
             {

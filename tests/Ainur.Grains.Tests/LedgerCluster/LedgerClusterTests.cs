@@ -38,6 +38,7 @@ public sealed class LedgerClusterTests(LedgerClusterFixture fixture)
     public async Task MoreThanFValidatorsOff_FinalityHalts_WithoutFork_AndResumesWhenTheyReturn()
     {
         var ct = TestContext.Current.CancellationToken;
+        await LedgerChain.WaitForSpreadAsync(fixture, 2, ct);
         Assert.Equal(TxState.Final, (await fixture.SubmitAndWaitAsync(fixture.NextTransfer(), Finality, ct)).State);
         var before = await LedgerChain.StoredHashesAsync(fixture, ct);
         var head = (await fixture.Mempool.GetHeadAsync()).Height;

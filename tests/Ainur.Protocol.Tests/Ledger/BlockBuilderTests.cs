@@ -75,7 +75,7 @@ public class BlockBuilderTests
     {
         var forged = SignedTransaction.FromParts(new Transfer(Bob.Did, Carol.Did, 1, 1), new byte[64]);
 
-        var built = BlockBuilder.Build(Start(), [forged], 10, 0, ProposerAfter(Start()), 0, signaturesVerified: true);
+        var built = BlockBuilder.Build(Start(), [forged], 10, 0, ProposerAfter(Start()), 0, verified: _ => true);
 
         Assert.Equal([forged], built.Block.Transactions);
     }

@@ -65,7 +65,7 @@ internal static class RandomHistory
             if (step.Kind == StepKind.EndBlock)
             {
                 var root = batch.ComputeStateRoot();
-                var built = BlockBuilder.Build(states[^1], pending, int.MaxValue, 0, ProposerAfter(states[^1]), states.Count, signaturesVerified: true);
+                var built = BlockBuilder.Build(states[^1], pending, int.MaxValue, 0, ProposerAfter(states[^1]), states.Count, verified: _ => true);
                 Assert.Equal(pending, built.Block.Transactions);
                 Assert.Equal(root, built.After.StateRoot);
                 LedgerInvariants.Check(built.After);
