@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Ledger.Blocks;
 
@@ -51,6 +50,7 @@ public static partial class Tendermint
             if (!_s.Started)
             {
                 StartRound(_s.Round); // line 10: upon start do StartRound(0), or the restored guard's round
+                ResendGuardedVote();
             }
         }
 
@@ -312,16 +312,8 @@ public static partial class Tendermint
         /// <summary>The commit certificate of <paramref name="hash"/> at <paramref name="round"/>: its precommits in validator order.</summary>
         private CommitCertificate Certificate(int round, Hash32 hash, RoundMessages log)
         {
-            var signatures = ImmutableArray.CreateBuilder<CommitSignature>();
-            foreach (var vote in log.Precommits)
-            {
-                if (vote is not null && vote.BlockHash == hash)
-                {
-                    signatures.Add(new CommitSignature(vote.Validator, vote.Signature));
-                }
-            }
-
-            return new CommitCertificate(_s.Height, round, hash, signatures.ToImmutable());
+            var signatures = log.VotesFor(VoteType.Precommit, hash).Select(v => new CommitSignature(v.Validator, v.Signature));
+            return new CommitCertificate(_s.Height, round, hash, [.. signatures]);
         }
     }
 }

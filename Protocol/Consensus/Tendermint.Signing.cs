@@ -43,13 +43,32 @@ public static partial class Tendermint
             var vote = new Vote(type, height, round, blockHash, Self, context.Key.Sign(Vote.SigningBytes(_config.ChainId, type, height, round, blockHash)));
             Signed(step, blockHash);
             var log = Log(round);
-            if (log.Of(type)[Self] is null)
+            if (log.First(type)[Self] is null)
             {
-                SetLog(round, log.With(vote));
+                SetLog(round, log.WithFirst(vote));
             }
 
             NoteRound(Self, round);
             _broadcast.Add(new VoteMessage(vote));
+        }
+
+        /// <summary>
+        /// After a restart in the middle of a height, the vote the guard names is signed again (the same bytes) and
+        /// counted and sent: it may never have left before the crash, and without it a restarted validator that may
+        /// sign nothing else in its round would be silent, so no one would learn that it needs help.
+        /// </summary>
+        private void ResendGuardedVote()
+        {
+            if (_s.Guard is not { } guard || guard.Height != _s.Height || guard.Round != _s.Round || guard.Step == SignStep.Propose)
+            {
+                return;
+            }
+
+            var type = guard.Step == SignStep.Prevote ? VoteType.Prevote : VoteType.Precommit;
+            if (Log(guard.Round).First(type)[Self] is null)
+            {
+                CastVote(type, guard.BlockHash);
+            }
         }
 
         /// <summary>

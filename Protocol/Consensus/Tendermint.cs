@@ -15,7 +15,7 @@ namespace Ainur.Protocol.Consensus;
 /// far rounds are kept only as numbers); line 49 finds the decided block by hash among all proposals of the height
 /// (the precommits decide, the proposal only carries the bytes); the gossip the paper assumes is a rebroadcast timer
 /// that re-sends the messages of the current and previous round and of validRound, and the last decision's precommits
-/// to validators still on the previous height; and a signing guard refuses any message that could conflict with one
+/// to validators still on earlier heights; and a signing guard refuses any message that could conflict with one
 /// signed before a restart (the state then moves on as if the message had been lost).
 /// </para>
 /// </summary>
