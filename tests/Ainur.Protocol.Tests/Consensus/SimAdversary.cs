@@ -31,7 +31,7 @@ internal static class SimAdversary
             };
             if (conflicting is null)
             {
-                net.Send(self, message, others);
+                net.Send(self, message, node.Faults.HasFlag(Byzantine.Withhold) ? others.Where(_ => net.Random.Next(2) == 0) : others);
             }
             else
             {

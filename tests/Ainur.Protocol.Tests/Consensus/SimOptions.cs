@@ -26,6 +26,9 @@ internal enum Byzantine
 
     /// <summary>Also sends signed messages of later heights and far rounds.</summary>
     FutureMessages = 32,
+
+    /// <summary>Sends each of its own messages to a random part of the validators only, to split them.</summary>
+    Withhold = 64,
 }
 
 /// <summary>How an honest validator goes silent for a while.</summary>

@@ -271,6 +271,21 @@ public sealed class TendermintPaperTests
     }
 
     [Fact]
+    public void PrecommitQuorumForInvalidBlock_DoesNotDecide()
+    {
+        // Line 50: decide only if valid(v); 2f+1 precommits for an invalid block mean more than f are faulty.
+        var core = new CoreHarness(Net, self: 0);
+        core.UseValidity(block => block.Hash != V.Hash);
+        core.Step(Start.Now);
+        core.Receive(Net.Proposal(V, round: 0));
+
+        var inputs = new[] { 1, 2, 3 }.Select(i => new VoteReceived(Net.Precommit(i, 1, 0, V.Hash)));
+
+        Assert.All(inputs, input => Assert.Null(core.Step(input).Decided));
+        Assert.Equal(1, core.State.Height);
+    }
+
+    [Fact]
     public void PrecommitQuorumForUnknownBlock_WaitsForTheBlockAndAsksCatchUpOnTick()
     {
         // Line 49 needs the proposal; votes count by hash meanwhile.
