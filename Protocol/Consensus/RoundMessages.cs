@@ -114,6 +114,25 @@ internal sealed record RoundMessages(
         }
     }
 
+    /// <summary>For each block some precommit of this round names: its proposals and every vote for it.</summary>
+    public IEnumerable<ConsensusMessage> Precommitted()
+    {
+        var blocks = Precommits.Concat(Conflicting).Where(v => v?.Type == VoteType.Precommit && v.BlockHash is not null)
+            .Select(v => v!.BlockHash!.Value).Distinct();
+        foreach (var hash in blocks)
+        {
+            foreach (var proposal in Proposals.Where(p => p.Block.Hash == hash))
+            {
+                yield return new ProposalMessage(proposal);
+            }
+
+            foreach (var vote in VotesFor(VoteType.Prevote, hash).Concat(VotesFor(VoteType.Precommit, hash)))
+            {
+                yield return new VoteMessage(vote);
+            }
+        }
+    }
+
     // Same signed content: a second signature over the same bytes is a re-send, not an equivocation.
     public static bool Same(Vote a, Vote b) =>
         a.Type == b.Type && a.Height == b.Height && a.Round == b.Round && a.BlockHash == b.BlockHash && a.Validator == b.Validator;

@@ -167,6 +167,17 @@ public static partial class Tendermint
             }
 
             SetLog(proposal.Round, log.With(proposal));
+            if (_s.LockedValue is null && _s.LockedBlockHash == proposal.Block.Hash)
+            {
+                // A lock restored by hash gets its block back; it had a 2f+1 prevote quorum at lockedRound, so it is
+                // also a valid value of that round (lines 36, 42-43), which this validator may propose again.
+                _s = _s with { LockedValue = proposal.Block };
+                if (_s.ValidRound < _s.LockedRound)
+                {
+                    _s = _s with { ValidValue = proposal.Block, ValidRound = _s.LockedRound };
+                }
+            }
+
             return true;
         }
 

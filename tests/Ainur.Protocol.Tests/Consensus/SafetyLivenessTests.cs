@@ -23,6 +23,7 @@ public sealed class FourValidatorScheduleTests
             return $"not live by {net.Now} ms (stable at {options.Stable}): {string.Join(", ", lagging)}; {options.Describe()}";
         }
 
+        SimRunner.Record(net.Now - options.Stable, net.Monitor.Decisions);
         return null;
     }
 }
@@ -78,8 +79,12 @@ public sealed class SilentMajorityTests
             return $"height {net.Monitor.HighestDecided} decided while two of four were silent (before: {before}); {options.Describe()}";
         }
 
-        return net.Run(options.Stable + SimRunner.LivenessBound, net.AllFinal)
-            ? null
-            : $"chain did not resume after the silent validators came back; {options.Describe()}";
+        if (!net.Run(options.Stable + SimRunner.LivenessBound, net.AllFinal))
+        {
+            return $"chain did not resume after the silent validators came back; {options.Describe()}";
+        }
+
+        SimRunner.Record(net.Now - options.Stable, net.Monitor.Decisions);
+        return null;
     }
 }

@@ -18,11 +18,13 @@ public sealed class SigningGuardTests
         core.Step(Start.Now);
 
         var prevote = core.Receive(Net.Proposal(V, round: 0));
-        Assert.Equal(new SigningGuard(1, 0, SignStep.Prevote, V.Hash, -1, null), prevote.MustPersist);
+        Assert.Equal(new SigningGuard(1, 0, SignStep.Prevote, V.Hash, -1, null, [Net.Prevote(0, 1, 0, V.Hash)]), prevote.MustPersist);
 
         core.Receive(Net.Prevote(1, 1, 0, V.Hash));
         var precommit = core.Receive(Net.Prevote(2, 1, 0, V.Hash));
-        Assert.Equal(new SigningGuard(1, 0, SignStep.Precommit, V.Hash, 0, V.Hash), precommit.MustPersist);
+        Assert.Equal(
+            new SigningGuard(1, 0, SignStep.Precommit, V.Hash, 0, V.Hash, [Net.Prevote(0, 1, 0, V.Hash), Net.Precommit(0, 1, 0, V.Hash)]),
+            precommit.MustPersist);
 
         Assert.Null(core.Receive(Net.Prevote(3, 1, 0, V.Hash)).MustPersist); // nothing signed
     }
@@ -43,7 +45,7 @@ public sealed class SigningGuardTests
     [Fact]
     public void Restart_AfterPrevote_ResendsTheSamePrevoteByteForByte()
     {
-        var core = new CoreHarness(Net, self: 0, restored: new SigningGuard(1, 0, SignStep.Prevote, V.Hash, -1, null));
+        var core = new CoreHarness(Net, self: 0, restored: new SigningGuard(1, 0, SignStep.Prevote, V.Hash, -1, null, [Net.Prevote(0, 1, 0, V.Hash)]));
         core.Step(Start.Now);
 
         var result = core.Receive(Net.Proposal(V, round: 0));
@@ -54,16 +56,33 @@ public sealed class SigningGuardTests
     }
 
     [Fact]
-    public void Restart_InTheMiddleOfAHeight_ResendsTheGuardedVoteWhenStarting()
+    public void Restart_InTheMiddleOfAHeight_ResendsTheVotesTheGuardKept()
     {
-        // The vote may never have left before the crash; re-sending the same bytes is safe and announces the validator.
-        var core = new CoreHarness(Net, self: 0, restored: new SigningGuard(1, 2, SignStep.Precommit, V.Hash, 2, V.Hash));
+        // They may never have left before the crash, and others may need them to leave their round; same bytes, so safe.
+        Vote[] kept = [Net.Precommit(0, 1, 0, V.Hash), Net.Prevote(0, 1, 1, null), Net.Precommit(0, 1, 2, V.Hash), Net.Prevote(0, 1, 3, V.Hash)];
+        var core = new CoreHarness(Net, self: 0, restored: new SigningGuard(1, 3, SignStep.Prevote, V.Hash, 0, V.Hash, [.. kept]));
 
         core.Step(Start.Now);
 
-        Assert.Equal(Net.Precommit(0, 1, 2, V.Hash), core.SentVote());
+        Assert.Equal(kept, core.Last.Broadcast.Cast<VoteMessage>().Select(m => m.Vote));
         Assert.Null(core.Last.MustPersist);
-        Assert.Equal(V.Hash, core.State.Rounds[2].Precommits[0]!.BlockHash);
+        Assert.Equal(V.Hash, core.State.Rounds[3].Prevotes[0]!.BlockHash);
+    }
+
+    [Fact]
+    public void Guard_KeepsOwnVotesOfThisAndThePreviousRoundAndTheLockPrecommit()
+    {
+        var core = new CoreHarness(Net, self: 0);
+        core.Step(Start.Now);
+        core.Receive(Net.Proposal(V, round: 0));
+        core.Feed(new VoteReceived(Net.Prevote(1, 1, 0, V.Hash)), new VoteReceived(Net.Prevote(2, 1, 0, V.Hash))); // lock v in round 0
+        core.Feed(new VoteReceived(Net.Precommit(1, 1, 0, null)), new VoteReceived(Net.Precommit(2, 1, 0, null)), new TimeoutFired(1, 0, SignStep.Precommit));
+        core.Feed(new TimeoutFired(1, 1, SignStep.Propose), new VoteReceived(Net.Precommit(1, 1, 1, null)), new VoteReceived(Net.Precommit(2, 1, 1, null)));
+        core.Feed(new TimeoutFired(1, 1, SignStep.Precommit), new TimeoutFired(1, 2, SignStep.Propose));
+
+        Assert.Equal(
+            [Net.Precommit(0, 1, 0, V.Hash), Net.Prevote(0, 1, 1, null), Net.Prevote(0, 1, 2, null)],
+            core.State.Guard!.RecentVotes);
     }
 
     [Fact]

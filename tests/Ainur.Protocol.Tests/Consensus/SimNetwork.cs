@@ -53,6 +53,9 @@ internal sealed class SimNetwork
 
     public long Now { get; private set; }
 
+    /// <summary>A test's hand on the network (raft's msgHook): true drops the message from one validator to another now.</summary>
+    public Func<int, int, ConsensusMessage, bool>? Drop { get; init; }
+
     public void At(long time, Action action) => _events.Enqueue(action, (Math.Max(time, Now), _sequence++));
 
     /// <summary>Runs events until <paramref name="done"/> holds (true) or time passes <paramref name="until"/> or nothing is left (false).</summary>
@@ -87,7 +90,7 @@ internal sealed class SimNetwork
             {
                 At(Now + Random.Next(1, Options.MaxDelay + 1), () =>
                 {
-                    if (CanReach(from, target))
+                    if (CanReach(from, target) && Drop?.Invoke(from, target, message) != true)
                     {
                         Nodes[target].Input(message.ToInput());
                     }

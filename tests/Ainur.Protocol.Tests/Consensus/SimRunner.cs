@@ -13,6 +13,14 @@ internal static class SimRunner
     /// <summary>After the network and validators behave again, every transaction must be final within this (virtual ms).</summary>
     public const long LivenessBound = 30_000;
 
+    // Per test (schedules run synchronously on the test's thread): the slowest finality after GST, and decisions seen.
+    [ThreadStatic]
+    private static (long SlowestAfterStable, long Decisions) _stats;
+
+    /// <summary>Records one live schedule: how long after GST its last transaction became final everywhere, and its decisions.</summary>
+    public static void Record(long afterStable, long decisions) =>
+        _stats = (Math.Max(_stats.SlowestAfterStable, afterStable), _stats.Decisions + decisions);
+
     /// <summary>
     /// Runs <paramref name="schedule"/> for each seed; it returns null on success or what went wrong. Fails the test
     /// with every failing seed. Returns the schedules run.
@@ -27,6 +35,7 @@ internal static class SimRunner
             ? [.. seeds.Select(s => s + offset)]
             : new List<int> { int.Parse(replay, CultureInfo.InvariantCulture) };
         var failures = new List<string>();
+        _stats = default;
         foreach (var seed in chosen)
         {
             var trace = traced ? new List<string>() : null;
@@ -52,6 +61,8 @@ internal static class SimRunner
             }
         }
 
+        TestContext.Current.TestOutputHelper?.WriteLine(
+            $"{chosen.Count} schedules, {_stats.Decisions} decisions by honest validators, last transaction final at most {_stats.SlowestAfterStable} ms after GST");
         Assert.True(failures.Count == 0, $"{failures.Count} of {chosen.Count} schedules failed:\n" + string.Join('\n', failures.Take(10)));
         return chosen.Count;
     }
