@@ -240,7 +240,8 @@ public static partial class Tendermint
             _s = _s with { Evidence = evidence.Count > MaxEvidence ? evidence.RemoveAt(0) : evidence };
         }
 
-        private bool IsKnownEvidence(ConsensusMessage message) => _s.Evidence.Any(e => SameMessage(e.Second, message));
+        // Byte for byte, signature included: only a message verified before may skip verification.
+        private bool IsKnownEvidence(ConsensusMessage message) => _s.Evidence.Any(e => e.Second.Equals(message));
 
         private static bool SameMessage(ConsensusMessage a, ConsensusMessage b) => (a, b) switch
         {

@@ -100,6 +100,26 @@ public sealed class TendermintInputTests
     }
 
     [Fact]
+    public void DoubleVote_ForgedCopyOfKnownEvidence_IsStillVerified()
+    {
+        // Evidence seen before may be kept later without a second check only if it is the same bytes, signature included.
+        var core = new CoreHarness(Net, self: 0);
+        core.Step(Start.Now);
+        core.Receive(Net.Prevote(1, 1, 0, W.Hash));
+        var second = Net.Prevote(1, 1, 0, V.Hash);
+        core.Receive(second); // evidence; v is named by nobody yet, so not kept
+        core.Receive(Net.Proposal(V, round: 0)); // own prevote names v
+        var forged = second.Signature.ToArray();
+        forged[9] ^= 1;
+
+        core.Receive(second with { Signature = forged });
+        Assert.Equal((1, 1L), (core.State.Rounds[0].Count(VoteType.Prevote, V.Hash), core.State.InvalidMessages));
+
+        core.Receive(second);
+        Assert.Equal(2, core.State.Rounds[0].Count(VoteType.Prevote, V.Hash));
+    }
+
+    [Fact]
     public void DoubleVote_ForABlockNobodyNames_IsNotKept()
     {
         // Bounds the log: an equivocator cannot fill it with votes for made-up blocks.
