@@ -64,6 +64,16 @@ internal static class SimAdversary
         }
     }
 
+    /// <summary>Prevotes and precommits <paramref name="proposal"/>'s block, to everyone.</summary>
+    public static void VoteFor(SimNetwork net, SimNode node, Proposal proposal)
+    {
+        var others = net.Others(node.Index).ToArray();
+        foreach (var type in new[] { VoteType.Prevote, VoteType.Precommit })
+        {
+            net.Send(node.Index, new VoteMessage(net.Validators.Vote(node.Index, type, proposal.Height, proposal.Round, proposal.Block.Hash)), others);
+        }
+    }
+
     /// <summary>A catch-up answer from a Byzantine validator: a block of its own with only its own precommit.</summary>
     public static CommitReceived ForgedCommit(SimNetwork net, SimNode source, long height)
     {

@@ -56,6 +56,11 @@ internal sealed class SimNode
             return;
         }
 
+        if (input is ProposalReceived { Proposal: var proposal } && Faults.HasFlag(Byzantine.VoteForEverything))
+        {
+            SimAdversary.VoteFor(_net, this, proposal);
+        }
+
         var result = Tendermint.Step(State, input, _context);
         if (_net.Trace is not null)
         {

@@ -29,6 +29,9 @@ internal enum Byzantine
 
     /// <summary>Sends each of its own messages to a random part of the validators only, to split them.</summary>
     Withhold = 64,
+
+    /// <summary>Prevotes and precommits every block proposed to it, whatever its lock, to help any quorum form.</summary>
+    VoteForEverything = 128,
 }
 
 /// <summary>How an honest validator goes silent for a while.</summary>

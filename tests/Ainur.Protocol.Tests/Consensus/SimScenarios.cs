@@ -6,7 +6,7 @@ namespace Ainur.Protocol.Tests.Consensus;
 internal static class SimScenarios
 {
     private static readonly Byzantine[] Misbehaviours =
-        [Byzantine.EquivocateProposals, Byzantine.DoubleVote, Byzantine.BadSignatures, Byzantine.UnknownBlockVotes, Byzantine.FutureMessages, Byzantine.Withhold];
+        [Byzantine.EquivocateProposals, Byzantine.DoubleVote, Byzantine.BadSignatures, Byzantine.UnknownBlockVotes, Byzantine.FutureMessages, Byzantine.Withhold, Byzantine.VoteForEverything];
 
     /// <summary>Up to f Byzantine validators, message loss until some time, duplication, delays, maybe a partition and honest outages.</summary>
     public static SimOptions Random(Random random, int validators, OutageKind? outages)
