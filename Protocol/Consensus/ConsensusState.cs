@@ -82,7 +82,7 @@ public sealed record ConsensusState
     /// <summary>A rebroadcast timer of this height is pending.</summary>
     internal bool TickPending { get; init; }
 
-    /// <summary>A message of the previous height arrived since the last tick: someone may need our last decision's precommits.</summary>
+    /// <summary>A message of an earlier height arrived since the last tick: someone may need our last decision's precommits.</summary>
     internal bool LaggingPeerSeen { get; init; }
 
     /// <summary>A catch-up request was emitted at this height outside a tick.</summary>

@@ -21,8 +21,10 @@ public static partial class Tendermint
         /// <summary>
         /// Re-sends what peers may have lost: every message held of the current and previous round (so validators one
         /// round behind can time out, and f+1 of a round make the others skip to it, line 55) and of validRound (the
-        /// 2f+1 prevotes that justify a re-proposal, line 28); and, when a validator of the previous height was heard,
-        /// the last decision's precommits, which let it decide (line 49) or see it must catch up.
+        /// 2f+1 prevotes that justify a re-proposal, line 28); of older rounds, the blocks someone precommitted with
+        /// their votes (a validator locked on one, perhaps restarted without it, needs the block and its prevotes to
+        /// propose it again); and, when a validator of an earlier height was heard, the last decision's precommits,
+        /// which let it decide (line 49) or see it must catch up.
         /// </summary>
         private void OnRebroadcast(RebroadcastDue due)
         {
@@ -37,10 +39,7 @@ public static partial class Tendermint
             {
                 foreach (var (round, log) in _s.Rounds)
                 {
-                    if (round >= _s.Round - 1 || round == _s.ValidRound)
-                    {
-                        _broadcast.AddRange(log.All());
-                    }
+                    _broadcast.AddRange(round >= _s.Round - 1 || round == _s.ValidRound ? log.All() : log.Precommitted());
                 }
 
                 EnsureTick();
@@ -58,10 +57,13 @@ public static partial class Tendermint
             _s = _s with { LaggingPeerSeen = false };
         }
 
-        /// <summary>A message of the height just decided: its sender may lack our decision's precommits; send them on the next tick.</summary>
-        private void NoteLaggingPeer(long height)
+        /// <summary>
+        /// A message of an earlier height: its sender may lack our last decision's precommits; send them on the next
+        /// tick. A validator more than one height behind sees in them that f+1 validators moved on, and catches up.
+        /// </summary>
+        private void NoteLaggingPeer()
         {
-            if (height == _s.Height - 1 && _s.LastDecision is not null && !_s.LaggingPeerSeen)
+            if (_s.LastDecision is not null && !_s.LaggingPeerSeen)
             {
                 _s = _s with { LaggingPeerSeen = true };
                 EnsureTick();

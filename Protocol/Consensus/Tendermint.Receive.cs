@@ -10,7 +10,7 @@ public static partial class Tendermint
         {
             if (message.Height < _s.Height)
             {
-                NoteLaggingPeer(message.Height);
+                NoteLaggingPeer();
                 return;
             }
 
@@ -90,28 +90,49 @@ public static partial class Tendermint
             return false;
         }
 
-        /// <summary>Keeps the first vote per (validator, round, type); a different second one is evidence and is not counted.</summary>
+        /// <summary>
+        /// Keeps each validator's first vote per (round, type). A different later vote is evidence; it is kept too
+        /// (counting once for its block, never twice for one) only when it names a block that a first vote or a
+        /// proposal of the round names, up to one per validator of the set (see <see cref="RoundMessages"/>).
+        /// </summary>
         private bool StoreVote(Vote vote, bool verified)
         {
             var log = Log(vote.Round);
-            var existing = log.Of(vote.Type)[vote.Validator];
-            if (existing is not null && (SameVote(existing, vote) || IsKnownEvidence(new VoteMessage(vote))))
+            if (log.Holds(vote))
             {
                 return false;
             }
 
-            if (!Verified(new VoteMessage(vote), verified))
+            var message = new VoteMessage(vote);
+            if (log.First(vote.Type)[vote.Validator] is not { } first)
+            {
+                if (!Verified(message, verified))
+                {
+                    return false;
+                }
+
+                SetLog(vote.Round, log.WithFirst(vote));
+                return true;
+            }
+
+            var wanted = vote.BlockHash is { } hash && log.Names(hash) && log.ConflictingFrom(vote.Validator, vote.Type) < _validators.Count;
+            var known = IsKnownEvidence(message);
+            if ((known && !wanted) || (!known && !Verified(message, verified)))
             {
                 return false;
             }
 
-            if (existing is not null)
+            if (!known)
             {
-                RecordEvidence(new VoteMessage(existing), new VoteMessage(vote));
+                RecordEvidence(new VoteMessage(first), message);
+            }
+
+            if (!wanted)
+            {
                 return false;
             }
 
-            SetLog(vote.Round, log.With(vote));
+            SetLog(vote.Round, log.WithConflicting(vote));
             return true;
         }
 
@@ -146,6 +167,17 @@ public static partial class Tendermint
             }
 
             SetLog(proposal.Round, log.With(proposal));
+            if (_s.LockedValue is null && _s.LockedBlockHash == proposal.Block.Hash)
+            {
+                // A lock restored by hash gets its block back; it had a 2f+1 prevote quorum at lockedRound, so it is
+                // also a valid value of that round (lines 36, 42-43), which this validator may propose again.
+                _s = _s with { LockedValue = proposal.Block };
+                if (_s.ValidRound < _s.LockedRound)
+                {
+                    _s = _s with { ValidValue = proposal.Block, ValidRound = _s.LockedRound };
+                }
+            }
+
             return true;
         }
 
@@ -208,18 +240,15 @@ public static partial class Tendermint
             _s = _s with { Evidence = evidence.Count > MaxEvidence ? evidence.RemoveAt(0) : evidence };
         }
 
-        private bool IsKnownEvidence(ConsensusMessage message) => _s.Evidence.Any(e => SameMessage(e.Second, message));
+        // Byte for byte, signature included: only a message verified before may skip verification.
+        private bool IsKnownEvidence(ConsensusMessage message) => _s.Evidence.Any(e => e.Second.Equals(message));
 
         private static bool SameMessage(ConsensusMessage a, ConsensusMessage b) => (a, b) switch
         {
             (ProposalMessage x, ProposalMessage y) => SameProposal(x.Proposal, y.Proposal),
-            (VoteMessage x, VoteMessage y) => SameVote(x.Vote, y.Vote),
+            (VoteMessage x, VoteMessage y) => RoundMessages.Same(x.Vote, y.Vote),
             _ => false,
         };
-
-        // Same signed content: a second signature over the same bytes is a re-send, not an equivocation.
-        private static bool SameVote(Vote a, Vote b) =>
-            a.Type == b.Type && a.Height == b.Height && a.Round == b.Round && a.BlockHash == b.BlockHash && a.Validator == b.Validator;
 
         private static bool SameProposal(Proposal a, Proposal b) =>
             a.Height == b.Height && a.Round == b.Round && a.ValidRound == b.ValidRound && a.Proposer == b.Proposer

@@ -1,4 +1,3 @@
-using System.Collections.Immutable;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Ledger.Blocks;
 
@@ -38,7 +37,10 @@ public static partial class Tendermint
 
             if (_s.ValidValue is { } validValue)
             {
-                Propose(validValue, _s.ValidRound); // lines 15-16, 19
+                // Lines 15-16, 19. A validValue restored from a lock after a restart may lack its 2f+1 prevotes here;
+                // then it goes out as a fresh proposal, which unlocked validators can still prevote (line 22).
+                var shown = Log(_s.ValidRound).Count(VoteType.Prevote, validValue.Hash) >= Quorum;
+                Propose(validValue, shown ? _s.ValidRound : -1);
             }
             else
             {
@@ -51,6 +53,7 @@ public static partial class Tendermint
             if (!_s.Started)
             {
                 StartRound(_s.Round); // line 10: upon start do StartRound(0), or the restored guard's round
+                ResendRestoredVotes();
             }
         }
 
@@ -144,8 +147,14 @@ public static partial class Tendermint
 
                 if (_s.Step == SignStep.Prevote)
                 {
-                    _s = _s with { LockedValue = v, LockedBlockHash = v.Hash, LockedRound = _s.Round }; // lines 38-39
-                    CastVote(VoteType.Precommit, v.Hash); // line 40
+                    // Lines 38-40. The lock protects this precommit; when the guard refuses to sign it (after a restart),
+                    // there is nothing to protect and no lock, so a persisted lock always names a signed precommit.
+                    if (MaySign(SignStep.Precommit, v.Hash))
+                    {
+                        _s = _s with { LockedValue = v, LockedBlockHash = v.Hash, LockedRound = _s.Round };
+                        CastVote(VoteType.Precommit, v.Hash);
+                    }
+
                     _s = _s with { Step = SignStep.Precommit }; // line 41
                 }
 
@@ -312,16 +321,8 @@ public static partial class Tendermint
         /// <summary>The commit certificate of <paramref name="hash"/> at <paramref name="round"/>: its precommits in validator order.</summary>
         private CommitCertificate Certificate(int round, Hash32 hash, RoundMessages log)
         {
-            var signatures = ImmutableArray.CreateBuilder<CommitSignature>();
-            foreach (var vote in log.Precommits)
-            {
-                if (vote is not null && vote.BlockHash == hash)
-                {
-                    signatures.Add(new CommitSignature(vote.Validator, vote.Signature));
-                }
-            }
-
-            return new CommitCertificate(_s.Height, round, hash, signatures.ToImmutable());
+            var signatures = log.VotesFor(VoteType.Precommit, hash).Select(v => new CommitSignature(v.Validator, v.Signature));
+            return new CommitCertificate(_s.Height, round, hash, [.. signatures]);
         }
     }
 }

@@ -14,9 +14,15 @@ namespace Ainur.Protocol.Consensus;
 /// other validators' messages (at least one correct validator reached it, as in the paper, and it still works when
 /// far rounds are kept only as numbers); line 49 finds the decided block by hash among all proposals of the height
 /// (the precommits decide, the proposal only carries the bytes); the gossip the paper assumes is a rebroadcast timer
-/// that re-sends the messages of the current and previous round and of validRound, and the last decision's precommits
-/// to validators still on the previous height; and a signing guard refuses any message that could conflict with one
-/// signed before a restart (the state then moves on as if the message had been lost).
+/// (see OnRebroadcast) plus the last decision's precommits for validators still on earlier heights, and catch-up
+/// through the host for validators further behind.
+/// </para>
+/// <para>
+/// Restarts, which the paper does not model: a signing guard refuses any message that could conflict with one signed
+/// before (the state then moves on as if the message had been lost); a lock is taken only together with its signed
+/// precommit, so a persisted lock always names a real precommit; the guard keeps the validator's recent votes, which a
+/// restarted validator sends again; and a lock restored by hash gets its block back from validators relaying
+/// precommitted blocks, then is proposed again (as a fresh proposal, vr = -1, when its 2f+1 prevotes are gone).
 /// </para>
 /// </summary>
 public static partial class Tendermint

@@ -58,9 +58,9 @@ public sealed class TendermintInputTests
     }
 
     [Fact]
-    public void DoubleVote_SecondIsEvidenceAndNeverCounted()
+    public void DoubleVote_ForNil_IsEvidenceAndNotCounted()
     {
-        // At most one vote per (validator, round, type) counts toward 2f+1.
+        // A second vote of a validator never counts for nil: nil has 2 counted prevotes here, not 3 (line 44).
         var core = new CoreHarness(Net, self: 0);
         core.Step(Start.Now);
         core.Step(new TimeoutFired(1, 0, SignStep.Propose)); // own prevote nil
@@ -72,12 +72,68 @@ public sealed class TendermintInputTests
         var evidence = Assert.Single(core.State.Evidence);
         Assert.Equal(1, evidence.Signer);
         Assert.Equal(V.Hash, ((VoteMessage)evidence.First).Vote.BlockHash);
-        Assert.Empty(core.Last.Broadcast); // nil has 2 counted prevotes, not 3
-        Assert.Null(core.Receive(Net.Prevote(1, 1, 0, null)).Broadcast.FirstOrDefault());
+        Assert.Empty(core.Last.Broadcast);
+        core.Receive(Net.Prevote(1, 1, 0, null));
         Assert.Single(core.State.Evidence); // a repeat of known evidence is not recorded again
 
         core.Receive(Net.Prevote(3, 1, 0, null));
         Assert.Equal(VoteType.Precommit, core.SentVote().Type);
+    }
+
+    [Fact]
+    public void DoubleVote_ForABlockOthersVotedFor_CountsOnceForThatBlock()
+    {
+        // Lines 36-40 count distinct validators per block: the equivocator's second vote, for v, completes 2f+1 for v.
+        var core = new CoreHarness(Net, self: 0);
+        core.Step(Start.Now);
+        core.Receive(Net.Proposal(V, round: 0)); // own prevote v
+        core.Receive(Net.Prevote(1, 1, 0, W.Hash));
+        core.Receive(Net.Prevote(2, 1, 0, V.Hash));
+        Assert.Equal(SignStep.Prevote, core.State.Step);
+
+        core.Receive(Net.Prevote(1, 1, 0, V.Hash));
+
+        Assert.Equal((VoteType.Precommit, (Hash32?)V.Hash), (core.SentVote().Type, core.SentVote().BlockHash));
+        Assert.Single(core.State.Evidence);
+        Assert.Equal(1, core.State.Rounds[0].Count(VoteType.Prevote, W.Hash));
+        Assert.Equal(3, core.State.Rounds[0].Count(VoteType.Prevote)); // three validators voted, not four votes
+    }
+
+    [Fact]
+    public void DoubleVote_ForgedCopyOfKnownEvidence_IsStillVerified()
+    {
+        // Evidence seen before may be kept later without a second check only if it is the same bytes, signature included.
+        var core = new CoreHarness(Net, self: 0);
+        core.Step(Start.Now);
+        core.Receive(Net.Prevote(1, 1, 0, W.Hash));
+        var second = Net.Prevote(1, 1, 0, V.Hash);
+        core.Receive(second); // evidence; v is named by nobody yet, so not kept
+        core.Receive(Net.Proposal(V, round: 0)); // own prevote names v
+        var forged = second.Signature.ToArray();
+        forged[9] ^= 1;
+
+        core.Receive(second with { Signature = forged });
+        Assert.Equal((1, 1L), (core.State.Rounds[0].Count(VoteType.Prevote, V.Hash), core.State.InvalidMessages));
+
+        core.Receive(second);
+        Assert.Equal(2, core.State.Rounds[0].Count(VoteType.Prevote, V.Hash));
+    }
+
+    [Fact]
+    public void DoubleVote_ForABlockNobodyNames_IsNotKept()
+    {
+        // Bounds the log: an equivocator cannot fill it with votes for made-up blocks.
+        var core = new CoreHarness(Net, self: 0);
+        core.Step(Start.Now);
+        core.Receive(Net.Prevote(1, 1, 0, V.Hash));
+
+        for (var i = 0; i < 20; i++)
+        {
+            core.Receive(Net.Prevote(1, 1, 0, Blake2b.Hash(HashDomain.BlockHeader, [(byte)i])));
+        }
+
+        Assert.Empty(core.State.Rounds[0].Conflicting);
+        Assert.Equal(20, core.State.Evidence.Count);
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class TendermintPaperTests
         Assert.True(proposal.VerifySignature(Net.Set, TestValidators.ChainId));
         Assert.Equal(V.Hash, core.SentVote().BlockHash);
         Assert.Equal(SignStep.Prevote, core.State.Step);
-        Assert.Equal(new SigningGuard(1, 0, SignStep.Prevote, V.Hash, -1, null), result.MustPersist);
+        Assert.Equal(new SigningGuard(1, 0, SignStep.Prevote, V.Hash, -1, null, [core.SentVote()]), result.MustPersist);
     }
 
     [Fact]
@@ -200,7 +200,7 @@ public sealed class TendermintPaperTests
         Assert.Equal((VoteType.Precommit, (Hash32?)V.Hash), (core.SentVote().Type, (Hash32?)core.SentVote().BlockHash));
         Assert.Equal(SignStep.Precommit, core.State.Step);
         Assert.Equal((0, V, 0, V), (core.State.LockedRound, core.State.LockedValue, core.State.ValidRound, core.State.ValidValue));
-        Assert.Equal(new SigningGuard(1, 0, SignStep.Precommit, V.Hash, 0, V.Hash), core.Last.MustPersist);
+        Assert.Equal((1L, 0, SignStep.Precommit, (Hash32?)V.Hash, 0, (Hash32?)V.Hash), Point(core.Last.MustPersist!));
     }
 
     [Fact]
@@ -268,6 +268,21 @@ public sealed class TendermintPaperTests
         Assert.Null(decided.Certificate.Verify(Net.Set, TestValidators.ChainId));
         Assert.Equal((2L, 0, false, -1, -1), (core.State.Height, core.State.Round, core.State.Started, core.State.LockedRound, core.State.ValidRound));
         Assert.Equal(decided, core.State.LastDecision);
+    }
+
+    [Fact]
+    public void PrecommitQuorumForInvalidBlock_DoesNotDecide()
+    {
+        // Line 50: decide only if valid(v); 2f+1 precommits for an invalid block mean more than f are faulty.
+        var core = new CoreHarness(Net, self: 0);
+        core.UseValidity(block => block.Hash != V.Hash);
+        core.Step(Start.Now);
+        core.Receive(Net.Proposal(V, round: 0));
+
+        var inputs = new[] { 1, 2, 3 }.Select(i => new VoteReceived(Net.Precommit(i, 1, 0, V.Hash)));
+
+        Assert.All(inputs, input => Assert.Null(core.Step(input).Decided));
+        Assert.Equal(1, core.State.Height);
     }
 
     [Fact]
@@ -359,6 +374,9 @@ public sealed class TendermintPaperTests
 
         Assert.Equal(0, core.State.Round);
     }
+
+    private static (long, int, SignStep, Hash32?, int, Hash32?) Point(SigningGuard guard) =>
+        (guard.Height, guard.Round, guard.Step, guard.BlockHash, guard.LockedRound, guard.LockedBlockHash);
 
     private static CoreHarness LockedOnVInRoundZero()
     {
