@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using System.Runtime.CompilerServices;
 using Ainur.Protocol.Consensus;
 using Ainur.Protocol.Hashing;
@@ -53,10 +54,11 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
     // that may move the lock forward, never back. Anything else updates nothing and returns no row: do not sign.
     private const string AdvanceGuardSql = """
         insert into ainur_ledger_signing_guards as g
-            (chain_id, validator, height, round, step, block_hash, locked_round, locked_hash)
-        values (@chain, @validator, @height, @round, @step, @hash, @locked_round, @locked_hash)
+            (chain_id, validator, height, round, step, block_hash, locked_round, locked_hash, recent_votes)
+        values (@chain, @validator, @height, @round, @step, @hash, @locked_round, @locked_hash, @recent_votes)
         on conflict (chain_id, validator) do update set
             height = excluded.height, round = excluded.round, step = excluded.step, block_hash = excluded.block_hash,
+            recent_votes = excluded.recent_votes,
             locked_round = case when (g.height, g.round, g.step) < (excluded.height, excluded.round, excluded.step)
                                   or excluded.locked_round >= g.locked_round
                                 then excluded.locked_round else g.locked_round end,
@@ -71,7 +73,7 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         """;
 
     private const string LoadGuardSql = """
-        select height, round, step, block_hash, locked_round, locked_hash from ainur_ledger_signing_guards
+        select height, round, step, block_hash, locked_round, locked_hash, recent_votes from ainur_ledger_signing_guards
         where chain_id = @chain and validator = @validator
         """;
 
@@ -179,6 +181,7 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         command.Parameters.Add(OptionalHash("hash", guard.BlockHash));
         command.Parameters.Add(Typed("locked_round", NpgsqlDbType.Integer, guard.LockedRound));
         command.Parameters.Add(OptionalHash("locked_hash", guard.LockedBlockHash));
+        command.Parameters.Add(Typed("recent_votes", NpgsqlDbType.Bytea, VoteCodec.Encode(guard.RecentVotes)));
         return await command.ExecuteScalarAsync(ct).ConfigureAwait(false) is not null;
     }
 
@@ -195,7 +198,8 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
             (SignStep)reader.GetInt16(2),
             reader.IsDBNull(3) ? null : new Hash32(reader.GetFieldValue<byte[]>(3)),
             reader.GetInt32(4),
-            reader.IsDBNull(5) ? null : new Hash32(reader.GetFieldValue<byte[]>(5)));
+            reader.IsDBNull(5) ? null : new Hash32(reader.GetFieldValue<byte[]>(5)),
+            DecodeVotes(reader.GetFieldValue<byte[]>(6)));
     }
 
     /// <inheritdoc />
@@ -260,6 +264,18 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         }
 
         return page;
+    }
+
+    private static ImmutableArray<Vote> DecodeVotes(byte[] bytes)
+    {
+        try
+        {
+            return VoteCodec.Decode(bytes);
+        }
+        catch (FormatException e)
+        {
+            throw new InvalidDataException("A stored signing guard's recent votes do not decode.", e);
+        }
     }
 
     private static void AddValidatorKey(NpgsqlCommand command, string chainId, int validator)

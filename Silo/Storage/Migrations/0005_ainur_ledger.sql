@@ -33,6 +33,7 @@ create table if not exists ainur_ledger_signing_guards (
     block_hash   bytea       null,
     locked_round integer     not null,
     locked_hash  bytea       null,
+    recent_votes bytea       not null default '\x00000000',
     updated_at   timestamptz not null default now(),
     primary key (chain_id, validator)
 );

@@ -29,6 +29,20 @@ public abstract partial class LedgerStoreContract
         Assert.Null(await Store.LoadGuardAsync(ChainId, 1, Ct));
     }
 
+    [Fact]
+    public async Task TryAdvanceGuard_WithRecentVotes_StoresThemForTheRestart()
+    {
+        var prevote = new Vote(VoteType.Prevote, 5, 2, BlockA, 1, Enumerable.Range(0, 64).Select(i => (byte)i).ToArray());
+        var nilPrecommit = new Vote(VoteType.Precommit, 5, 2, null, 1, Enumerable.Range(0, 64).Select(i => (byte)(255 - i)).ToArray());
+        var guard = new SigningGuard(5, 2, SignStep.Precommit, null, 1, BlockA, [prevote, nilPrecommit]);
+
+        Assert.True(await Store.TryAdvanceGuardAsync(ChainId, 0, guard, Ct));
+
+        var loaded = await Store.LoadGuardAsync(ChainId, 0, Ct);
+        Assert.Equal(guard, loaded);
+        Assert.Equal([prevote, nilPrecommit], loaded!.RecentVotes);
+    }
+
     [Theory]
     [InlineData(3, 1, SignStep.Precommit)]
     [InlineData(3, 2, SignStep.Propose)]

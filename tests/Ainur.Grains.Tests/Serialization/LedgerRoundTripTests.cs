@@ -40,6 +40,12 @@ public sealed class LedgerRoundTripTests
         Assert.Equal(proof.Encode(), RoundTrip(proof).Encode());
         Assert.Null(RoundTrip(proof).Verify(chain.Validators, chain.ChainId));
         Assert.Equal(chain.Validators, RoundTrip(chain.Validators));
+        var decision = new Decision(finalized.Block, finalized.Certificate);
+        Assert.Equal((decision.Block, decision.Certificate), (RoundTrip(decision).Block, RoundTrip(decision).Certificate));
+        var guard = new SigningGuard(finalized.Height, 2, SignStep.Precommit, null, 1, finalized.Block.Hash, [vote, nilVote]);
+        Assert.Equal(guard, RoundTrip(guard));
+        var equivocation = new Equivocation(new VoteMessage(vote), new VoteMessage(vote with { BlockHash = null }));
+        Assert.Equal(equivocation, RoundTrip(equivocation));
     }
 
     [Fact]
