@@ -7,6 +7,7 @@ using Ainur.Protocol.Ledger.Execution;
 using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Ledger.Transactions;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Orleans.Concurrency;
 
 namespace Ainur.Grains.Ledger.Mempool;
@@ -32,6 +33,9 @@ public sealed partial class MempoolGrain(
     private readonly RecentOutcomes _outcomes = new(capacity: 200_000);
     private readonly Dictionary<long, Task> _processing = [];
     private readonly List<SignedTransaction> _toPrevalidate = [];
+    private readonly Dictionary<Hash32, long> _finalizing = [];
+    private Task _indexTail = Task.CompletedTask;
+    private long _indexed;
     private TaskCompletionSource _headMoved = NewSignal();
     private TaskCompletionSource _batchFilled = NewSignal();
     private int _batchTarget = int.MaxValue;
@@ -86,19 +90,27 @@ public sealed partial class MempoolGrain(
     }
 
     /// <inheritdoc/>
-    public async Task<int> FinalizedAsync(FinalizedBlock finalized)
+    public Task<int> FinalizedAsync(FinalizedBlock finalized)
     {
         ArgumentNullException.ThrowIfNull(finalized);
         var height = finalized.Block.Height;
-        if (!_processing.TryGetValue(height, out var processing))
+        if (height > _indexed && _processing.TryAdd(height, Task.CompletedTask))
         {
-            processing = IndexAsync(finalized);
-            _processing[height] = processing;
+            // Out of the pool at once, so the next proposal cannot take these again; their callers hear "final" once
+            // the index has them, in height order, behind the blocks reported before.
+            var admitted = new long?[finalized.Block.Transactions.Length];
+            for (var position = 0; position < admitted.Length; position++)
+            {
+                var id = finalized.Block.Transactions[position].Id;
+                admitted[position] = _pool.Remove(id, out var pending) ? pending.AdmittedAtTicks : null;
+                _finalizing[id] = height;
+            }
+
+            _indexTail = _processing[height] = IndexInOrderAsync(_indexTail, finalized, admitted);
             PruneProcessed();
         }
 
-        await processing;
-        return _pool.Count;
+        return Task.FromResult(_pool.Count);
     }
 
     /// <inheritdoc/>
@@ -109,7 +121,7 @@ public sealed partial class MempoolGrain(
             return known;
         }
 
-        if (!_pool.Contains(transactionId))
+        if (!_pool.Contains(transactionId) && !_finalizing.ContainsKey(transactionId))
         {
             return await FromStoreAsync(transactionId);
         }
@@ -149,7 +161,7 @@ public sealed partial class MempoolGrain(
     {
         ArgumentNullException.ThrowIfNull(transaction);
         var id = transaction.Id;
-        if (_pool.Contains(id) || (_outcomes.TryGet(id, out var known) && known.State == TxState.Final))
+        if (_pool.Contains(id) || _finalizing.ContainsKey(id) || (_outcomes.TryGet(id, out var known) && known.State == TxState.Final))
         {
             return new SubmitResult(id, SubmitStatus.Duplicate);
         }
@@ -211,19 +223,35 @@ public sealed partial class MempoolGrain(
         }
     }
 
-    private async Task IndexAsync(FinalizedBlock finalized)
+    private async Task IndexInOrderAsync(Task previous, FinalizedBlock finalized, long?[] admitted)
     {
+        await previous;
         var block = finalized.Block;
 
-        // Indexed before anyone is told, so a caller that learns "final" can fetch the proof at once.
-        await store.IndexTransactionsAsync(settings.ChainId, block, CancellationToken.None);
+        // Indexed before anyone is told, so a caller that learns "final" can fetch the proof at once. The block is final
+        // whatever happens here, so indexing retries until the database takes it.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await IndexThroughAsync(block);
+                break;
+            }
+            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+            {
+                LogIndexRetry(logger, block.Height, attempt, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * attempt)), clock);
+            }
+        }
+
         var now = clock.GetTimestamp();
         for (var position = 0; position < block.Transactions.Length; position++)
         {
             var id = block.Transactions[position].Id;
-            if (_pool.Remove(id, out var pending))
+            _finalizing.Remove(id);
+            if (admitted[position] is { } ticks)
             {
-                metrics.TransactionFinal(clock.GetElapsedTime(pending.AdmittedAtTicks, now));
+                metrics.TransactionFinal(clock.GetElapsedTime(ticks, now));
             }
 
             Resolve(new TxStatus(id, TxState.Final, block.Height, position, null));
@@ -235,6 +263,22 @@ public sealed partial class MempoolGrain(
             _head = block.Height;
             Interlocked.Exchange(ref _headMoved, NewSignal()).TrySetResult();
         }
+    }
+
+    // The index goes in height order; heights reported to an earlier activation of this grain, or lost with its silo,
+    // are filled in from the validators' stored blocks first.
+    private async Task IndexThroughAsync(Block block)
+    {
+        for (var height = _indexed + 1; height < block.Height; height++)
+        {
+            var missing = await FindStoredAsync(height, CancellationToken.None)
+                ?? throw new InvalidOperationException($"Block {height} is not stored yet.");
+            await store.IndexTransactionsAsync(settings.ChainId, missing.Block, CancellationToken.None);
+            _indexed = height;
+        }
+
+        await store.IndexTransactionsAsync(settings.ChainId, block, CancellationToken.None);
+        _indexed = Math.Max(_indexed, block.Height);
     }
 
     private void Resolve(TxStatus status)
@@ -265,18 +309,19 @@ public sealed partial class MempoolGrain(
             head = Math.Max(head, await store.GetLastHeightAsync(settings.ChainId, validator, ct));
         }
 
+        _head = head;
+        _indexed = indexed;
         for (var height = indexed + 1; height <= head; height++)
         {
-            var finalized = await FindStoredAsync(height, ct);
-            if (finalized is null)
+            if (await FindStoredAsync(height, ct) is not { } stored)
             {
                 break;
             }
 
-            await store.IndexTransactionsAsync(settings.ChainId, finalized.Block, ct);
+            await store.IndexTransactionsAsync(settings.ChainId, stored.Block, ct);
+            _indexed = height;
         }
 
-        _head = head;
         if (head > indexed)
         {
             LogIndexCaughtUp(logger, indexed + 1, head);
@@ -331,6 +376,9 @@ public sealed partial class MempoolGrain(
         reason.Code is TxRejectionCodes.NonceNotIncreasing or TxRejectionCodes.EscrowExists or TxRejectionCodes.EscrowClosed;
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Indexing finalized block {Height} failed (attempt {Attempt}), retrying: {Reason}")]
+    private static partial void LogIndexRetry(ILogger logger, long height, int attempt, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Indexed finalized blocks {From}..{To} that were not indexed yet")]
     private static partial void LogIndexCaughtUp(ILogger logger, long from, long to);
