@@ -13,54 +13,29 @@ namespace Ainur.Grains.Tests.Cluster;
 /// </summary>
 public sealed class PostgresClusterFixture : IAsyncLifetime
 {
-    private TestDatabase? _database;
-    private InProcessTestCluster? _cluster;
+    private PostgresTestCluster? _cluster;
 
-    public TestDatabase Database => _database ?? throw new InvalidOperationException("Fixture not initialised.");
+    public TestDatabase Database => (_cluster ?? throw new InvalidOperationException("Fixture not initialised.")).Database;
 
-    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("Fixture not initialised.");
+    public InProcessTestCluster Cluster => (_cluster ?? throw new InvalidOperationException("Fixture not initialised.")).Cluster;
 
     public string ServiceId { get; } = $"cluster-tests-{Guid.NewGuid():N}";
 
-    public async ValueTask InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync();
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.Options.ClusterId = ServiceId;
-        builder.Options.ServiceId = ServiceId;
-        builder.ConfigureSilo((_, silo) => silo.AddAinurSilo(Options(), configureClustering: false));
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async ValueTask InitializeAsync() => _cluster = await PostgresTestCluster.StartAsync(ServiceId, Options);
 
     public async ValueTask DisposeAsync()
     {
-        try
+        if (_cluster is not null)
         {
-            if (_cluster is not null)
-            {
-                await _cluster.StopAllSilosAsync();
-            }
-        }
-        finally
-        {
-            if (_cluster is not null)
-            {
-                await _cluster.DisposeAsync();
-            }
-
-            if (_database is not null)
-            {
-                await _database.DisposeAsync();
-            }
+            await _cluster.DisposeAsync();
         }
     }
 
-    private AinurOptions Options() => new()
+    private AinurOptions Options(TestDatabase database) => new()
     {
         Mode = AinurMode.Cluster,
         Storage = AinurStorage.Postgres,
-        Postgres = { ConnectionString = Database.ConnectionString, MigrateOnStart = false },
+        Postgres = { ConnectionString = database.ConnectionString, MigrateOnStart = false },
         Cluster = { ClusterId = ServiceId, ServiceId = ServiceId },
         Ledger = LedgerSecrets.For(ServiceId).Options(),
     };

@@ -1,6 +1,7 @@
 using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Transactions;
+using Ainur.Grains.Tests.Cluster;
 using Ainur.Silo.Hosting;
 using Ainur.Testing;
 using Ainur.Testing.Nodes;
@@ -14,15 +15,14 @@ namespace Ainur.Grains.Tests.LedgerCluster;
 /// </summary>
 public sealed class LedgerClusterFixture : IAsyncLifetime
 {
-    private TestDatabase? _database;
-    private InProcessTestCluster? _cluster;
+    private PostgresTestCluster? _cluster;
     private long _nonce;
 
     public string ClusterId { get; } = $"ledger-{Guid.NewGuid():N}";
 
-    public TestDatabase Database => _database ?? throw new InvalidOperationException("Fixture not initialised.");
+    public TestDatabase Database => (_cluster ?? throw new InvalidOperationException("Fixture not initialised.")).Database;
 
-    public InProcessTestCluster Cluster => _cluster ?? throw new InvalidOperationException("Fixture not initialised.");
+    public InProcessTestCluster Cluster => (_cluster ?? throw new InvalidOperationException("Fixture not initialised.")).Cluster;
 
     public LedgerSecrets Secrets => LedgerSecrets.For(ClusterId);
 
@@ -35,16 +35,7 @@ public sealed class LedgerClusterFixture : IAsyncLifetime
 
     public IValidatorGrain Validator(int index) => Cluster.Client.GetGrain<IValidatorGrain>(index);
 
-    public async ValueTask InitializeAsync()
-    {
-        _database = await TestDatabase.CreateAsync();
-        var builder = new InProcessTestClusterBuilder(2);
-        builder.Options.ClusterId = ClusterId;
-        builder.Options.ServiceId = ClusterId;
-        builder.ConfigureSilo((_, silo) => silo.AddAinurSilo(Options(), configureClustering: false));
-        _cluster = builder.Build();
-        await _cluster.DeployAsync();
-    }
+    public async ValueTask InitializeAsync() => _cluster = await PostgresTestCluster.StartAsync(ClusterId, Options);
 
     /// <summary>A transfer of <paramref name="amount"/> from the payer to a fresh account, with the payer's next nonce.</summary>
     public SignedTransaction NextTransfer(long amount = 1)
@@ -78,28 +69,13 @@ public sealed class LedgerClusterFixture : IAsyncLifetime
 
     public async ValueTask DisposeAsync()
     {
-        try
+        if (_cluster is not null)
         {
-            if (_cluster is not null)
-            {
-                await _cluster.StopAllSilosAsync();
-            }
-        }
-        finally
-        {
-            if (_cluster is not null)
-            {
-                await _cluster.DisposeAsync();
-            }
-
-            if (_database is not null)
-            {
-                await _database.DisposeAsync();
-            }
+            await _cluster.DisposeAsync();
         }
     }
 
-    private AinurOptions Options()
+    private AinurOptions Options(TestDatabase database)
     {
         var ledger = Secrets.Options();
         ledger.Allocations.Add(new AllocationOptions { Account = Payer.Did.Value, Amount = 1_000_000_000 });
@@ -107,7 +83,7 @@ public sealed class LedgerClusterFixture : IAsyncLifetime
         {
             Mode = AinurMode.Cluster,
             Storage = AinurStorage.Postgres,
-            Postgres = { ConnectionString = Database.ConnectionString, MigrateOnStart = false },
+            Postgres = { ConnectionString = database.ConnectionString, MigrateOnStart = false },
             Cluster = { ClusterId = ClusterId, ServiceId = ClusterId },
             Ledger = ledger,
         };

@@ -1,0 +1,57 @@
+using Ainur.Silo.Hosting;
+using Ainur.Testing;
+using Orleans.TestingHost;
+
+namespace Ainur.Grains.Tests.Cluster;
+
+/// <summary>
+/// Two in-process silos configured by <c>AddAinurSilo</c> on a fresh PostgreSQL database, for the fixtures that need
+/// one; Orleans' in-process test cluster owns membership and endpoints, so clustering is left to it.
+/// </summary>
+internal sealed class PostgresTestCluster : IAsyncDisposable
+{
+    private PostgresTestCluster(TestDatabase database, InProcessTestCluster cluster)
+    {
+        Database = database;
+        Cluster = cluster;
+    }
+
+    public TestDatabase Database { get; }
+
+    public InProcessTestCluster Cluster { get; }
+
+    /// <summary>Creates the database and starts the silos, each built from <paramref name="options"/> of that database.</summary>
+    public static async Task<PostgresTestCluster> StartAsync(string clusterId, Func<TestDatabase, AinurOptions> options)
+    {
+        var database = await TestDatabase.CreateAsync();
+        try
+        {
+            var builder = new InProcessTestClusterBuilder(2);
+            builder.Options.ClusterId = clusterId;
+            builder.Options.ServiceId = clusterId;
+            builder.ConfigureSilo((_, silo) => silo.AddAinurSilo(options(database), configureClustering: false));
+            var cluster = builder.Build();
+            await cluster.DeployAsync();
+            return new PostgresTestCluster(database, cluster);
+        }
+        catch
+        {
+            await database.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>Stops every silo, then drops the database, even when stopping fails.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await Cluster.StopAllSilosAsync();
+        }
+        finally
+        {
+            await Cluster.DisposeAsync();
+            await Database.DisposeAsync();
+        }
+    }
+}
