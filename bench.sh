@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The benchmark command (never run by CI): a durable PostgreSQL (fsync on), a Release build, both benches.
+# The benchmark command (never run by CI): a durable PostgreSQL (fsync on), a Release build, every bench.
 #   ./bench.sh [--seconds N] [--concurrency C] [--warmup N]      (defaults: 10 s per phase, C = 32, 2 s warm-up)
 # Every bench creates a throwaway database on scripts/pg.sh's "bench" instance (port 54321) and drops it after.
 # Numbers are noisy on a shared machine: compare phases as ratios within one run (see BENCHMARKS.md).
@@ -12,4 +12,10 @@ dotnet build tests/Ainur.LoadTests -c Release -nologo -v q -clp:NoSummary >&2
 
 for bench in http grainwrites; do
   dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- "$bench" "$@"
+done
+
+# The ledger: 4 validators at three loads, then 7 validators (options given to bench.sh come first and win).
+for run in "--validators 4 --concurrency 128" "--validators 4 --concurrency 256" "--validators 4 --concurrency 512" "--validators 7 --concurrency 256"; do
+  # shellcheck disable=SC2086
+  dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- ledger "$@" $run
 done
