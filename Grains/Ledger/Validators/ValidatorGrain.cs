@@ -9,6 +9,7 @@ using Ainur.Protocol.Ledger.Execution;
 using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Ledger.Transactions;
 using Microsoft.Extensions.Logging;
+using Orleans.Runtime.Placement;
 
 namespace Ainur.Grains.Ledger.Validators;
 
@@ -21,7 +22,7 @@ namespace Ainur.Grains.Ledger.Validators;
 [ValidatorPlacement]
 public sealed partial class ValidatorGrain(
     [PersistentState("switch", AinurStores.Ledger)] IPersistentState<ValidatorSwitch> onlineSwitch,
-    LedgerSettings settings, ILedgerStore store, IClusterMembershipService membership, ILocalSiloDetails silo, TimeProvider clock, ILogger<ValidatorGrain> logger)
+    LedgerSettings settings, ILedgerStore store, IClusterMembershipService membership, IClusterManifestProvider manifests, ILocalSiloDetails silo, TimeProvider clock, ILogger<ValidatorGrain> logger)
     : Grain, IValidatorGrain
 {
     private static readonly TimeSpan PlacementCheckPeriod = TimeSpan.FromSeconds(2);
@@ -356,8 +357,11 @@ public sealed partial class ValidatorGrain(
     // there, and its stored guard and blocks make the move safe.
     private Task CheckPlacement(CancellationToken ct)
     {
+        // The silos placement itself would consider: active, and known (through their manifests) to host validators.
+        var grainType = this.GetGrainId().Type;
         var silos = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active)
+            .Where(m => m.Status == SiloStatus.Active
+                && manifests.Current.Silos.TryGetValue(m.SiloAddress, out var manifest) && manifest.Grains.ContainsKey(grainType))
             .Select(m => m.SiloAddress)
             .ToList();
         var misplaced = silos.Count > 0 && !ValidatorPlacementDirector.Choose(silos, _index).Equals(silo.SiloAddress);
@@ -366,10 +370,12 @@ public sealed partial class ValidatorGrain(
         _misplacedChecks = misplaced ? _misplacedChecks + 1 : 0;
         if (_misplacedChecks >= 2)
         {
-            LogMoving(logger, _index, RuntimeIdentity);
+            var destination = ValidatorPlacementDirector.Choose(silos, _index);
+            LogMoving(logger, _index, RuntimeIdentity, destination);
             CancelTimers();
             _fenced = true;
-            DeactivateOnIdle();
+            RequestContext.Set(IPlacementDirector.PlacementHintKey, destination);
+            MigrateOnIdle();
         }
 
         return Task.CompletedTask;
@@ -388,8 +394,8 @@ public sealed partial class ValidatorGrain(
     [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Index} active at height {Height} on {Silo}")]
     private static partial void LogActivated(ILogger logger, int index, long height, string silo);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Index} leaves {Silo} for the silo placement now chooses")]
-    private static partial void LogMoving(ILogger logger, int index, string silo);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Index} moves from {Silo} to {Destination}, where placement now puts it")]
+    private static partial void LogMoving(ILogger logger, int index, string silo, SiloAddress destination);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Index} switched {Online}")]
     private static partial void LogSwitched(ILogger logger, int index, bool online);

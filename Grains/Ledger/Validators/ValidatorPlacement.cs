@@ -23,7 +23,10 @@ public sealed class ValidatorPlacementDirector : IPlacementDirector
     public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return Task.FromResult(Choose(context.GetCompatibleSilos(target), target.GrainIdentity.GetIntegerKey()));
+        var silos = context.GetCompatibleSilos(target);
+
+        // A validator moving itself (see ValidatorGrain) names its destination as the placement hint.
+        return Task.FromResult(IPlacementDirector.GetPlacementHint(target.RequestContextData, silos) ?? Choose(silos, target.GrainIdentity.GetIntegerKey()));
     }
 
     /// <summary>Validator <paramref name="index"/>'s silo among <paramref name="silos"/> (non-empty).</summary>

@@ -67,4 +67,37 @@ public sealed class LedgerClusterTests(LedgerClusterFixture fixture)
         LedgerChain.AssertNoFork(after);
         Assert.All(await LedgerChain.StatusesAsync(fixture), s => Assert.Equal(0, s.Equivocations));
     }
+
+    [Fact]
+    public async Task OneValidatorOff_ChainGoesOn_AndWhenBackItCatchesUpToTheSameChain()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await LedgerChain.WaitForSpreadAsync(fixture, 2, ct);
+        await fixture.Validator(3).SetOnlineAsync(false);
+        long behind;
+        try
+        {
+            behind = (await fixture.Validator(3).GetStatusAsync()).FinalizedHeight;
+            var whileOff = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => fixture.SubmitAndWaitAsync(fixture.NextTransfer(), Finality, ct)));
+            Assert.All(whileOff, s => Assert.Equal(TxState.Final, s.State));
+            Assert.Equal(behind, (await fixture.Validator(3).GetStatusAsync()).FinalizedHeight);
+        }
+        finally
+        {
+            await fixture.Validator(3).SetOnlineAsync(true);
+        }
+
+        var head = (await fixture.Mempool.GetHeadAsync()).Height;
+        Assert.True(head > behind);
+        var deadline = DateTimeOffset.UtcNow + Finality;
+        while ((await fixture.Validator(3).GetStatusAsync()).FinalizedHeight < head && DateTimeOffset.UtcNow < deadline)
+        {
+            await Task.Delay(100, ct);
+        }
+
+        Assert.True((await fixture.Validator(3).GetStatusAsync()).FinalizedHeight >= head);
+        var chains = await LedgerChain.StoredHashesAsync(fixture, ct);
+        LedgerChain.AssertNoFork(chains);
+        Assert.True(chains[3].Count >= head);
+    }
 }
