@@ -72,6 +72,16 @@ public sealed partial class ValidatorGrain(
     }
 
     /// <inheritdoc/>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // Nothing more leaves a validator that is going away (its silo shutting down, a move): messages sent now would
+        // only be refused by a stopping runtime.
+        _fenced = true;
+        CancelTimers();
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
     public Task DeliverProposalAsync(Proposal proposal) => StepAsync(new ProposalReceived(proposal));
 
     /// <inheritdoc/>
