@@ -9,6 +9,7 @@ using Ainur.Protocol.Ledger.Execution;
 using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Ledger.Transactions;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Orleans.Runtime.Placement;
 
 namespace Ainur.Grains.Ledger.Validators;
@@ -26,6 +27,7 @@ public sealed partial class ValidatorGrain(
     : Grain, IValidatorGrain
 {
     private static readonly TimeSpan PlacementCheckPeriod = TimeSpan.FromSeconds(2);
+    private static readonly TimeSpan RetryDelay = TimeSpan.FromMilliseconds(200);
 
     // Signature checks of a block spread over the cores: while the proposer builds, the other validators wait for it.
     private static readonly int SignatureParallelism = Environment.ProcessorCount;
@@ -183,13 +185,36 @@ public sealed partial class ValidatorGrain(
         }
 
         var result = Tendermint.Step(_consensus, input, _context);
-        _consensus = result.Next;
 
-        // The double-sign guard: durable, and won against any other activation of this validator, before anything signed leaves.
-        if (result.MustPersist is { } guard && !await store.TryAdvanceGuardAsync(ChainId, _index, guard, CancellationToken.None))
+        // The double-sign guard: durable, and won against any other activation of this validator, before anything
+        // signed leaves. If the database cannot say, the step never happened: the same input is tried again shortly
+        // (a re-sign of the very same message is idempotent in the guard), so no timer and no message is lost for good.
+        if (result.MustPersist is { } guard)
         {
-            Fence(guard);
-            return;
+            bool advanced;
+            try
+            {
+                advanced = await store.TryAdvanceGuardAsync(ChainId, _index, guard, CancellationToken.None);
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+            {
+                LogGuardWriteFailed(logger, _index, e.Message);
+                Schedule(new TimeoutRequest(RetryDelay, input));
+                return;
+            }
+
+            if (!advanced)
+            {
+                Fence(guard);
+                return;
+            }
+        }
+
+        _consensus = result.Next;
+        if (result.Decided is not null)
+        {
+            // The decided height's timers are stale; the result's own timers belong to the next height.
+            CancelTimers();
         }
 
         Broadcast(result.Broadcast);
@@ -234,18 +259,54 @@ public sealed partial class ValidatorGrain(
     {
         var block = finalized.Block;
         var after = _executed.TryGetValue(block.Hash, out var executed) ? executed : ApplyFinalized(block);
-        await store.SaveBlockAsync(ChainId, _index, finalized, CancellationToken.None);
+        await SaveAsync(finalized);
         _ledger = after;
         _last = finalized;
         _executed.Clear();
         _verified.Forget(block.Transactions);
-        CancelTimers();
         LogCommitted(logger, _index, block.Height, finalized.Certificate.Round, block.Transactions.Length);
 
-        var pending = await GrainFactory.GetGrain<IMempoolGrain>(0).FinalizedAsync(finalized);
+        int pending;
+        try
+        {
+            pending = await GrainFactory.GetGrain<IMempoolGrain>(0).FinalizedAsync(finalized);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // The pool re-activates elsewhere, indexes what it missed from the stored blocks, and nudges when it has work.
+            LogMempoolUnreachable(logger, _index, e.Message);
+            return;
+        }
+
         if (pending > 0)
         {
             await StepAsync(Start.Now);
+        }
+    }
+
+    // A decided block must be stored before anyone is told of it and before the next height: retried until the
+    // database takes it. A different block already stored at this height would be a fork: this validator stops.
+    private async Task SaveAsync(FinalizedBlock finalized)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await store.SaveBlockAsync(ChainId, _index, finalized, CancellationToken.None);
+                return;
+            }
+            catch (LedgerForkException e)
+            {
+                LogFork(logger, _index, finalized.Height, e.Message);
+                _fenced = true;
+                CancelTimers();
+                throw;
+            }
+            catch (Exception e) when (e is NpgsqlException or TimeoutException)
+            {
+                LogSaveRetry(logger, _index, finalized.Height, attempt, e.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * attempt)), clock);
+            }
         }
     }
 
@@ -421,6 +482,18 @@ public sealed partial class ValidatorGrain(
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Validator {Index} could not reach validator {Peer}: {Reason}")]
     private static partial void LogPeerUnreachable(ILogger logger, int index, int peer, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} could not write its signing guard, retrying the step: {Reason}")]
+    private static partial void LogGuardWriteFailed(ILogger logger, int index, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} could not store block {Height} (attempt {Attempt}), retrying: {Reason}")]
+    private static partial void LogSaveRetry(ILogger logger, int index, long height, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "Validator {Index} decided a block at height {Height} that differs from the one it stored: {Reason}; it stops")]
+    private static partial void LogFork(ILogger logger, int index, long height, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} could not report a finalized block to the mempool: {Reason}")]
+    private static partial void LogMempoolUnreachable(ILogger logger, int index, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Validator {Index} was refused the signing guard for {Height}/{Round}/{Step}: another activation signed first; this one stops signing")]
     private static partial void LogFenced(ILogger logger, int index, long height, int round, SignStep step);
