@@ -10,7 +10,6 @@ using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Ledger.Transactions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Orleans.Runtime.Placement;
 
 namespace Ainur.Grains.Ledger.Validators;
 
@@ -39,7 +38,6 @@ public sealed partial class ValidatorGrain(
     private ConsensusContext _context = null!;
     private ConsensusState _consensus = null!;
     private LedgerState _ledger = null!;
-    private FinalizedBlock? _last;
     private bool _fenced;
     private bool _catchingUp;
     private int _misplacedChecks;
@@ -61,8 +59,7 @@ public sealed partial class ValidatorGrain(
         await foreach (var finalized in store.ReadBlocksAsync(ChainId, _index, 1, cancellationToken))
         {
             _ledger = ApplyFinalized(finalized.Block);
-            _last = finalized;
-        }
+            }
 
         var guard = await store.LoadGuardAsync(ChainId, _index, cancellationToken);
         var config = new ConsensusConfig(ChainId, settings.Validators, _index, settings.Timeouts);
@@ -261,7 +258,6 @@ public sealed partial class ValidatorGrain(
         var after = _executed.TryGetValue(block.Hash, out var executed) ? executed : ApplyFinalized(block);
         await SaveAsync(finalized);
         _ledger = after;
-        _last = finalized;
         _executed.Clear();
         _verified.Forget(block.Transactions);
         LogCommitted(logger, _index, block.Height, finalized.Certificate.Round, block.Transactions.Length);
@@ -308,72 +304,6 @@ public sealed partial class ValidatorGrain(
                 await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * attempt)), clock);
             }
         }
-    }
-
-    // Fetches every block a peer finalized beyond this validator's head, checks each one's certificate and executes it
-    // in full (signatures included) before storing it: a lagging validator trusts no one's word for the chain.
-    private async Task CatchUpAsync()
-    {
-        if (_catchingUp || !Online || _fenced)
-        {
-            return;
-        }
-
-        _catchingUp = true;
-        try
-        {
-            var (peer, height) = await FindMostAdvancedPeerAsync();
-            while (peer is not null && _ledger.Height < height)
-            {
-                var next = await peer.GetFinalizedAsync(_ledger.Height + 1);
-                if (next is null || !IsValidFinalized(next))
-                {
-                    LogCatchUpRefused(logger, _index, _ledger.Height + 1);
-                    return;
-                }
-
-                await StepAsync(new CommitReceived(next.Block, next.Certificate));
-            }
-        }
-        finally
-        {
-            _catchingUp = false;
-        }
-    }
-
-    private bool IsValidFinalized(FinalizedBlock finalized) =>
-        finalized.Certificate.Verify(settings.Validators, ChainId) is null
-        && finalized.Certificate.BlockHash == finalized.Block.Hash
-        && finalized.Block.Height == _ledger.Height + 1
-        && IsValid(finalized.Block);
-
-    private async Task<(IValidatorGrain? Peer, long Height)> FindMostAdvancedPeerAsync()
-    {
-        IValidatorGrain? best = null;
-        var bestHeight = _ledger.Height;
-        for (var i = 0; i < settings.Validators.Count; i++)
-        {
-            if (i == _index)
-            {
-                continue;
-            }
-
-            var peer = GrainFactory.GetGrain<IValidatorGrain>(i);
-            try
-            {
-                var status = await peer.GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(2));
-                if (status.FinalizedHeight > bestHeight)
-                {
-                    (best, bestHeight) = (peer, status.FinalizedHeight);
-                }
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
-            {
-                LogPeerUnreachable(logger, _index, i, e.Message);
-            }
-        }
-
-        return (best, bestHeight);
     }
 
     private void Broadcast(ImmutableArray<ConsensusMessage> messages)
@@ -423,35 +353,6 @@ public sealed partial class ValidatorGrain(
         _timers.Clear();
     }
 
-    // Placement happens once, at activation: validators activated before every silo had joined would all stay on the
-    // first one. A validator that is not on the silo placement would choose now steps aside; the next call places it
-    // there, and its stored guard and blocks make the move safe.
-    private Task CheckPlacement(CancellationToken ct)
-    {
-        // The silos placement itself would consider: active, and known (through their manifests) to host validators.
-        var grainType = this.GetGrainId().Type;
-        var silos = membership.CurrentSnapshot.Members.Values
-            .Where(m => m.Status == SiloStatus.Active
-                && manifests.Current.Silos.TryGetValue(m.SiloAddress, out var manifest) && manifest.Grains.ContainsKey(grainType))
-            .Select(m => m.SiloAddress)
-            .ToList();
-        var misplaced = silos.Count > 0 && !ValidatorPlacementDirector.Choose(silos, _index).Equals(silo.SiloAddress);
-
-        // Two checks in a row must agree: a silo that just joined may be in the membership view before placement uses it.
-        _misplacedChecks = misplaced ? _misplacedChecks + 1 : 0;
-        if (_misplacedChecks >= 2)
-        {
-            var destination = ValidatorPlacementDirector.Choose(silos, _index);
-            LogMoving(logger, _index, RuntimeIdentity, destination);
-            CancelTimers();
-            _fenced = true;
-            RequestContext.Set(IPlacementDirector.PlacementHintKey, destination);
-            MigrateOnIdle();
-        }
-
-        return Task.CompletedTask;
-    }
-
     // Another activation of this validator (a duplicate during a silo's death, or a stale one) signed past this one:
     // this activation must never sign again. It steps aside; the next activation starts from the stored guard.
     private void Fence(SigningGuard refused)
@@ -461,40 +362,4 @@ public sealed partial class ValidatorGrain(
         LogFenced(logger, _index, refused.Height, refused.Round, refused.Step);
         DeactivateOnIdle();
     }
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Index} active at height {Height} on {Silo}")]
-    private static partial void LogActivated(ILogger logger, int index, long height, string silo);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Index} moves from {Silo} to {Destination}, where placement now puts it")]
-    private static partial void LogMoving(ILogger logger, int index, string silo, SiloAddress destination);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Validator {Index} switched {Online}")]
-    private static partial void LogSwitched(ILogger logger, int index, bool online);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Validator {Index} finalized height {Height} in round {Round} with {Count} transactions")]
-    private static partial void LogCommitted(ILogger logger, int index, long height, int round, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} refused block {Hash} at height {Height}: {Reason}")]
-    private static partial void LogInvalidBlock(ILogger logger, int index, long height, string hash, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} refused a finalized block offered for height {Height} during catch-up")]
-    private static partial void LogCatchUpRefused(ILogger logger, int index, long height);
-
-    [LoggerMessage(Level = LogLevel.Debug, Message = "Validator {Index} could not reach validator {Peer}: {Reason}")]
-    private static partial void LogPeerUnreachable(ILogger logger, int index, int peer, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} could not write its signing guard, retrying the step: {Reason}")]
-    private static partial void LogGuardWriteFailed(ILogger logger, int index, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} could not store block {Height} (attempt {Attempt}), retrying: {Reason}")]
-    private static partial void LogSaveRetry(ILogger logger, int index, long height, int attempt, string reason);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Validator {Index} decided a block at height {Height} that differs from the one it stored: {Reason}; it stops")]
-    private static partial void LogFork(ILogger logger, int index, long height, string reason);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} could not report a finalized block to the mempool: {Reason}")]
-    private static partial void LogMempoolUnreachable(ILogger logger, int index, string reason);
-
-    [LoggerMessage(Level = LogLevel.Critical, Message = "Validator {Index} was refused the signing guard for {Height}/{Round}/{Step}: another activation signed first; this one stops signing")]
-    private static partial void LogFenced(ILogger logger, int index, long height, int round, SignStep step);
 }
