@@ -10,7 +10,6 @@ using Ainur.Protocol.Ledger.Proofs;
 using Ainur.Testing;
 using Ainur.Testing.Http;
 using Ainur.Testing.Nodes;
-using Ainur.Testing.Processes;
 
 namespace Ainur.Gateway.Tests.Fault;
 
@@ -43,75 +42,46 @@ public sealed class LedgerFailoverTests
             genesis[$"Ainur:Ledger:Allocations:{i}:Amount"] = "1000000";
         }
 
-        var silos = new List<NodeProcess>();
-        NodeProcess? gateway = null;
-        try
+        await using var cluster = await ProcessCluster.StartAsync(db, clusterId, genesis, ct);
+        var baseAddress = cluster.BaseAddress;
+        using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+        var results = new ConcurrentBag<Payment>();
+        var clock = Stopwatch.StartNew();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var workers = senders.Select(sender => Task.Run(() => PayUntilAsync(http, baseAddress, sender, secrets.ChainId, clock, results, stop.Token), ct)).ToArray();
+
+        await Task.Delay(BeforeKill, ct);
+        var killedAt = clock.Elapsed;
+        cluster.Silos[1].KillHard();
+        await Task.Delay(AfterKill, ct);
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        var payments = results.OrderBy(p => p.Finished).ToList();
+        var final = payments.Where(p => p.Status == 200).ToList();
+        output.WriteLine(
+            $"killed silo #1 at {killedAt.TotalSeconds:F1} s; {payments.Count} transfers, {final.Count} final " +
+            $"({final.Count(p => p.Finished < killedAt)} before the kill), others " +
+            $"[{string.Join(", ", payments.Where(p => p.Status != 200).GroupBy(p => p.Status).Select(g => $"{g.Key}x{g.Count()}"))}]");
+
+        foreach (var other in payments.Where(p => p.Status != 200))
         {
-            for (var i = 0; i < 2; i++)
-            {
-                silos.Add(NodeProcess.StartSilo(NodeSettings.ClusterSilo(db.ConnectionString, clusterId).With(genesis).AsEnvironment()));
-            }
-
-            await NodeProcess.WaitUntilAsync(
-                silos,
-                async () => await ClusterMembership.CountActiveAsync(db.ConnectionString, clusterId, ct) == 2,
-                "both silos active in the membership table",
-                cancellationToken: ct);
-            var port = FreePort.Next();
-            var baseAddress = new Uri($"http://127.0.0.1:{port}");
-            gateway = NodeProcess.StartGateway(port, NodeSettings.ClusterGateway(db.ConnectionString, clusterId).AsEnvironment());
-            await gateway.WaitForHttpReadyAsync(baseAddress, cancellationToken: ct);
-            using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
-
-            var results = new ConcurrentBag<Payment>();
-            var clock = Stopwatch.StartNew();
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var workers = senders.Select(sender => Task.Run(() => PayUntilAsync(http, baseAddress, sender, secrets.ChainId, clock, results, stop.Token), ct)).ToArray();
-
-            await Task.Delay(BeforeKill, ct);
-            var killedAt = clock.Elapsed;
-            silos[1].KillHard();
-            await Task.Delay(AfterKill, ct);
-            await stop.CancelAsync();
-            await Task.WhenAll(workers);
-
-            var payments = results.OrderBy(p => p.Finished).ToList();
-            var final = payments.Where(p => p.Status == 200).ToList();
-            output.WriteLine(
-                $"killed silo #1 at {killedAt.TotalSeconds:F1} s; {payments.Count} transfers, {final.Count} final " +
-                $"({final.Count(p => p.Finished < killedAt)} before the kill), others " +
-                $"[{string.Join(", ", payments.Where(p => p.Status != 200).GroupBy(p => p.Status).Select(g => $"{g.Key}x{g.Count()}"))}]");
-
-            foreach (var other in payments.Where(p => p.Status != 200))
-            {
-                Assert.True(other.Status is 202 || (other.Status is 422 or 503 && other.MediaType == "application/problem+json"), other.ToString());
-            }
-
-            Assert.Contains(final, p => p.Started > killedAt);
-
-            // Every transfer that was acknowledged final is still final, and its proof holds against the validator set.
-            var validators = await ValidatorSetAsync(http, ct);
-            foreach (var payment in final)
-            {
-                using var response = await http.GetAsync($"/v1/ledger/txs/{payment.Id}", ct);
-                Assert.True(response.StatusCode == HttpStatusCode.OK, $"{payment} then GET gave {(int)response.StatusCode}");
-                using var view = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
-                Assert.Equal("final", view.RootElement.GetProperty("status").GetString());
-                var proof = PaymentProof.Decode(Convert.FromBase64String(view.RootElement.GetProperty("proof").GetString()!));
-                Assert.Null(proof.Verify(validators, secrets.ChainId));
-            }
+            Assert.True(other.Status is 202 || (other.Status is 422 or 503 && other.MediaType == "application/problem+json"), other.ToString());
         }
-        finally
-        {
-            if (gateway is not null)
-            {
-                await gateway.DisposeAsync();
-            }
 
-            foreach (var silo in silos)
-            {
-                await silo.DisposeAsync();
-            }
+        Assert.Contains(final, p => p.Started > killedAt);
+
+        // Every transfer that was acknowledged final is still final, and its proof holds against the validator set.
+        var validators = await ValidatorSetAsync(http, ct);
+        foreach (var payment in final)
+        {
+            using var response = await http.GetAsync($"/v1/ledger/txs/{payment.Id}", ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{payment} then GET gave {(int)response.StatusCode}");
+            using var view = JsonDocument.Parse(await response.Content.ReadAsStringAsync(ct));
+            Assert.Equal("final", view.RootElement.GetProperty("status").GetString());
+            var proof = PaymentProof.Decode(Convert.FromBase64String(view.RootElement.GetProperty("proof").GetString()!));
+            Assert.Null(proof.Verify(validators, secrets.ChainId));
         }
     }
 

@@ -4,8 +4,6 @@ using System.Net;
 using Ainur.Protocol.Identity;
 using Ainur.Testing;
 using Ainur.Testing.Http;
-using Ainur.Testing.Processes;
-using Ainur.Testing.Nodes;
 
 namespace Ainur.Gateway.Tests.Fault;
 
@@ -34,77 +32,48 @@ public sealed class SiloFailoverTests
         await using var db = await TestDatabase.CreateAsync(ct);
         var clusterId = $"failover-{Guid.NewGuid():N}";
 
-        var silos = new List<NodeProcess>();
-        NodeProcess? gateway = null;
-        try
+        await using var cluster = await ProcessCluster.StartAsync(db, clusterId, siloOverrides: null, ct);
+        using var client = new SignedClient(cluster.BaseAddress, TimeSpan.FromSeconds(30));
+        var results = new ConcurrentBag<Attempt>();
+        var clock = Stopwatch.StartNew();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(() => RegisterUntilAsync(client, clock, results, stop.Token), ct)).ToArray();
+
+        await Task.Delay(BeforeKill, ct);
+        var killedAt = clock.Elapsed;
+        cluster.Silos[victim].KillHard();
+        await Task.Delay(AfterKill, ct);
+        await stop.CancelAsync();
+        await Task.WhenAll(workers);
+
+        var attempts = results.OrderBy(a => a.Finished).ToList();
+        var acknowledged = attempts.Where(a => a.Status is >= 200 and < 300).ToList();
+        var failed = attempts.Where(a => a.Status is not (>= 200 and < 300)).ToList();
+        var firstAfterKill = acknowledged.FirstOrDefault(a => a.Started > killedAt);
+        var gap = LongestGap(acknowledged.Select(a => a.Finished).Prepend(TimeSpan.Zero).Append(clock.Elapsed));
+        output.WriteLine(
+            $"killed silo #{victim} at {killedAt.TotalSeconds:F1} s; {attempts.Count} attempts, {acknowledged.Count} acknowledged " +
+            $"({acknowledged.Count(a => a.Finished < killedAt)} before the kill), {failed.Count} failed " +
+            $"[{string.Join(", ", failed.GroupBy(a => a.Status).Select(g => $"{g.Key}x{g.Count()}"))}]; " +
+            $"longest gap between successes {gap.TotalSeconds:F2} s; first success started after the kill came " +
+            $"{((firstAfterKill?.Finished ?? clock.Elapsed) - killedAt).TotalSeconds:F2} s after it; " +
+            $"slowest request {attempts.Max(a => a.Finished - a.Started).TotalSeconds:F2} s");
+
+        // Failures while the silo is declared dead are 503 problem+json, nothing else (no 500, no timeout).
+        foreach (var failure in failed)
         {
-            silos.Add(NodeProcess.StartSilo(NodeSettings.ClusterSilo(db.ConnectionString, clusterId).AsEnvironment()));
-            silos.Add(NodeProcess.StartSilo(NodeSettings.ClusterSilo(db.ConnectionString, clusterId).AsEnvironment()));
-            await NodeProcess.WaitUntilAsync(
-                silos,
-                async () => await ClusterMembership.CountActiveAsync(db.ConnectionString, clusterId, ct) == 2,
-                "both silos active in the membership table",
-                cancellationToken: ct);
-
-            var port = FreePort.Next();
-            var baseAddress = new Uri($"http://127.0.0.1:{port}");
-            gateway = NodeProcess.StartGateway(port, NodeSettings.ClusterGateway(db.ConnectionString, clusterId).AsEnvironment());
-            await gateway.WaitForHttpReadyAsync(baseAddress, cancellationToken: ct);
-
-            using var client = new SignedClient(baseAddress, TimeSpan.FromSeconds(30));
-            var results = new ConcurrentBag<Attempt>();
-            var clock = Stopwatch.StartNew();
-            using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
-            var workers = Enumerable.Range(0, Workers).Select(_ => Task.Run(() => RegisterUntilAsync(client, clock, results, stop.Token), ct)).ToArray();
-
-            await Task.Delay(BeforeKill, ct);
-            var killedAt = clock.Elapsed;
-            silos[victim].KillHard();
-            await Task.Delay(AfterKill, ct);
-            await stop.CancelAsync();
-            await Task.WhenAll(workers);
-
-            var attempts = results.OrderBy(a => a.Finished).ToList();
-            var acknowledged = attempts.Where(a => a.Status is >= 200 and < 300).ToList();
-            var failed = attempts.Where(a => a.Status is not (>= 200 and < 300)).ToList();
-            var firstAfterKill = acknowledged.FirstOrDefault(a => a.Started > killedAt);
-            var gap = LongestGap(acknowledged.Select(a => a.Finished).Prepend(TimeSpan.Zero).Append(clock.Elapsed));
-            output.WriteLine(
-                $"killed silo #{victim} at {killedAt.TotalSeconds:F1} s; {attempts.Count} attempts, {acknowledged.Count} acknowledged " +
-                $"({acknowledged.Count(a => a.Finished < killedAt)} before the kill), {failed.Count} failed " +
-                $"[{string.Join(", ", failed.GroupBy(a => a.Status).Select(g => $"{g.Key}x{g.Count()}"))}]; " +
-                $"longest gap between successes {gap.TotalSeconds:F2} s; first success started after the kill came " +
-                $"{((firstAfterKill?.Finished ?? clock.Elapsed) - killedAt).TotalSeconds:F2} s after it; " +
-                $"slowest request {attempts.Max(a => a.Finished - a.Started).TotalSeconds:F2} s");
-
-            // Failures while the silo is declared dead are 503 problem+json, nothing else (no 500, no timeout).
-            foreach (var failure in failed)
-            {
-                Assert.True(failure.Status == 503 && failure.MediaType == "application/problem+json", failure.ToString());
-            }
-
-            Assert.NotNull(firstAfterKill);
-            Assert.True(gap < MaxGap, $"registrations stalled for {gap.TotalSeconds:F1} s");
-            Assert.Contains(acknowledged, a => a.Finished > killedAt + TimeSpan.FromSeconds(5)); // still working well after the kill
-
-            // Every acknowledged registration is readable from the surviving cluster.
-            foreach (var ack in acknowledged)
-            {
-                using var response = await client.GetAgentAsync(ack.Did, ct);
-                Assert.True(response.StatusCode == HttpStatusCode.OK, $"acknowledged {ack} but GET gave {await SignedClient.DescribeAsync(response)}");
-            }
+            Assert.True(failure.Status == 503 && failure.MediaType == "application/problem+json", failure.ToString());
         }
-        finally
-        {
-            if (gateway is not null)
-            {
-                await gateway.DisposeAsync();
-            }
 
-            foreach (var silo in silos)
-            {
-                await silo.DisposeAsync();
-            }
+        Assert.NotNull(firstAfterKill);
+        Assert.True(gap < MaxGap, $"registrations stalled for {gap.TotalSeconds:F1} s");
+        Assert.Contains(acknowledged, a => a.Finished > killedAt + TimeSpan.FromSeconds(5)); // still working well after the kill
+
+        // Every acknowledged registration is readable from the surviving cluster.
+        foreach (var ack in acknowledged)
+        {
+            using var response = await client.GetAgentAsync(ack.Did, ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"acknowledged {ack} but GET gave {await SignedClient.DescribeAsync(response)}");
         }
     }
 
