@@ -67,7 +67,9 @@ public static class GatewayApp
         services.AddOpenTelemetry().WithMetrics(metrics => metrics
             .AddMeter("Microsoft.Orleans", AinurMetrics.MeterName)
             .AddAspNetCoreInstrumentation()
-            .AddPrometheusExporter());
+            // Every scrape reads the instruments afresh: Prometheus scrapes seldom, and a cached answer would show
+            // a caller counters from before its own request.
+            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
     }
 
     /// <summary>Strict JSON: unknown members, missing members, numbers as strings and nulls where the contract has none are errors.</summary>

@@ -65,7 +65,7 @@ public sealed partial class MempoolGrain(
         if (_pool.Count > 0 && _pool.Count < max && settings.BatchWait > TimeSpan.Zero)
         {
             _batchTarget = Math.Min(_batchTarget, max);
-            await Task.WhenAny(_batchFilled.Task, Task.Delay(settings.BatchWait, clock));
+            await WaitAtMostAsync(_batchFilled.Task, settings.BatchWait);
         }
 
         return _pool.Oldest(max);
@@ -133,7 +133,16 @@ public sealed partial class MempoolGrain(
         }
 
         var pending = new TxStatus(transactionId, TxState.Pending, 0, -1, null);
-        return await Task.WhenAny(waiter.Task, Task.Delay(timeout, clock)) == waiter.Task ? await waiter.Task : pending;
+        // WaitAsync drops its timer as soon as the outcome arrives: thousands of waits a second must not leave as many
+        // timers running out their full timeout.
+        try
+        {
+            return await waiter.Task.WaitAsync(timeout, clock);
+        }
+        catch (TimeoutException)
+        {
+            return pending;
+        }
     }
 
     /// <inheritdoc/>
@@ -148,7 +157,7 @@ public sealed partial class MempoolGrain(
                 break;
             }
 
-            await Task.WhenAny(_headMoved.Task, Task.Delay(left, clock));
+            await WaitAtMostAsync(_headMoved.Task, left);
         }
 
         return _head;
@@ -374,6 +383,19 @@ public sealed partial class MempoolGrain(
 
     private static bool IsReplayRefusal(TxRejection reason) =>
         reason.Code is TxRejectionCodes.NonceNotIncreasing or TxRejectionCodes.EscrowExists or TxRejectionCodes.EscrowClosed;
+
+    // Unlike WhenAny with a Task.Delay, the timer goes as soon as the signal comes.
+    private async Task WaitAtMostAsync(Task signal, TimeSpan timeout)
+    {
+        try
+        {
+            await signal.WaitAsync(timeout, clock);
+        }
+        catch (TimeoutException)
+        {
+            // The wait is over either way; callers look at the state, not at why.
+        }
+    }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 

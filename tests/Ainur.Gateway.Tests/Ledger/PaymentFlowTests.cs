@@ -40,7 +40,7 @@ public sealed class PaymentFlowTests(StandaloneGatewayFixture fixture)
         Assert.Equal((250L, 0L), (received.Balance, received.Nonce));
         Assert.Equal(before, await SupplyAsync(alice.Did, bob.Did));
 
-        // The exporter serves a cached scrape for a moment: read until this block is in it.
+        // The block's metrics are recorded just after its waiters are told: read until they are there.
         var metrics = "";
         for (var attempt = 0; attempt < 50 && !metrics.Contains("ainur_ledger_block_rounds_count", StringComparison.Ordinal); attempt++)
         {
