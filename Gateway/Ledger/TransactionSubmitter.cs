@@ -16,6 +16,8 @@ namespace Ainur.Gateway.Ledger;
 /// </summary>
 public sealed class TransactionSubmitter(IClusterClient cluster)
 {
+    private static readonly TimeSpan WaitSlice = TimeSpan.FromSeconds(2);
+
     /// <summary>Submits <paramref name="transaction"/> and waits up to <paramref name="wait"/> for its finality.</summary>
     public async Task<Results<Ok<TxStatusView>, Accepted<TxStatusView>, ProblemHttpResult>> SubmitAsync(
         SignedTransaction transaction, TimeSpan wait, HttpContext context)
@@ -33,7 +35,7 @@ public sealed class TransactionSubmitter(IClusterClient cluster)
     {
         ArgumentNullException.ThrowIfNull(context);
         var ct = context.RequestAborted;
-        var status = await GrainRetry.RunAsync(() => cluster.GetGrain<IMempoolGrain>(0).WaitAsync(transactionId, wait), ct);
+        var status = await WaitInSlicesAsync(transactionId, wait, ct);
         var location = $"/v1/ledger/txs/{transactionId}";
         switch (status.State)
         {
@@ -52,6 +54,24 @@ public sealed class TransactionSubmitter(IClusterClient cluster)
     }
 
     /// <summary>A 503 <paramref name="problem"/> with Retry-After, as the exception handler answers cluster failures.</summary>
+    // A cluster gateway's grain calls time out after a few seconds (AinurClientBuilderExtensions), so a long wait is
+    // asked for in slices shorter than that.
+    private async Task<TxStatus> WaitInSlicesAsync(Hash32 transactionId, TimeSpan wait, CancellationToken ct)
+    {
+        var mempool = cluster.GetGrain<IMempoolGrain>(0);
+        var deadline = DateTimeOffset.UtcNow + wait;
+        while (true)
+        {
+            var left = deadline - DateTimeOffset.UtcNow;
+            var slice = left < WaitSlice ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : WaitSlice;
+            var status = await GrainRetry.RunAsync(() => mempool.WaitAsync(transactionId, slice), ct);
+            if (status.State != TxState.Pending || DateTimeOffset.UtcNow >= deadline)
+            {
+                return status;
+            }
+        }
+    }
+
     internal static ProblemHttpResult RetryLater(HttpContext context, ProblemHttpResult problem)
     {
         context.Response.Headers.RetryAfter = "1";
