@@ -42,6 +42,9 @@ public sealed class LedgerSettings
     /// <summary>The most transactions the pool holds; further submissions are refused until it drains.</summary>
     public int MempoolCapacity { get; init; } = 200_000;
 
+    /// <summary>Every how many blocks a validator stores a snapshot of its state, so a restart need not replay the whole chain.</summary>
+    public int SnapshotEveryBlocks { get; init; } = 1000;
+
     /// <summary>Chain id shortcut.</summary>
     public string ChainId => Genesis.ChainId;
 

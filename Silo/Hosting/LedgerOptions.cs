@@ -56,6 +56,9 @@ public sealed class LedgerOptions
     /// <summary>What each further round adds to every timeout, in milliseconds. Default 500.</summary>
     public int TimeoutDeltaMs { get; set; } = 500;
 
+    /// <summary>Every how many blocks a validator stores a snapshot of its ledger state, to restart from. Default 1000.</summary>
+    public int SnapshotEveryBlocks { get; set; } = 1000;
+
     /// <summary>Standalone only: the faucet's genesis allocation. Default 10^12 credits.</summary>
     public long FaucetAllocation { get; set; } = 1_000_000_000_000;
 

@@ -72,10 +72,10 @@ public static class LedgerSetup
             yield return $"Ainur:Ledger:Allocations names {twice.Key} more than once.";
         }
 
-        if (options.UnbondingBlocks < 1 || options.MaxBlockTransactions < 1 || options.BatchWaitMs < 0 || options.MempoolCapacity < 1
+        if (options.SnapshotEveryBlocks < 1 || options.UnbondingBlocks < 1 || options.MaxBlockTransactions < 1 || options.BatchWaitMs < 0 || options.MempoolCapacity < 1
             || options.FaucetAllocation < 0 || options.FaucetGrant < 1)
         {
-            yield return "Ainur:Ledger: UnbondingBlocks, MaxBlockTransactions, MempoolCapacity and FaucetGrant must be positive; BatchWaitMs and FaucetAllocation not negative.";
+            yield return "Ainur:Ledger: SnapshotEveryBlocks, UnbondingBlocks, MaxBlockTransactions, MempoolCapacity and FaucetGrant must be positive; BatchWaitMs and FaucetAllocation not negative.";
         }
 
         if (options.ProposeTimeoutMs < 1 || options.PrevoteTimeoutMs < 1 || options.PrecommitTimeoutMs < 1 || options.TimeoutDeltaMs < 0)
@@ -127,6 +127,7 @@ public static class LedgerSetup
             MaxBlockTransactions = options.MaxBlockTransactions,
             BatchWait = TimeSpan.FromMilliseconds(options.BatchWaitMs),
             MempoolCapacity = options.MempoolCapacity,
+            SnapshotEveryBlocks = options.SnapshotEveryBlocks,
         };
     }
 

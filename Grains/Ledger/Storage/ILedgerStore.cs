@@ -75,4 +75,16 @@ public interface ILedgerStore
 
     /// <summary>The highest height indexed; 0 when none. Heights 1 to it are all indexed, so an indexer resumes at it + 1.</summary>
     Task<long> GetIndexedHeightAsync(string chainId, CancellationToken ct);
+
+    /// <summary>
+    /// Keeps <paramref name="state"/> (a <c>LedgerSnapshot</c>) as validator <paramref name="validator"/>'s latest
+    /// snapshot, at <paramref name="height"/>, unless a later one is already stored. Durable when it returns.
+    /// </summary>
+    Task SaveSnapshotAsync(string chainId, int validator, long height, byte[] state, CancellationToken ct);
+
+    /// <summary>The validator's latest snapshot, or null.</summary>
+    Task<StoredSnapshot?> LoadSnapshotAsync(string chainId, int validator, CancellationToken ct);
 }
+
+/// <summary>A stored ledger snapshot: the height it was taken at and its bytes.</summary>
+public sealed record StoredSnapshot(long Height, byte[] State);

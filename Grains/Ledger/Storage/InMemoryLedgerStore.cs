@@ -168,12 +168,40 @@ public sealed class InMemoryLedgerStore : ILedgerStore
         }
     }
 
+    /// <inheritdoc />
+    public Task SaveSnapshotAsync(string chainId, int validator, long height, byte[] state, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        var records = _validators.GetOrAdd((chainId, validator), _ => new ValidatorRecords());
+        lock (records)
+        {
+            if (records.Snapshot is null || records.Snapshot.Height < height)
+            {
+                records.Snapshot = new StoredSnapshot(height, [.. state]);
+            }
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc />
+    public Task<StoredSnapshot?> LoadSnapshotAsync(string chainId, int validator, CancellationToken ct)
+    {
+        if (!_validators.TryGetValue((chainId, validator), out var records)) return Task.FromResult<StoredSnapshot?>(null);
+        lock (records)
+        {
+            return Task.FromResult(records.Snapshot);
+        }
+    }
+
     private sealed class ValidatorRecords
     {
         // Blocks[i] is height i + 1: heights have no gaps.
         public List<FinalizedBlock> Blocks { get; } = [];
 
         public SigningGuard? Guard { get; set; }
+
+        public StoredSnapshot? Snapshot { get; set; }
     }
 
     private sealed class ChainIndex

@@ -72,6 +72,18 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         returning 1
         """;
 
+    // A later snapshot replaces the stored one; an earlier one (a stale activation's) changes nothing.
+    private const string SaveSnapshotSql = """
+        insert into ainur_ledger_snapshots as s (chain_id, validator, height, state)
+        values (@chain, @validator, @height, @state)
+        on conflict (chain_id, validator) do update set height = excluded.height, state = excluded.state, taken_at = now()
+        where s.height < excluded.height
+        """;
+
+    private const string LoadSnapshotSql = """
+        select height, state from ainur_ledger_snapshots where chain_id = @chain and validator = @validator
+        """;
+
     private const string LoadGuardSql = """
         select height, round, step, block_hash, locked_round, locked_hash, recent_votes from ainur_ledger_signing_guards
         where chain_id = @chain and validator = @validator
@@ -264,6 +276,26 @@ public sealed class PostgresLedgerStore(NpgsqlDataSource dataSource) : ILedgerSt
         }
 
         return page;
+    }
+
+    /// <inheritdoc />
+    public async Task SaveSnapshotAsync(string chainId, int validator, long height, byte[] state, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(state);
+        await using var command = dataSource.CreateCommand(SaveSnapshotSql);
+        AddValidatorKey(command, chainId, validator);
+        command.Parameters.Add(Typed("height", NpgsqlDbType.Bigint, height));
+        command.Parameters.Add(Typed("state", NpgsqlDbType.Bytea, state));
+        await command.ExecuteNonQueryAsync(ct).ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<StoredSnapshot?> LoadSnapshotAsync(string chainId, int validator, CancellationToken ct)
+    {
+        await using var command = dataSource.CreateCommand(LoadSnapshotSql);
+        AddValidatorKey(command, chainId, validator);
+        await using var reader = await command.ExecuteReaderAsync(ct).ConfigureAwait(false);
+        return await reader.ReadAsync(ct).ConfigureAwait(false) ? new StoredSnapshot(reader.GetInt64(0), reader.GetFieldValue<byte[]>(1)) : null;
     }
 
     private static ImmutableArray<Vote> DecodeVotes(byte[] bytes)

@@ -41,4 +41,10 @@ public sealed partial class ValidatorGrain
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Validator {Index} was refused the signing guard for {Height}/{Round}/{Step}: another activation signed first; this one stops signing")]
     private static partial void LogFenced(ILogger logger, int index, long height, int round, SignStep step);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} ignored its snapshot at height {Height}: it does not match its stored block; replaying from genesis")]
+    private static partial void LogSnapshotIgnored(ILogger logger, int index, long height);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} could not store its snapshot at height {Height}: {Reason}")]
+    private static partial void LogSnapshotFailed(ILogger logger, int index, long height, string reason);
 }

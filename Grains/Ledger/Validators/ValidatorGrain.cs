@@ -55,11 +55,11 @@ public sealed partial class ValidatorGrain(
             throw new InvalidOperationException($"There is no validator {_index}: the set has {settings.Validators.Count}.");
         }
 
-        _ledger = LedgerState.FromGenesis(settings.Genesis);
-        await foreach (var finalized in store.ReadBlocksAsync(ChainId, _index, 1, cancellationToken))
+        _ledger = await StartingStateAsync(cancellationToken);
+        await foreach (var finalized in store.ReadBlocksAsync(ChainId, _index, _ledger.Height + 1, cancellationToken))
         {
             _ledger = ApplyFinalized(finalized.Block);
-            }
+        }
 
         var guard = await store.LoadGuardAsync(ChainId, _index, cancellationToken);
         var config = new ConsensusConfig(ChainId, settings.Validators, _index, settings.Timeouts);
@@ -68,6 +68,34 @@ public sealed partial class ValidatorGrain(
         LogActivated(logger, _index, _ledger.Height, RuntimeIdentity);
         this.RegisterGrainTimer(_ => CatchUpAsync(), new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
         this.RegisterGrainTimer(CheckPlacement, new GrainTimerCreationOptions(PlacementCheckPeriod, PlacementCheckPeriod));
+    }
+
+    // The latest snapshot whose state root matches this validator's own stored block at that height; otherwise genesis
+    // (a snapshot that does not decode or does not match is ignored, never trusted).
+    private async Task<LedgerState> StartingStateAsync(CancellationToken ct)
+    {
+        var genesis = LedgerState.FromGenesis(settings.Genesis);
+        if (await store.LoadSnapshotAsync(ChainId, _index, ct) is not { } snapshot
+            || await store.GetBlockAsync(ChainId, _index, snapshot.Height, ct) is not { } block)
+        {
+            return genesis;
+        }
+
+        try
+        {
+            var state = LedgerSnapshot.Decode(settings.Genesis, snapshot.State);
+            if (state.Height == snapshot.Height && state.StateRoot == block.Block.Header.StateRoot && state.LastBlockHash == block.Block.Hash)
+            {
+                return state;
+            }
+        }
+        catch (FormatException)
+        {
+            // Falls through to the full replay below.
+        }
+
+        LogSnapshotIgnored(logger, _index, snapshot.Height);
+        return genesis;
     }
 
     /// <inheritdoc/>
@@ -261,6 +289,10 @@ public sealed partial class ValidatorGrain(
         _executed.Clear();
         _verified.Forget(block.Transactions);
         LogCommitted(logger, _index, block.Height, finalized.Certificate.Round, block.Transactions.Length);
+        if (block.Height % settings.SnapshotEveryBlocks == 0)
+        {
+            await SaveSnapshotAsync(after);
+        }
 
         int pending;
         try
@@ -277,6 +309,19 @@ public sealed partial class ValidatorGrain(
         if (pending > 0)
         {
             await StepAsync(Start.Now);
+        }
+    }
+
+    // A snapshot only saves replay time: failing to store one is logged and otherwise ignored.
+    private async Task SaveSnapshotAsync(LedgerState state)
+    {
+        try
+        {
+            await store.SaveSnapshotAsync(ChainId, _index, state.Height, LedgerSnapshot.Encode(state), CancellationToken.None);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException)
+        {
+            LogSnapshotFailed(logger, _index, state.Height, e.Message);
         }
     }
 

@@ -54,3 +54,16 @@ create table if not exists ainur_ledger_index_progress (
     height     bigint      not null,
     updated_at timestamptz not null default now()
 );
+
+-- A validator's latest ledger-state snapshot (LedgerSnapshot bytes), so it restarts from there instead of from
+-- genesis; checked against the state root of its stored block at that height before use. Replaced, never appended.
+create table if not exists ainur_ledger_snapshots (
+    chain_id   text        not null,
+    validator  integer     not null,
+    height     bigint      not null,
+    state      bytea       not null,
+    taken_at   timestamptz not null default now(),
+    primary key (chain_id, validator)
+);
+
+alter table ainur_ledger_snapshots alter column state set storage external;

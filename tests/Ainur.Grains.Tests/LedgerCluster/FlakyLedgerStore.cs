@@ -42,6 +42,11 @@ internal sealed class FlakyLedgerStore(ILedgerStore inner, int failEvery) : ILed
 
     public Task<long> GetIndexedHeightAsync(string chainId, CancellationToken ct) => inner.GetIndexedHeightAsync(chainId, ct);
 
+    public Task SaveSnapshotAsync(string chainId, int validator, long height, byte[] state, CancellationToken ct) =>
+        inner.SaveSnapshotAsync(chainId, validator, height, state, ct);
+
+    public Task<StoredSnapshot?> LoadSnapshotAsync(string chainId, int validator, CancellationToken ct) => inner.LoadSnapshotAsync(chainId, validator, ct);
+
     private async Task<T> FlakyAsync<T>(Func<Task<T>> write, [CallerMemberName] string operation = "")
     {
         var count = Interlocked.Increment(ref _writes);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Grains.Ledger;
+using Ainur.Grains.Ledger.Storage;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.State;
@@ -68,6 +69,58 @@ public sealed class LedgerRestartTests
 
         Assert.Equal(chain, chainAfter);
         Assert.Equal(balances, balancesAfter);
+    }
+
+    [Fact]
+    public async Task Restart_FromASnapshot_AndFromACorruptedOne_GivesTheSameChainAndBalances()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var database = await TestDatabase.CreateAsync(ct);
+        using var payer = AgentKey.Generate();
+        var payees = Enumerable.Range(0, 6).Select(_ => AgentKey.Generate().Did).ToArray();
+        var settings = NodeSettings.Standalone(database.ConnectionString, database.Name).With(new Dictionary<string, string?>
+        {
+            ["Ainur:Ledger:Allocations:0:Account"] = payer.Did.Value,
+            ["Ainur:Ledger:Allocations:0:Amount"] = "1000000",
+            ["Ainur:Ledger:SnapshotEveryBlocks"] = "2",
+        });
+        var accounts = payees.Append(payer.Did).ToArray();
+
+        var (chain, balances) = await WithNodeAsync(settings, async (grains, ledger) =>
+        {
+            for (var i = 0; i < payees.Length; i++)
+            {
+                await SubmitFinalAsync(grains, SignedTransaction.Sign(new Transfer(payer.Did, payees[i], 10 + i, i + 1), payer, ledger.ChainId), ct);
+            }
+
+            return (await ChainAsync(grains), await BalancesAsync(grains, accounts));
+        });
+
+        await using (var dataSource = Npgsql.NpgsqlDataSource.Create(database.ConnectionString))
+        {
+            var snapshot = await new PostgresLedgerStore(dataSource).LoadSnapshotAsync(Ainur.Silo.Ledger.LedgerSetup.DevelopmentChainId, 0, ct);
+            Assert.True(snapshot is { Height: >= 2 }, "no snapshot was taken");
+        }
+
+        var fromSnapshot = await WithNodeAsync(settings, async (grains, _) => (await ChainAsync(grains), await BalancesAsync(grains, accounts)));
+        Assert.Equal(chain, fromSnapshot.Item1);
+        Assert.Equal(balances, fromSnapshot.Item2);
+
+        await using (var connection = new Npgsql.NpgsqlConnection(database.ConnectionString))
+        {
+            await connection.OpenAsync(ct);
+            await using var corrupt = new Npgsql.NpgsqlCommand("update ainur_ledger_snapshots set state = overlay(state placing '\\xff'::bytea from 40)", connection);
+            Assert.True(await corrupt.ExecuteNonQueryAsync(ct) > 0);
+        }
+
+        var fromGenesis = await WithNodeAsync(settings, async (grains, ledger) =>
+        {
+            var reloaded = (await ChainAsync(grains), await BalancesAsync(grains, accounts));
+            await SubmitFinalAsync(grains, SignedTransaction.Sign(new Transfer(payer.Did, payees[0], 1, 100), payer, ledger.ChainId), ct);
+            return reloaded;
+        });
+        Assert.Equal(chain, fromGenesis.Item1);
+        Assert.Equal(balances, fromGenesis.Item2);
     }
 
     private static async Task<T> WithNodeAsync<T>(IDictionary<string, string?> settings, Func<IGrainFactory, LedgerSettings, Task<T>> body)
