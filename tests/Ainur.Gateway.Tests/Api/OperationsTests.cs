@@ -6,7 +6,7 @@ using Ainur.Testing.Http;
 
 namespace Ainur.Gateway.Tests.Api;
 
-/// <summary>Health probes, metrics, the OpenAPI document and the per-IP limit, on real HTTP.</summary>
+/// <summary>Health probes, the OpenAPI document and the per-IP limit, on real HTTP (metrics: <see cref="MetricsTests"/>).</summary>
 [Collection(StandaloneGatewayCollection.Name)]
 public sealed class OperationsTests(StandaloneGatewayFixture fixture)
 {
@@ -16,23 +16,6 @@ public sealed class OperationsTests(StandaloneGatewayFixture fixture)
         var ct = TestContext.Current.CancellationToken;
         Assert.Equal(HttpStatusCode.OK, (await fixture.Gateway.Http.GetAsync("/healthz", ct)).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await fixture.Gateway.Http.GetAsync("/readyz", ct)).StatusCode);
-    }
-
-    [Fact]
-    public async Task Metrics_CountRegistrationsAndAuthFailuresByReason()
-    {
-        var ct = TestContext.Current.CancellationToken;
-        using var key = AgentKey.Generate();
-        (await fixture.Gateway.Http.SendAsync(RequestSigner.SignedPost(key, fixture.Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did)), ct)).EnsureSuccessStatusCode();
-        var unsigned = RequestSigner.SignedPost(key, fixture.Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
-        unsigned.Headers.Remove("Signature");
-        Assert.Equal(HttpStatusCode.Unauthorized, (await fixture.Gateway.Http.SendAsync(unsigned, ct)).StatusCode);
-
-        var metrics = await fixture.Gateway.Http.GetStringAsync("/metrics", ct);
-
-        Assert.Matches("ainur_agent_registrations_total\\{[^}]*outcome=\"created\"[^}]*\\} [1-9]", metrics);
-        Assert.Matches("ainur_gateway_auth_failures_total\\{[^}]*reason=\"missing\"[^}]*\\} [1-9]", metrics);
-        Assert.Contains("orleans_", metrics, StringComparison.Ordinal);
     }
 
     [Fact]
