@@ -9,25 +9,39 @@ namespace Ainur.Grains.Ledger.Mempool;
 /// </summary>
 internal sealed class RecentOutcomes(int capacity)
 {
-    private readonly Dictionary<Hash32, TxStatus> _byId = [];
-    private readonly Queue<Hash32> _order = new();
+    // Each entry carries the sequence number of its place in the queue, so a queue slot left behind by an outcome
+    // that was forgotten or replaced never evicts a newer one.
+    private readonly Dictionary<Hash32, (TxStatus Status, long Sequence)> _byId = [];
+    private readonly Queue<(Hash32 Id, long Sequence)> _order = new();
+    private long _sequence;
 
-    public bool TryGet(Hash32 id, out TxStatus status) => _byId.TryGetValue(id, out status!);
+    public bool TryGet(Hash32 id, out TxStatus status)
+    {
+        var found = _byId.TryGetValue(id, out var entry);
+        status = entry.Status;
+        return found;
+    }
 
     public void Remember(TxStatus status)
     {
-        if (_byId.TryAdd(status.TransactionId, status))
+        var sequence = ++_sequence;
+        _byId[status.TransactionId] = (status, sequence);
+        _order.Enqueue((status.TransactionId, sequence));
+        while (_byId.Count > capacity && _order.TryDequeue(out var oldest))
         {
-            _order.Enqueue(status.TransactionId);
-        }
-        else
-        {
-            _byId[status.TransactionId] = status;
+            if (_byId.TryGetValue(oldest.Id, out var entry) && entry.Sequence == oldest.Sequence)
+            {
+                _byId.Remove(oldest.Id);
+            }
         }
 
-        while (_order.Count > capacity && _order.TryDequeue(out var oldest))
+        // Slots of replaced or forgotten outcomes would otherwise pile up while the dictionary stays under capacity.
+        while (_order.Count > 2 * capacity && _order.TryDequeue(out var stale))
         {
-            _byId.Remove(oldest);
+            if (_byId.TryGetValue(stale.Id, out var entry) && entry.Sequence == stale.Sequence)
+            {
+                _byId.Remove(stale.Id);
+            }
         }
     }
 
