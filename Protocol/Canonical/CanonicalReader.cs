@@ -32,6 +32,9 @@ public ref struct CanonicalReader
     /// <summary>Bytes read so far.</summary>
     public readonly int Position => _position;
 
+    /// <summary>The bytes read from offset <paramref name="start"/> up to the current position.</summary>
+    public readonly ReadOnlySpan<byte> ReadSince(int start) => _data[start.._position];
+
     /// <summary>Reads one byte.</summary>
     public byte U8() => Take(1)[0];
 

@@ -45,10 +45,13 @@ public sealed class SignedTransaction : IEquatable<SignedTransaction>
     public static byte[] SigningBytes(string chainId, TxBody body)
     {
         ArgumentNullException.ThrowIfNull(body);
-        var writer = new CanonicalWriter().Text(SigningContext).Text(chainId);
+        var writer = new CanonicalWriter(128);
         body.WriteTo(writer);
-        return writer.ToArray();
+        return SigningBytes(chainId, writer.Written);
     }
+
+    private static byte[] SigningBytes(string chainId, ReadOnlySpan<byte> body) =>
+        new CanonicalWriter(body.Length + 64).Text(SigningContext).Text(chainId).Raw(body).ToArray();
 
     /// <summary>Signs <paramref name="body"/> for chain <paramref name="chainId"/>.</summary>
     /// <exception cref="ArgumentException">The key is not the body's signer.</exception>
@@ -98,15 +101,14 @@ public sealed class SignedTransaction : IEquatable<SignedTransaction>
         var start = reader.Position;
         var body = TxBody.ReadFrom(ref reader);
         var bodyLength = reader.Position - start;
-        var signature = reader.Raw(SignatureLength);
-        var writer = new CanonicalWriter(bodyLength + SignatureLength);
-        body.WriteTo(writer);
-        writer.Raw(signature);
-        return new SignedTransaction(body, writer.ToArray(), bodyLength);
+        reader.Raw(SignatureLength);
+
+        // The decoders accept only canonical bytes, so the bytes read are the encoding: no need to write them again.
+        return new SignedTransaction(body, reader.ReadSince(start).ToArray(), bodyLength);
     }
 
     /// <summary>True when the signature is the body signer's valid signature for chain <paramref name="chainId"/>. Never throws.</summary>
-    public bool VerifySignature(string chainId) => Body.Signer.Verify(SigningBytes(chainId, Body), Signature);
+    public bool VerifySignature(string chainId) => Body.Signer.Verify(SigningBytes(chainId, _encoded.AsSpan(0, _bodyLength)), Signature);
 
     /// <summary>Writes <see cref="Encoded"/> (self-delimiting: the body's fields determine its length).</summary>
     public void WriteTo(CanonicalWriter writer)
