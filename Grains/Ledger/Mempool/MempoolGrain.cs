@@ -7,7 +7,6 @@ using Ainur.Protocol.Ledger.Execution;
 using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Ledger.Transactions;
 using Microsoft.Extensions.Logging;
-using Npgsql;
 using Orleans.Concurrency;
 
 namespace Ainur.Grains.Ledger.Mempool;
@@ -31,11 +30,11 @@ public sealed partial class MempoolGrain(
     private readonly TransactionPool _pool = new(settings.MempoolCapacity);
     private readonly Dictionary<Hash32, TaskCompletionSource<TxStatus>> _waiters = [];
     private readonly RecentOutcomes _outcomes = new(capacity: 200_000);
-    private readonly Dictionary<long, Task> _processing = [];
     private readonly List<SignedTransaction> _toPrevalidate = [];
     private readonly Dictionary<Hash32, long> _finalizing = [];
     private Task _indexTail = Task.CompletedTask;
     private long _indexed;
+    private long _reported;
     private TaskCompletionSource _headMoved = NewSignal();
     private TaskCompletionSource _batchFilled = NewSignal();
     private int _batchTarget = int.MaxValue;
@@ -93,21 +92,13 @@ public sealed partial class MempoolGrain(
     public Task<int> FinalizedAsync(FinalizedBlock finalized)
     {
         ArgumentNullException.ThrowIfNull(finalized);
-        var height = finalized.Block.Height;
-        if (height > _indexed && _processing.TryAdd(height, Task.CompletedTask))
-        {
-            // Out of the pool at once, so the next proposal cannot take these again; their callers hear "final" once
-            // the index has them, in height order, behind the blocks reported before.
-            var admitted = new long?[finalized.Block.Transactions.Length];
-            for (var position = 0; position < admitted.Length; position++)
-            {
-                var id = finalized.Block.Transactions[position].Id;
-                admitted[position] = _pool.Remove(id, out var pending) ? pending.AdmittedAtTicks : null;
-                _finalizing[id] = height;
-            }
 
-            _indexTail = _processing[height] = IndexInOrderAsync(_indexTail, finalized, admitted);
-            PruneProcessed();
+        // Every validator reports every block in height order, so the first report of a height comes after the first
+        // report of the one below: a height at or below the last one taken is a repeat.
+        if (finalized.Block.Height > _reported)
+        {
+            _reported = finalized.Block.Height;
+            _indexTail = IndexInOrderAsync(_indexTail, finalized, TakeFromPool(finalized.Block));
         }
 
         return Task.FromResult(_pool.Count);
@@ -232,27 +223,55 @@ public sealed partial class MempoolGrain(
         }
     }
 
+    // Out of the pool at once, so the next proposal cannot take these again; their callers hear "final" once the
+    // index has them. Returns when each was admitted, for the finality metric.
+    private long?[] TakeFromPool(Block block)
+    {
+        var admitted = new long?[block.Transactions.Length];
+        for (var position = 0; position < admitted.Length; position++)
+        {
+            var id = block.Transactions[position].Id;
+            admitted[position] = _pool.Remove(id, out var pending) ? pending.AdmittedAtTicks : null;
+            _finalizing[id] = block.Height;
+        }
+
+        return admitted;
+    }
+
+    // Indexed before anyone is told, so a caller that learns "final" can fetch the proof at once; behind the blocks
+    // reported before. The block is final whatever happens here, so indexing retries until the database takes it.
     private async Task IndexInOrderAsync(Task previous, FinalizedBlock finalized, long?[] admitted)
     {
         await previous;
         var block = finalized.Block;
+        await StoreRetry.UntilDoneAsync(
+            () => IndexThroughAsync(block),
+            (attempt, e) => LogIndexRetry(logger, block.Height, attempt, e.Message),
+            clock,
+            alsoTransient: e => e is InvalidOperationException);
+        Complete(finalized, admitted);
+    }
 
-        // Indexed before anyone is told, so a caller that learns "final" can fetch the proof at once. The block is final
-        // whatever happens here, so indexing retries until the database takes it.
-        for (var attempt = 1; ; attempt++)
+    // The index goes in height order; heights reported to an earlier activation of this grain, or lost with its silo,
+    // are filled in from the validators' stored blocks first, and their waiters told too.
+    private async Task IndexThroughAsync(Block block)
+    {
+        for (var height = _indexed + 1; height < block.Height; height++)
         {
-            try
-            {
-                await IndexThroughAsync(block);
-                break;
-            }
-            catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
-            {
-                LogIndexRetry(logger, block.Height, attempt, e.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * attempt)), clock);
-            }
+            var missing = await FindStoredAsync(height, CancellationToken.None)
+                ?? throw new InvalidOperationException($"Block {height} is not stored yet.");
+            await store.IndexTransactionsAsync(settings.ChainId, missing.Block, CancellationToken.None);
+            _indexed = height;
+            Complete(missing, TakeFromPool(missing.Block));
         }
 
+        await store.IndexTransactionsAsync(settings.ChainId, block, CancellationToken.None);
+        _indexed = Math.Max(_indexed, block.Height);
+    }
+
+    private void Complete(FinalizedBlock finalized, long?[] admitted)
+    {
+        var block = finalized.Block;
         var now = clock.GetTimestamp();
         for (var position = 0; position < block.Transactions.Length; position++)
         {
@@ -272,22 +291,6 @@ public sealed partial class MempoolGrain(
             _head = block.Height;
             Interlocked.Exchange(ref _headMoved, NewSignal()).TrySetResult();
         }
-    }
-
-    // The index goes in height order; heights reported to an earlier activation of this grain, or lost with its silo,
-    // are filled in from the validators' stored blocks first.
-    private async Task IndexThroughAsync(Block block)
-    {
-        for (var height = _indexed + 1; height < block.Height; height++)
-        {
-            var missing = await FindStoredAsync(height, CancellationToken.None)
-                ?? throw new InvalidOperationException($"Block {height} is not stored yet.");
-            await store.IndexTransactionsAsync(settings.ChainId, missing.Block, CancellationToken.None);
-            _indexed = height;
-        }
-
-        await store.IndexTransactionsAsync(settings.ChainId, block, CancellationToken.None);
-        _indexed = Math.Max(_indexed, block.Height);
     }
 
     private void Resolve(TxStatus status)
@@ -331,6 +334,7 @@ public sealed partial class MempoolGrain(
             _indexed = height;
         }
 
+        _reported = _indexed;
         if (head > indexed)
         {
             LogIndexCaughtUp(logger, indexed + 1, head);
@@ -369,17 +373,6 @@ public sealed partial class MempoolGrain(
         }
     }
 
-    // Heights well below the head are done; their entries only guard against a late duplicate report.
-    private void PruneProcessed()
-    {
-        if (_processing.Count > 64)
-        {
-            foreach (var height in _processing.Keys.Where(h => h < _head - 32 && _processing[h].IsCompleted).ToList())
-            {
-                _processing.Remove(height);
-            }
-        }
-    }
 
     private static bool IsReplayRefusal(TxRejection reason) =>
         reason.Code is TxRejectionCodes.NonceNotIncreasing or TxRejectionCodes.EscrowExists or TxRejectionCodes.EscrowClosed;

@@ -27,20 +27,13 @@ internal sealed class RecentOutcomes(int capacity)
         var sequence = ++_sequence;
         _byId[status.TransactionId] = (status, sequence);
         _order.Enqueue((status.TransactionId, sequence));
-        while (_byId.Count > capacity && _order.TryDequeue(out var oldest))
+
+        // The queue, stale slots included, is what is bounded: the dictionary never outgrows it.
+        while (_order.Count > capacity && _order.TryDequeue(out var oldest))
         {
             if (_byId.TryGetValue(oldest.Id, out var entry) && entry.Sequence == oldest.Sequence)
             {
                 _byId.Remove(oldest.Id);
-            }
-        }
-
-        // Slots of replaced or forgotten outcomes would otherwise pile up while the dictionary stays under capacity.
-        while (_order.Count > 2 * capacity && _order.TryDequeue(out var stale))
-        {
-            if (_byId.TryGetValue(stale.Id, out var entry) && entry.Sequence == stale.Sequence)
-            {
-                _byId.Remove(stale.Id);
             }
         }
     }

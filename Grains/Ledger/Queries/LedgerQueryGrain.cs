@@ -17,8 +17,6 @@ namespace Ainur.Grains.Ledger.Queries;
 [StatelessWorker]
 public sealed class LedgerQueryGrain(LedgerSettings settings, ILedgerStore store) : Grain, ILedgerQueryGrain
 {
-    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(2);
-
     /// <inheritdoc/>
     public async Task<FinalizedBlock?> GetBlockAsync(long height)
     {
@@ -51,7 +49,7 @@ public sealed class LedgerQueryGrain(LedgerSettings settings, ILedgerStore store
     /// <inheritdoc/>
     public async Task<AccountSnapshot> GetAccountAsync(Did account)
     {
-        var answers = await Task.WhenAll(Enumerable.Range(0, settings.Validators.Count).Select(i => AskAsync(i, account)));
+        var answers = await Task.WhenAll(Enumerable.Range(0, settings.Validators.Count).Select(i => PeerCall.TryAsync(GrainFactory.GetGrain<IValidatorGrain>(i).GetAccountAsync(account))));
         return answers.Where(a => a is not null).MaxBy(a => a!.Height)
             ?? throw new LedgerUnavailableException("No validator answered.");
     }
@@ -59,31 +57,7 @@ public sealed class LedgerQueryGrain(LedgerSettings settings, ILedgerStore store
     /// <inheritdoc/>
     public async Task<ValidatorsView> GetValidatorsAsync()
     {
-        var statuses = await Task.WhenAll(Enumerable.Range(0, settings.Validators.Count).Select(StatusAsync));
+        var statuses = await Task.WhenAll(Enumerable.Range(0, settings.Validators.Count).Select(i => PeerCall.TryAsync(GrainFactory.GetGrain<IValidatorGrain>(i).GetStatusAsync())));
         return new ValidatorsView(settings.ChainId, settings.Validators, [.. statuses.OfType<ValidatorStatus>()]);
-    }
-
-    private async Task<AccountSnapshot?> AskAsync(int validator, Did account)
-    {
-        try
-        {
-            return await GrainFactory.GetGrain<IValidatorGrain>(validator).GetAccountAsync(account).WaitAsync(PeerTimeout);
-        }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
-        {
-            return null;
-        }
-    }
-
-    private async Task<ValidatorStatus?> StatusAsync(int validator)
-    {
-        try
-        {
-            return await GrainFactory.GetGrain<IValidatorGrain>(validator).GetStatusAsync().WaitAsync(PeerTimeout);
-        }
-        catch (Exception e) when (e is TimeoutException or OrleansException)
-        {
-            return null;
-        }
     }
 }

@@ -56,17 +56,11 @@ public sealed partial class ValidatorGrain
             }
 
             var peer = GrainFactory.GetGrain<IValidatorGrain>(i);
-            try
+            var peerIndex = i;
+            var status = await PeerCall.TryAsync(peer.GetStatusAsync(), e => LogPeerUnreachable(logger, _index, peerIndex, e.Message));
+            if (status is not null && status.FinalizedHeight > bestHeight)
             {
-                var status = await peer.GetStatusAsync().WaitAsync(TimeSpan.FromSeconds(2));
-                if (status.FinalizedHeight > bestHeight)
-                {
-                    (best, bestHeight) = (peer, status.FinalizedHeight);
-                }
-            }
-            catch (Exception e) when (e is TimeoutException or OrleansException)
-            {
-                LogPeerUnreachable(logger, _index, i, e.Message);
+                (best, bestHeight) = (peer, status.FinalizedHeight);
             }
         }
 

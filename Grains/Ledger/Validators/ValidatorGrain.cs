@@ -329,25 +329,19 @@ public sealed partial class ValidatorGrain(
     // database takes it. A different block already stored at this height would be a fork: this validator stops.
     private async Task SaveAsync(FinalizedBlock finalized)
     {
-        for (var attempt = 1; ; attempt++)
+        try
         {
-            try
-            {
-                await store.SaveBlockAsync(ChainId, _index, finalized, CancellationToken.None);
-                return;
-            }
-            catch (LedgerForkException e)
-            {
-                LogFork(logger, _index, finalized.Height, e.Message);
-                _fenced = true;
-                CancelTimers();
-                throw;
-            }
-            catch (Exception e) when (e is NpgsqlException or TimeoutException)
-            {
-                LogSaveRetry(logger, _index, finalized.Height, attempt, e.Message);
-                await Task.Delay(TimeSpan.FromMilliseconds(Math.Min(2000, 100 * attempt)), clock);
-            }
+            await StoreRetry.UntilDoneAsync(
+                () => store.SaveBlockAsync(ChainId, _index, finalized, CancellationToken.None),
+                (attempt, e) => LogSaveRetry(logger, _index, finalized.Height, attempt, e.Message),
+                clock);
+        }
+        catch (LedgerForkException e)
+        {
+            LogFork(logger, _index, finalized.Height, e.Message);
+            _fenced = true;
+            CancelTimers();
+            throw;
         }
     }
 
