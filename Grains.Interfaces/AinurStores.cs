@@ -9,6 +9,15 @@ public static class AinurStores
     /// <summary>Small, rarely written ledger settings of grains (a validator's operator switch). Blocks have their own store.</summary>
     public const string Ledger = "ledger";
 
+    /// <summary>Tasks: every transition of the task state machine (hot path: group-committed).</summary>
+    public const string Tasks = "tasks";
+
+    /// <summary>Escrow holds of tasks (hot path: group-committed).</summary>
+    public const string Escrows = "escrows";
+
+    /// <summary>Reputation counters of agents (hot path: group-committed).</summary>
+    public const string Reputation = "reputation";
+
     /// <summary>Storage for Orleans' stream pub/sub bookkeeping.</summary>
     public const string PubSub = "PubSubStore";
 }
