@@ -74,4 +74,13 @@ public enum HashDomain : byte
 
     /// <summary>A validator set.</summary>
     ValidatorSet = 0x14,
+
+    /// <summary>A task id: the canonical bytes of the task's terms, which the client signs for through its escrow lock.</summary>
+    TaskId = 0x20,
+
+    /// <summary>The escrow id holding a task's payment: the task id.</summary>
+    TaskPaymentEscrow = 0x21,
+
+    /// <summary>The escrow id holding a task's dispute bond: the task id.</summary>
+    TaskDisputeBond = 0x22,
 }

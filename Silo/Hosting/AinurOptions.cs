@@ -41,6 +41,9 @@ public sealed class AinurOptions
     /// <summary>The ledger: chain id, validators and their keys, genesis, batching, timeouts.</summary>
     public LedgerOptions Ledger { get; set; } = new();
 
+    /// <summary>Task rules (attempts, deadlines, fees, bonds, stake) and request limits.</summary>
+    public TaskOptions Tasks { get; set; } = new();
+
     /// <summary>Whether anything durable is configured, i.e. what a restart keeps.</summary>
     public bool IsDurable => Storage == AinurStorage.Postgres;
 

@@ -1,0 +1,61 @@
+using System.Collections.Immutable;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+
+namespace Ainur.Grains.Interfaces.Tasks;
+
+/// <summary>
+/// The agents offering one capability (key: the capability id) and the assignment among them: agents that are
+/// registered and not deregistered, ask at most the task's maxPrice, declare an input schema the input satisfies,
+/// hold the minimum stake, and did not fail the task before; ranked by reputation score, then fewest tasks in flight.
+/// The roster is durable; in-flight counts are soft (reset on restart).
+/// </summary>
+[Alias("ainur.ICapabilityRosterGrain")]
+public interface ICapabilityRosterGrain : IGrainWithStringKey
+{
+    /// <summary>Adds or updates an agent's entry (from its registration).</summary>
+    [Alias("Upsert")]
+    Task UpsertAsync(RosterEntry entry);
+
+    /// <summary>Removes an agent (its manifest no longer lists the capability).</summary>
+    [Alias("Remove")]
+    Task RemoveAsync(Did agent);
+
+    /// <summary>The distinct input schemas agents declare for this capability.</summary>
+    [Alias("GetSchemas")]
+    Task<ImmutableArray<CapabilitySchema>> GetSchemasAsync();
+
+    /// <summary>Chooses an agent for a task, or null when none is eligible now; counts the task in the agent's flight.</summary>
+    [Alias("Pick")]
+    Task<RosterPick?> PickAsync(long maxPrice, ImmutableArray<Hash32> schemas, ImmutableArray<Did> exclude);
+
+    /// <summary>Chooses up to <paramref name="count"/> eligible agents, other than <paramref name="exclude"/>, to judge a dispute.</summary>
+    [Alias("PickVerifiers")]
+    Task<ImmutableArray<Did>> PickVerifiersAsync(int count, ImmutableArray<Did> exclude);
+
+    /// <summary>An attempt of <paramref name="agent"/> ended: one task fewer in its flight.</summary>
+    [Alias("Done")]
+    Task DoneAsync(Did agent);
+
+    /// <summary>Whether <paramref name="agent"/> declares this capability deterministic (null when it is not in the roster).</summary>
+    [Alias("IsDeterministic")]
+    Task<bool?> IsDeterministicAsync(Did agent);
+}
+
+/// <summary>An agent's offer of the capability: its price, the hash of its input schema, and whether it is deterministic.</summary>
+[GenerateSerializer, Immutable, Alias("ainur.RosterEntry")]
+public sealed record RosterEntry(
+    [property: Id(0)] Did Agent,
+    [property: Id(1)] long Price,
+    [property: Id(2)] Hash32 InputSchemaHash,
+    [property: Id(3)] string InputSchema,
+    [property: Id(4)] bool Deterministic,
+    [property: Id(5)] bool Active);
+
+/// <summary>A distinct input schema of the capability: its text and <see cref="Blake2b.Content"/> hash.</summary>
+[GenerateSerializer, Immutable, Alias("ainur.CapabilitySchema")]
+public sealed record CapabilitySchema([property: Id(0)] Hash32 Hash, [property: Id(1)] string Schema);
+
+/// <summary>The chosen agent and its price.</summary>
+[GenerateSerializer, Immutable, Alias("ainur.RosterPick")]
+public sealed record RosterPick([property: Id(0)] Did Agent, [property: Id(1)] long Price);

@@ -1,0 +1,41 @@
+using System.Collections.Immutable;
+using Ainur.Protocol.Ledger.Transactions;
+using Ainur.Protocol.Tasks;
+
+namespace Ainur.Grains.Interfaces.Tasks;
+
+/// <summary>
+/// A task's money on the ledger (key: the task id in hex): its payment and its dispute bond. Each command carries an
+/// id (a lock's transaction id, a close's unit id) and is idempotent: repeating it returns the recorded outcome and
+/// moves nothing twice. Every change is a ledger transaction; this grain keeps what it submitted and what became final.
+/// </summary>
+[Alias("ainur.IEscrowGrain")]
+public interface IEscrowGrain : IGrainWithStringKey
+{
+    /// <summary>
+    /// Submits the client-signed lock for <paramref name="hold"/> (kept durably first) and waits up to
+    /// <paramref name="wait"/> for the ledger's answer: Locked, LockRejected, or Locking when not final yet.
+    /// </summary>
+    [Alias("Lock")]
+    Task<HoldOutcome> LockAsync(HoldKind hold, SignedTransaction lockTransaction, TimeSpan wait);
+
+    /// <summary>
+    /// Closes holds with one all-or-nothing unit of protocol operations (release, payout, refund, slash) through the
+    /// orchestrator, and waits for it to be final. <paramref name="closes"/> names each hold the unit closes and how.
+    /// Succeeds when the unit is final, or when the ledger shows those holds already closed that way (a retry).
+    /// </summary>
+    [Alias("Close")]
+    Task<CloseOutcome> CloseAsync(ImmutableArray<ProtocolOp> unit, ImmutableArray<HoldClose> closes);
+}
+
+/// <summary>A hold's state after a lock attempt, with the ledger's reason when it refused the lock.</summary>
+[GenerateSerializer, Immutable, Alias("ainur.HoldOutcome")]
+public sealed record HoldOutcome([property: Id(0)] HoldState State, [property: Id(1)] string? Reason);
+
+/// <summary>One hold a close unit ends, and its end state (Released or Refunded).</summary>
+[GenerateSerializer, Immutable, Alias("ainur.HoldClose")]
+public sealed record HoldClose([property: Id(0)] HoldKind Hold, [property: Id(1)] HoldState State);
+
+/// <summary>Whether a close unit is final (<see cref="Closed"/>) and, if not, why (retry later).</summary>
+[GenerateSerializer, Immutable, Alias("ainur.CloseOutcome")]
+public sealed record CloseOutcome([property: Id(0)] bool Closed, [property: Id(1)] string? Reason);

@@ -1,0 +1,22 @@
+using Ainur.Protocol.Tasks;
+
+namespace Ainur.Grains.Tasks;
+
+/// <summary>The task grains' runtime configuration, built by the silo host from the <c>Ainur:Tasks</c> section.</summary>
+public sealed class TaskSettings
+{
+    /// <summary>Attempts, deadlines, fees, bonds and slashing.</summary>
+    public TaskPolicy Policy { get; init; } = new();
+
+    /// <summary>
+    /// Period of each open task's reminder, the durable backstop that re-activates it after a restart (grain timers
+    /// handle the exact deadlines while it is active). Orleans' minimum is one minute unless lowered.
+    /// </summary>
+    public TimeSpan ReminderPeriod { get; init; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>How long a task grain waits in one call for a ledger answer before it tries again later.</summary>
+    public TimeSpan LedgerWait { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a task waits before asking again when no agent (or verifier) was available or the ledger did not answer.</summary>
+    public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+}
