@@ -6,6 +6,7 @@ using Ainur.Gateway.Errors;
 using Ainur.Gateway.Health;
 using Ainur.Gateway.Ledger;
 using Ainur.Gateway.RateLimiting;
+using Ainur.Gateway.Tasks;
 using Ainur.Gateway.Telemetry;
 using Ainur.Silo.Hosting;
 using OpenTelemetry.Metrics;
@@ -53,6 +54,7 @@ public static class GatewayApp
         services.AddSingleton<CallerRateLimiter>();
         services.AddSingleton<LedgerIdentity>();
         services.AddSingleton<TransactionSubmitter>();
+        services.AddSingleton<InputSchemas>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblems.AddCode);
         services.AddExceptionHandler<ExceptionProblems>();
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
@@ -98,5 +100,7 @@ public static class GatewayApp
         app.MapAgentsApi();
         app.MapLedgerApi();
         app.MapLedgerSubmitApi();
+        app.MapTasksApi();
+        app.MapTaskWorkApi();
     }
 }

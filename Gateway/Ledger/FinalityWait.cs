@@ -1,6 +1,5 @@
-using System.Globalization;
 using System.Diagnostics.CodeAnalysis;
-using Ainur.Gateway.Errors;
+using Ainur.Gateway.Apis;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Ainur.Gateway.Ledger;
@@ -15,23 +14,6 @@ public static class FinalityWait
     public static readonly TimeSpan Max = TimeSpan.FromSeconds(30);
 
     /// <summary>Parses <c>?wait=</c>: absent means <see cref="Default"/>; 0 answers at once; otherwise a non-negative integer.</summary>
-    public static bool TryParse(string? text, out TimeSpan wait, [NotNullWhen(false)] out ProblemHttpResult? problem)
-    {
-        problem = null;
-        if (text is null)
-        {
-            wait = Default;
-            return true;
-        }
-
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds))
-        {
-            wait = TimeSpan.FromSeconds(Math.Min(seconds, (long)Max.TotalSeconds));
-            return true;
-        }
-
-        wait = TimeSpan.Zero;
-        problem = Problems.InvalidQueryValue("wait", $"'wait' is a whole number of seconds from 0 to {Max.TotalSeconds} (longer is cut to that).");
-        return false;
-    }
+    public static bool TryParse(string? text, out TimeSpan wait, [NotNullWhen(false)] out ProblemHttpResult? problem) =>
+        WaitParameter.TryParse(text, Default, Max, out wait, out problem);
 }

@@ -55,6 +55,9 @@ public static partial class ManifestRules
         return errors.ToImmutable();
     }
 
+    /// <summary>Whether <paramref name="id"/> is a well-formed capability id: 1-64 of a-z, 0-9, '.', '-', '_', starting with a letter or digit.</summary>
+    public static bool IsCapabilityId(string? id) => id is not null && CapabilityId().IsMatch(id);
+
     private static void CheckCapability(ImmutableArray<ManifestError>.Builder errors, string at, Capability? capability, HashSet<string> seen)
     {
         if (capability is null)
@@ -63,7 +66,7 @@ public static partial class ManifestRules
             return;
         }
 
-        if (capability.Id is null || !CapabilityId().IsMatch(capability.Id))
+        if (!IsCapabilityId(capability.Id))
         {
             errors.Add(new($"{at}/id", "must be 1-64 characters of a-z, 0-9, '.', '-', '_', starting with a letter or digit"));
         }

@@ -1,0 +1,181 @@
+using Ainur.Gateway.Authentication;
+using Ainur.Gateway.Cluster;
+using Ainur.Gateway.Errors;
+using Ainur.Gateway.Tasks;
+using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+using Ainur.Protocol.Tasks;
+using Ainur.Silo.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace Ainur.Gateway.Apis;
+
+/// <summary>
+/// The remote agent's side of tasks: take the next task or dispute to judge (a signed long poll on the agent's own
+/// feed), post a task's result or failure (the assigned agent only), and give a verdict (an appointed verifier only).
+/// </summary>
+public static class TaskWorkApi
+{
+    /// <summary>How long <c>next</c> waits when <c>?wait=</c> is not given.</summary>
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(25);
+
+    /// <summary>The longest <c>next</c> waits; a longer <c>?wait=</c> is cut to this.</summary>
+    public static readonly TimeSpan MaxWait = TimeSpan.FromSeconds(30);
+
+    /// <summary>Longest failure reason an agent may report, in characters.</summary>
+    public const int MaxErrorLength = 4096;
+
+    // One wait on the feed: under a cluster client's 5 s grain-call timeout, and short enough that a client that left
+    // is noticed soon.
+    private static readonly TimeSpan Slice = TimeSpan.FromSeconds(2);
+
+    /// <summary>Maps the agent's task endpoints.</summary>
+    public static IEndpointRouteBuilder MapTaskWorkApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGet("/v1/agents/{did}/tasks/next", NextAsync)
+            .WithTags("Tasks")
+            .RequireSignature()
+            .WithSummary("Take the next task to run or dispute to judge (long poll)")
+            .WithDescription("Signed by the agent {did} itself (anyone else: 403). Waits up to ?wait= seconds (default 25, at most 30): 200 with the item, "
+                + "204 when none came. An execute item is started for the agent as it is handed out: post its result before the attempt's deadline.");
+        routes.MapPost("/v1/tasks/{id}/result", ResultAsync)
+            .WithTags("Tasks")
+            .RequireSignature()
+            .Accepts<ResultRequest>("application/json")
+            .WithSummary("Post a task's result, or report that the attempt failed")
+            .WithDescription("Signed by the assigned agent (anyone else: 403). {attempt, output, outputHash}: outputHash is the hex Blake2b-256 of the "
+                + "output's exact UTF-8 JSON text (else 422); the client's challenge window opens. {attempt, error}: the attempt failed; the task is requeued.");
+        routes.MapPost("/v1/tasks/{id}/verdict", VerdictAsync)
+            .WithTags("Tasks")
+            .RequireSignature()
+            .Accepts<VerdictRequest>("application/json")
+            .WithSummary("Give a verdict on a disputed result")
+            .WithDescription("Signed by an appointed verifier (anyone else: 403). {upholds: bool} for a judged capability; {outputHash} of the verifier's "
+                + "own run for a deterministic one (it upholds the result when the hashes agree).");
+        return routes;
+    }
+
+    private static async Task<Results<Ok<WorkItemView>, NoContent, ProblemHttpResult>> NextAsync(
+        string did, string? wait, HttpContext context, IClusterClient cluster, TimeProvider clock)
+    {
+        var ct = context.RequestAborted;
+        var signed = context.Features.GetRequiredFeature<SignedRequest>();
+        if (!Did.TryParse(did, out var agent, out var error))
+        {
+            return Problems.InvalidRouteValue("did", error ?? "Not a did:key.");
+        }
+
+        if (agent != signed.Signer)
+        {
+            return Problems.Forbidden("not-owner", $"The request is signed by {signed.Signer}; only {agent} may take its own tasks.");
+        }
+
+        if (!WaitParameter.TryParse(wait, DefaultWait, MaxWait, out var waitFor, out var problem))
+        {
+            return problem;
+        }
+
+        var feed = cluster.GetGrain<IAgentFeedGrain>(agent.Value);
+        var started = clock.GetTimestamp();
+        do
+        {
+            var left = waitFor - clock.GetElapsedTime(started);
+            var slice = left < Slice ? (left > TimeSpan.Zero ? left : TimeSpan.Zero) : Slice;
+            var item = await GrainRetry.RunAsync(() => feed.NextAsync(slice), ct);
+
+            // A client that left loses the item: its task offers it again, or its attempt times out and is requeued.
+            if (item is null || ct.IsCancellationRequested)
+            {
+                continue;
+            }
+
+            // An offer can be stale (its attempt ended, the task was cancelled): the task refuses to start it, and it is skipped.
+            if (item.Kind == FeedKind.Execute
+                && (await cluster.ExecuteAsync(item.TaskId, new StartTask(agent, item.Attempt), ct)).Rejection is not null)
+            {
+                continue;
+            }
+
+            return TypedResults.Ok(WorkItemView.From(item));
+        }
+        while (clock.GetElapsedTime(started) < waitFor && !ct.IsCancellationRequested);
+
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Results<Ok<TaskView>, ProblemHttpResult>> ResultAsync(
+        string id, HttpContext context, IClusterClient cluster, AinurOptions ainur, IOptions<JsonOptions> json)
+    {
+        var ct = context.RequestAborted;
+        var signed = context.Features.GetRequiredFeature<SignedRequest>();
+        if (!TaskCalls.TryParseId(id, out var taskId, out var problem)
+            || !JsonBody.TryRead<ResultRequest>(signed.Body, json.Value.SerializerOptions, "a JSON object with 'attempt' and either 'output' and 'outputHash' or 'error'", out var request, out problem))
+        {
+            return problem;
+        }
+
+        switch (request)
+        {
+            case { Output: { } output, OutputHash: { } hashText, Error: null }:
+                if (System.Text.Encoding.UTF8.GetByteCount(output.Text) > ainur.Tasks.MaxOutputBytes)
+                {
+                    return TaskProblems.TooLarge("output", ainur.Tasks.MaxOutputBytes);
+                }
+
+                if (!Hash32.TryParse(hashText, out var hash))
+                {
+                    return Problems.MalformedBody("'outputHash' is 64 hex digits: the Blake2b-256 of the output's UTF-8 JSON text.");
+                }
+
+                var post = new PostResult(signed.Signer, request.Attempt, output.Text, hash);
+                return TaskCalls.Answer(await cluster.ExecuteAsync(taskId, post, ct), ainur.Tasks.DisputeBond);
+
+            case { Output: null, OutputHash: null, Error: { } reason }:
+                if (reason.Length > MaxErrorLength)
+                {
+                    return Problems.MalformedBody($"'error' is at most {MaxErrorLength} characters.");
+                }
+
+                // Not resent on a failover: a second report after the first moved the task on would be refused (403).
+                var failure = new ReportFailure(signed.Signer, request.Attempt, reason);
+                return TaskCalls.Answer(await cluster.Task(taskId).ExecuteAsync(failure), ainur.Tasks.DisputeBond);
+
+            default:
+                return Problems.MalformedBody("Send either 'output' (a JSON value, not null) with 'outputHash', or 'error'.");
+        }
+    }
+
+    private static async Task<Results<Ok<TaskView>, ProblemHttpResult>> VerdictAsync(
+        string id, HttpContext context, IClusterClient cluster, AinurOptions ainur, IOptions<JsonOptions> json)
+    {
+        var ct = context.RequestAborted;
+        var signed = context.Features.GetRequiredFeature<SignedRequest>();
+        if (!TaskCalls.TryParseId(id, out var taskId, out var problem)
+            || !JsonBody.TryRead<VerdictRequest>(signed.Body, json.Value.SerializerOptions, "a JSON object with either 'upholds' or 'outputHash'", out var request, out problem))
+        {
+            return problem;
+        }
+
+        switch (request)
+        {
+            case { Upholds: { } upholds, OutputHash: null }:
+                return TaskCalls.Answer(await cluster.ExecuteAsync(taskId, new GiveVerdict(signed.Signer, upholds), ct), ainur.Tasks.DisputeBond);
+
+            case { Upholds: null, OutputHash: { } hashText }:
+                if (!Hash32.TryParse(hashText, out var hash))
+                {
+                    return Problems.MalformedBody("'outputHash' is 64 hex digits: the Blake2b-256 of the verifier's own output.");
+                }
+
+                var reply = await GrainRetry.RunAsync(() => cluster.Task(taskId).ReportRerunAsync(signed.Signer, hash), ct);
+                return TaskCalls.Answer(reply, ainur.Tasks.DisputeBond);
+
+            default:
+                return Problems.MalformedBody("Send either 'upholds' (true or false) or 'outputHash'.");
+        }
+    }
+}

@@ -1,0 +1,216 @@
+using System.Globalization;
+using Ainur.Gateway.Authentication;
+using Ainur.Gateway.Cluster;
+using Ainur.Gateway.Errors;
+using Ainur.Gateway.Ledger;
+using Ainur.Gateway.Tasks;
+using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Transactions;
+using Ainur.Protocol.Tasks;
+using Ainur.Silo.Hosting;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
+
+namespace Ainur.Gateway.Apis;
+
+/// <summary>
+/// <c>/v1/tasks</c> for clients: submit a paid task (signed; the client's own escrow lock pays for it), read it, its
+/// history and its live events (public), and cancel, accept or dispute it (signed by the task's client only).
+/// </summary>
+public static class TasksApi
+{
+    /// <summary>Longest dispute reason, in characters.</summary>
+    public const int MaxReasonLength = 1024;
+
+    /// <summary>Maps the client's task endpoints.</summary>
+    public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder routes)
+    {
+        var tasks = routes.MapGroup("/v1/tasks").WithTags("Tasks");
+        tasks.MapPost("/", SubmitAsync)
+            .RequireSignature()
+            .Accepts<SubmitTaskRequest>("application/json")
+            .WithSummary("Submit a paid task")
+            .WithDescription("Signed by the client. The input must satisfy an input schema of an agent offering the capability; 'paymentLock' is the client's "
+                + "signed EscrowLock of maxPrice under the task's payment escrow id (see the README for the id formulas). 202 with Location /v1/tasks/{id}: "
+                + "the task is Pending until its lock is final on the ledger. The same terms again are the same task.");
+        tasks.MapGet("/{id}", GetAsync)
+            .WithSummary("Read a task")
+            .WithDescription("State, agent, attempt, price, holds, result, dispute; 'disputeBond' is what a dispute's bond lock must hold.");
+        tasks.MapGet("/{id}/history", GetHistoryAsync)
+            .WithSummary("Read a task's transitions")
+            .WithDescription("Every transition in order: sequence (from 1), time, from, to, cause, actor (absent: the node), detail.");
+        tasks.MapGet("/{id}/events", StreamEventsAsync)
+            .WithSummary("Follow a task (server-sent events)")
+            .WithDescription("Replays the transitions after Last-Event-ID (it wins) or ?after=N (default 0: all), then sends new ones live: id = sequence, "
+                + "event = transition, data = the transition with the task's current state. Ends when the task is terminal and its holds are closed.");
+        tasks.MapPost("/{id}/cancel", CancelAsync)
+            .RequireSignature()
+            .WithSummary("Cancel a task before an agent takes it")
+            .WithDescription("Signed by the task's client; body empty or {}. The payment is refunded. 409 once assigned.");
+        tasks.MapPost("/{id}/accept", AcceptAsync)
+            .RequireSignature()
+            .WithSummary("Accept the posted result")
+            .WithDescription("Signed by the task's client; body empty or {}. The agent is paid at once instead of at the end of the challenge window.");
+        tasks.MapPost("/{id}/dispute", DisputeAsync)
+            .RequireSignature()
+            .Accepts<DisputeRequest>("application/json")
+            .WithSummary("Dispute the posted result")
+            .WithDescription("Signed by the task's client within the challenge window. 'bondLock' is the client's signed EscrowLock of the task's 'disputeBond' "
+                + "under its bond escrow id. Verifier agents of the capability judge the result.");
+        return routes;
+    }
+
+    private static async Task<Results<Accepted<TaskView>, ProblemHttpResult>> SubmitAsync(
+        HttpContext context, IClusterClient cluster, LedgerIdentity ledger, InputSchemas schemas, AinurOptions ainur, TimeProvider clock, IOptions<JsonOptions> json)
+    {
+        var ct = context.RequestAborted;
+        var signed = context.Features.GetRequiredFeature<SignedRequest>();
+        if (!JsonBody.TryRead<SubmitTaskRequest>(signed.Body, json.Value.SerializerOptions,
+                "a JSON object with 'capability', 'input', 'maxPrice', 'deadline', 'salt' and 'paymentLock'", out var request, out var problem)
+            || !TaskTermsReader.TryRead(request, signed.Signer, ainur.Tasks, clock.GetUtcNow(), out var terms, out problem))
+        {
+            return problem;
+        }
+
+        var taskId = terms.TaskId();
+        var expected = new EscrowLock(signed.Signer, TaskEscrows.Payment(taskId), terms.MaxPrice);
+        var (paymentLock, lockProblem) = await EscrowLockCheck.ReadAsync(request.PaymentLock, "paymentLock", expected, ledger, ct);
+        if (lockProblem is not null)
+        {
+            return lockProblem;
+        }
+
+        var offered = await GrainRetry.RunAsync(() => cluster.GetGrain<ICapabilityRosterGrain>(terms.Capability).GetSchemasAsync(), ct);
+        if (offered.IsDefaultOrEmpty)
+        {
+            return TaskProblems.UnknownCapability(terms.Capability);
+        }
+
+        var check = schemas.Check(request.Input.Text, offered);
+        if (check.Satisfied.IsEmpty)
+        {
+            return TaskProblems.SchemaMismatch(check.Errors);
+        }
+
+        // Submitting equal terms again is the same task (idempotent), so a resend after a failover is safe.
+        var submit = new SubmitTask(terms, request.Input.Text, check.Satisfied);
+        var reply = await GrainRetry.RunAsync(() => cluster.Task(taskId).SubmitAsync(submit, paymentLock!), ct);
+        return reply switch
+        {
+            { Rejection: { } rejection } => TaskProblems.Rejected(rejection),
+            { Task: { } task } => TypedResults.Accepted($"/v1/tasks/{taskId}", TaskView.From(task, ainur.Tasks.DisputeBond)),
+            _ => throw new InvalidOperationException("The task grain accepted a submission without returning the task."),
+        };
+    }
+
+    private static async Task<Results<Ok<TaskView>, ProblemHttpResult>> GetAsync(string id, IClusterClient cluster, AinurOptions ainur, CancellationToken cancellationToken)
+    {
+        if (!TaskCalls.TryParseId(id, out var taskId, out var problem))
+        {
+            return problem;
+        }
+
+        return await cluster.GetAsync(taskId, cancellationToken) is { } task
+            ? TypedResults.Ok(TaskView.From(task, ainur.Tasks.DisputeBond))
+            : TaskProblems.NotFound($"No task {taskId}.");
+    }
+
+    private static async Task<Results<Ok<TransitionView[]>, ProblemHttpResult>> GetHistoryAsync(string id, IClusterClient cluster, CancellationToken cancellationToken)
+    {
+        if (!TaskCalls.TryParseId(id, out var taskId, out var problem))
+        {
+            return problem;
+        }
+
+        return await cluster.GetAsync(taskId, cancellationToken) is { } task
+            ? TypedResults.Ok(task.History.Select(t => TransitionView.Of(t)).ToArray())
+            : TaskProblems.NotFound($"No task {taskId}.");
+    }
+
+    private static async Task<Results<TaskEventStreamResult, ProblemHttpResult>> StreamEventsAsync(
+        string id, string? after, HttpContext context, IClusterClient cluster)
+    {
+        if (!TaskCalls.TryParseId(id, out var taskId, out var problem))
+        {
+            return problem;
+        }
+
+        var lastEventId = context.Request.Headers["Last-Event-ID"];
+        int start;
+        if (lastEventId.Count > 0)
+        {
+            if (!TryParseSequence(lastEventId.ToString(), out start))
+            {
+                return Problems.InvalidHeader("Last-Event-ID", "invalid-last-event-id", "Last-Event-ID is the sequence number of the last transition received: a whole number.");
+            }
+        }
+        else if (after is null)
+        {
+            start = 0;
+        }
+        else if (!TryParseSequence(after, out start))
+        {
+            return Problems.InvalidQueryValue("after", "'after' is the sequence number of the last transition already seen: a whole number (0 for all).");
+        }
+
+        return await cluster.GetAsync(taskId, context.RequestAborted) is null
+            ? TaskProblems.NotFound($"No task {taskId}.")
+            : new TaskEventStreamResult(taskId, start);
+    }
+
+    private static Task<Results<Ok<TaskView>, ProblemHttpResult>> CancelAsync(
+        string id, HttpContext context, IClusterClient cluster, AinurOptions ainur, IOptions<JsonOptions> json) =>
+        ClientCommandAsync(id, context, cluster, ainur, json, client => new CancelTask(client));
+
+    private static Task<Results<Ok<TaskView>, ProblemHttpResult>> AcceptAsync(
+        string id, HttpContext context, IClusterClient cluster, AinurOptions ainur, IOptions<JsonOptions> json) =>
+        ClientCommandAsync(id, context, cluster, ainur, json, client => new AcceptResult(client));
+
+    // A command that needs nothing but the signer, who must be the task's client (the task refuses anyone else: 403).
+    private static async Task<Results<Ok<TaskView>, ProblemHttpResult>> ClientCommandAsync(
+        string id, HttpContext context, IClusterClient cluster, AinurOptions ainur, IOptions<JsonOptions> json, Func<Did, TaskCommand> command)
+    {
+        var signed = context.Features.GetRequiredFeature<SignedRequest>();
+        if (!TaskCalls.TryParseId(id, out var taskId, out var problem)
+            || (!signed.Body.IsEmpty && !JsonBody.TryRead<FaucetRequest>(signed.Body, json.Value.SerializerOptions, "empty or an empty JSON object", out _, out problem)))
+        {
+            return problem;
+        }
+
+        return TaskCalls.Answer(await cluster.ExecuteAsync(taskId, command(signed.Signer), context.RequestAborted), ainur.Tasks.DisputeBond);
+    }
+
+    private static async Task<Results<Ok<TaskView>, ProblemHttpResult>> DisputeAsync(
+        string id, HttpContext context, IClusterClient cluster, LedgerIdentity ledger, AinurOptions ainur, IOptions<JsonOptions> json)
+    {
+        var ct = context.RequestAborted;
+        var signed = context.Features.GetRequiredFeature<SignedRequest>();
+        if (!TaskCalls.TryParseId(id, out var taskId, out var problem)
+            || !JsonBody.TryRead<DisputeRequest>(signed.Body, json.Value.SerializerOptions, "a JSON object with 'bondLock' and an optional 'reason'", out var request, out problem))
+        {
+            return problem;
+        }
+
+        if (request.Reason is { Length: > MaxReasonLength })
+        {
+            return Problems.MalformedBody($"'reason' is at most {MaxReasonLength} characters.");
+        }
+
+        var expected = new EscrowLock(signed.Signer, TaskEscrows.DisputeBond(taskId), ainur.Tasks.DisputeBond);
+        var (bondLock, lockProblem) = await EscrowLockCheck.ReadAsync(request.BondLock, "bondLock", expected, ledger, ct);
+        if (lockProblem is not null)
+        {
+            return lockProblem;
+        }
+
+        var dispute = new DisputeResult(signed.Signer, request.Reason);
+        var reply = await GrainRetry.RunAsync(() => cluster.Task(taskId).DisputeAsync(dispute, bondLock!), ct);
+        return TaskCalls.Answer(reply, ainur.Tasks.DisputeBond);
+    }
+
+    private static bool TryParseSequence(string text, out int sequence) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out sequence);
+}

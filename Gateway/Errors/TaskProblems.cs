@@ -1,0 +1,53 @@
+using Ainur.Protocol.Tasks;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Ainur.Gateway.Errors;
+
+/// <summary>
+/// The task endpoints' problems. A command the task refused maps by its <see cref="TaskRejectionKind"/>: Forbidden 403
+/// <c>task-forbidden</c>, Conflict 409 <c>task-conflict</c>, Invalid 422 <c>task-invalid</c>, NotFound 404
+/// <c>task-not-found</c>, with the task's reason as the detail.
+/// </summary>
+public static class TaskProblems
+{
+    /// <summary>The problem for a task's refusal of a command; the task is unchanged.</summary>
+    public static ProblemHttpResult Rejected(TaskRejection rejection)
+    {
+        ArgumentNullException.ThrowIfNull(rejection);
+        return rejection.Kind switch
+        {
+            TaskRejectionKind.Forbidden => Problems.Create(StatusCodes.Status403Forbidden, "task-forbidden", "The signer may not do this to the task", rejection.Reason),
+            TaskRejectionKind.Conflict => Problems.Create(StatusCodes.Status409Conflict, "task-conflict", "The task is not in a state that allows this", rejection.Reason),
+            TaskRejectionKind.NotFound => NotFound(rejection.Reason),
+            _ => Problems.Create(StatusCodes.Status422UnprocessableEntity, "task-invalid", "The task refused the command as invalid", rejection.Reason),
+        };
+    }
+
+    /// <summary>No task has this id.</summary>
+    public static ProblemHttpResult NotFound(string detail) => Problems.NotFound("task-not-found", detail);
+
+    /// <summary>A task input or output is larger than the node accepts.</summary>
+    public static ProblemHttpResult TooLarge(string what, int limit) =>
+        Problems.Create(StatusCodes.Status413PayloadTooLarge, what + "-too-large", $"The task {what} is too large", $"At most {limit} bytes of JSON text are accepted for '{what}'.");
+
+    /// <summary>The terms parsed but cannot make a task (deadline past or too far, salt length, price, capability id).</summary>
+    public static ProblemHttpResult InvalidTerms(string detail) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "invalid-terms", "The task's terms are not acceptable", detail);
+
+    /// <summary>A signed escrow lock decodes but is not the lock this request needs.</summary>
+    public static ProblemHttpResult InvalidLock(string member, string detail) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "invalid-escrow-lock", $"'{member}' is not the escrow lock this request needs", detail);
+
+    /// <summary>No registered agent offers the capability.</summary>
+    public static ProblemHttpResult UnknownCapability(string capability) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "unknown-capability", "No agent offers this capability", $"No agent offers capability '{capability}'.");
+
+    /// <summary>The input satisfies none of the capability's input schemas; <paramref name="errors"/> lists why, per schema.</summary>
+    public static ProblemHttpResult SchemaMismatch(IEnumerable<SchemaError> errors) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "input-schema-mismatch", "The input satisfies no input schema of the capability",
+            "See 'errors': each names the schema (its hash), where in the input, and what is wrong.",
+            new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { schema = e.Schema, path = e.Path, message = e.Message }).ToArray() });
+}
+
+/// <summary>One reason an input fails a schema: the schema's hex hash, a JSON Pointer into the input, and a message.</summary>
+public sealed record SchemaError(string Schema, string Path, string Message);

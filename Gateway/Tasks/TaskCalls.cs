@@ -1,0 +1,44 @@
+using System.Diagnostics.CodeAnalysis;
+using Ainur.Gateway.Apis;
+using Ainur.Gateway.Cluster;
+using Ainur.Gateway.Errors;
+using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Tasks;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace Ainur.Gateway.Tasks;
+
+/// <summary>What the task endpoints share: reading a task id from the path, reaching its grain, answering its reply.</summary>
+internal static class TaskCalls
+{
+    /// <summary>The task id of the route, or a 400 <c>invalid-task-id</c> problem.</summary>
+    public static bool TryParseId(string text, out Hash32 id, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        problem = Hash32.TryParse(text, out id) ? null : Problems.InvalidRouteValue("task-id", "A task id is 64 hex digits.");
+        return problem is null;
+    }
+
+    /// <summary>The task's grain; its key is the id in lower-case hex, however the caller spelled it.</summary>
+    public static ITaskGrain Task(this IClusterClient cluster, Hash32 id) => cluster.GetGrain<ITaskGrain>(id.ToString());
+
+    /// <summary>
+    /// Sends a command, retrying while a silo fails over: the task machine answers a repeated command with the task
+    /// as it is (a no-op), so a resend after a lost answer changes nothing twice.
+    /// </summary>
+    public static Task<TaskReply> ExecuteAsync(this IClusterClient cluster, Hash32 id, TaskCommand command, CancellationToken cancellationToken) =>
+        GrainRetry.RunAsync(() => cluster.Task(id).ExecuteAsync(command), cancellationToken);
+
+    /// <summary>The task record, or null when there is no such task.</summary>
+    public static Task<TaskRecord?> GetAsync(this IClusterClient cluster, Hash32 id, CancellationToken cancellationToken) =>
+        GrainRetry.RunAsync(() => cluster.Task(id).GetAsync(), cancellationToken);
+
+    /// <summary>200 with the task after the command, or the problem for the task's refusal.</summary>
+    public static Results<Ok<TaskView>, ProblemHttpResult> Answer(TaskReply reply, long disputeBond) =>
+        reply switch
+        {
+            { Rejection: { } rejection } => TaskProblems.Rejected(rejection),
+            { Task: { } task } => TypedResults.Ok(TaskView.From(task, disputeBond)),
+            _ => TaskProblems.NotFound("No such task."),
+        };
+}
