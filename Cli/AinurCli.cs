@@ -21,6 +21,7 @@ public static class AinurCli
             PaymentCommands.Faucet(context),
             PaymentCommands.Balance(context),
             PaymentCommands.Transfer(context),
+            TaskCommands.Create(context),
             LedgerCommands.Tx(context),
             LedgerCommands.Ledger(context),
             VerifyCommand.Create(context),

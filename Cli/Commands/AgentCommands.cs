@@ -5,7 +5,7 @@ using Ainur.Protocol.Identity;
 
 namespace Ainur.Cli.Commands;
 
-/// <summary><c>ainur agent register|show</c>: the gateway's <c>/v1/agents</c> API.</summary>
+/// <summary><c>ainur agent register|show</c>: the gateway's <c>/v1/agents</c> API; <c>agent run</c> is the remote-agent loop.</summary>
 internal static class AgentCommands
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -14,6 +14,7 @@ internal static class AgentCommands
     {
         Register(context),
         Show(context),
+        AgentRunCommand.Create(context),
     };
 
     private static Command Register(CliContext context)
