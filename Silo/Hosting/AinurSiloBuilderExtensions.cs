@@ -3,6 +3,7 @@ using Ainur.Grains.Interfaces;
 using Ainur.Grains.Ledger.Storage;
 using Ainur.Grains.Security;
 using Ainur.Silo.Ledger;
+using Ainur.Silo.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +38,7 @@ public static class AinurSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddHostedService<StartupReport>();
         silo.AddAinurLedger(options);
+        silo.AddAinurTasks(options);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = options.Cluster.ClusterId;
