@@ -38,20 +38,9 @@ public static class LedgerSubmitApi
             .Accepts<SubmitTransactionRequest>("application/json")
             .WithSummary("Submit a signed client transaction (transfer, stake, unstake, escrow lock)")
             .WithDescription("Body {\"transaction\": base64 canonical SignedTransaction}. Anyone may relay it; its own signature is what counts." + Outcomes);
-        routes.MapPost("/v1/stake", StakeAsync)
-            .WithTags("Ledger")
-            .RequireSignature()
-            .Accepts<SubmitTransactionRequest>("application/json")
-            .WithSummary("Stake credits of the signer's balance")
-            .WithDescription("Body {\"transaction\": base64 canonical SignedTransaction of a Stake}, whose account must be the HTTP signer (else 403 not-owner); "
-                + "another kind is 400 malformed-transaction." + Outcomes);
-        routes.MapPost("/v1/unstake", UnstakeAsync)
-            .WithTags("Ledger")
-            .RequireSignature()
-            .Accepts<SubmitTransactionRequest>("application/json")
-            .WithSummary("Start unbonding the signer's stake")
-            .WithDescription("Body {\"transaction\": base64 canonical SignedTransaction of an Unstake}, whose account must be the HTTP signer (else 403 not-owner). "
-                + "The credits return to the balance after the ledger's unbonding period (Ainur:Ledger:UnbondingBlocks blocks)." + Outcomes);
+        MapOwnTransaction(routes, "/v1/stake", TxKind.Stake, "Stake credits of the signer's balance", "");
+        MapOwnTransaction(routes, "/v1/unstake", TxKind.Unstake, "Start unbonding the signer's stake",
+            " The credits return to the balance after the ledger's unbonding period (Ainur:Ledger:UnbondingBlocks blocks).");
         routes.MapPost("/v1/faucet", FaucetAsync)
             .WithTags("Ledger")
             .RequireSignature()
@@ -98,21 +87,24 @@ public static class LedgerSubmitApi
             ? LedgerProblems.MalformedTransaction("Protocol batches are submitted by the orchestrator inside the cluster, not over HTTP.")
             : null);
 
-    private static Task<Results<Ok<TxStatusView>, Accepted<TxStatusView>, ProblemHttpResult>> StakeAsync(
-        string? wait, HttpContext context, LedgerIdentity ledger, TransactionSubmitter submitter, IOptions<JsonOptions> json) =>
-        SubmitClientTransactionAsync(wait, context, ledger, submitter, json, OwnTransactionOf(TxKind.Stake));
-
-    private static Task<Results<Ok<TxStatusView>, Accepted<TxStatusView>, ProblemHttpResult>> UnstakeAsync(
-        string? wait, HttpContext context, LedgerIdentity ledger, TransactionSubmitter submitter, IOptions<JsonOptions> json) =>
-        SubmitClientTransactionAsync(wait, context, ledger, submitter, json, OwnTransactionOf(TxKind.Unstake));
-
-    // Admits only a transaction of this kind whose signer is the HTTP request's signer: these endpoints act for the caller.
-    private static Func<SignedTransaction, Did, ProblemHttpResult?> OwnTransactionOf(TxKind kind) => (transaction, caller) =>
-        transaction.Body.Kind != kind
-            ? LedgerProblems.MalformedTransaction($"This endpoint takes a {kind} transaction, not a {transaction.Body.Kind}.")
-            : transaction.Body.Signer != caller
-                ? Problems.Forbidden("not-owner", $"The request is signed by {caller} and cannot submit {transaction.Body.Signer}'s {kind}.")
-                : null;
+    // An endpoint that acts for the caller: it admits only a transaction of this kind whose signer is the HTTP signer.
+    private static void MapOwnTransaction(IEndpointRouteBuilder routes, string path, TxKind kind, string summary, string description)
+    {
+        Func<SignedTransaction, Did, ProblemHttpResult?> admit = (transaction, caller) =>
+            transaction.Body.Kind != kind
+                ? LedgerProblems.MalformedTransaction($"This endpoint takes a {kind} transaction, not a {transaction.Body.Kind}.")
+                : transaction.Body.Signer != caller
+                    ? Problems.Forbidden("not-owner", $"The request is signed by {caller} and cannot submit {transaction.Body.Signer}'s {kind}.")
+                    : null;
+        routes.MapPost(path, (string? wait, HttpContext context, LedgerIdentity ledger, TransactionSubmitter submitter, IOptions<JsonOptions> json) =>
+                SubmitClientTransactionAsync(wait, context, ledger, submitter, json, admit))
+            .WithTags("Ledger")
+            .RequireSignature()
+            .Accepts<SubmitTransactionRequest>("application/json")
+            .WithSummary(summary)
+            .WithDescription($"Body {{\"transaction\": base64 canonical SignedTransaction of a {kind}}}, whose account must be the HTTP signer (else 403 not-owner); "
+                + "another kind is 400 malformed-transaction." + description + Outcomes);
+    }
 
     /// <summary>
     /// The body <c>{"transaction": base64}</c>, decoded, admitted by <paramref name="admit"/> (given the transaction and
