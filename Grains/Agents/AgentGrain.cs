@@ -7,7 +7,7 @@ using Orleans.Runtime;
 
 namespace Ainur.Grains.Agents;
 
-/// <summary>Thin host around <see cref="Registration"/>: load, decide, persist, answer.</summary>
+/// <summary>Thin host around <see cref="Registration"/> and <see cref="Deregistration"/>: load, decide, persist, answer.</summary>
 internal sealed partial class AgentGrain(
     [PersistentState("agent", AinurStores.Agents)] IPersistentState<AgentGrainState> state,
     TimeProvider clock,
@@ -15,12 +15,7 @@ internal sealed partial class AgentGrain(
 {
     async Task<RegistrationDecision> IAgentGrain.RegisterAsync(RegisterAgent command, CancellationToken cancellationToken)
     {
-        if (!Did.TryParse(this.GetPrimaryKeyString(), out var subject, out _))
-        {
-            // Keys come from the gateway, which validates them; a bad one here is a caller bug.
-            throw new InvalidOperationException("An agent grain's key must be a did:key.");
-        }
-
+        var subject = Subject();
         var decision = Registration.Decide(state.State.Record, subject, command.Signer, command.Manifest, clock.GetUtcNow());
         if (decision.Rejection is null && decision.Outcome != RegistrationOutcome.Unchanged)
         {
@@ -32,8 +27,31 @@ internal sealed partial class AgentGrain(
         return decision;
     }
 
+    async Task<DeregistrationDecision> IAgentGrain.DeregisterAsync(Did signer, CancellationToken cancellationToken)
+    {
+        var subject = Subject();
+        var decision = Deregistration.Decide(state.State.Record, subject, signer, clock.GetUtcNow());
+        if (decision.Rejection is null && decision.Outcome == DeregistrationOutcome.Deregistered)
+        {
+            state.State.Record = decision.Next;
+            await state.WriteStateAsync(cancellationToken);
+            LogDeregistered(logger, subject.Value, decision.Next!.Version);
+        }
+
+        return decision;
+    }
+
     ValueTask<AgentRecord?> IAgentGrain.GetAsync() => ValueTask.FromResult(state.State.Record);
+
+    private Did Subject() =>
+        Did.TryParse(this.GetPrimaryKeyString(), out var subject, out _)
+            ? subject
+            // Keys come from the gateway, which validates them; a bad one here is a caller bug.
+            : throw new InvalidOperationException("An agent grain's key must be a did:key.");
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Agent {Did} {Outcome} at version {Version}")]
     private static partial void LogRegistered(ILogger logger, string did, RegistrationOutcome outcome, int version);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Agent {Did} deregistered at version {Version}")]
+    private static partial void LogDeregistered(ILogger logger, string did, int version);
 }
