@@ -16,12 +16,19 @@ internal sealed partial class AgentGrain(
     async Task<RegistrationDecision> IAgentGrain.RegisterAsync(RegisterAgent command, CancellationToken cancellationToken)
     {
         var subject = Subject();
-        var decision = Registration.Decide(state.State.Record, subject, command.Signer, command.Manifest, clock.GetUtcNow());
+        var previous = state.State.Record;
+        var decision = Registration.Decide(previous, subject, command.Signer, command.Manifest, clock.GetUtcNow());
         if (decision.Rejection is null && decision.Outcome != RegistrationOutcome.Unchanged)
         {
             state.State.Record = decision.Next;
             await state.WriteStateAsync(cancellationToken);
             LogRegistered(logger, subject.Value, decision.Outcome, decision.Next!.Version);
+        }
+
+        if (decision.Rejection is null)
+        {
+            // Also when unchanged: registering again repairs a roster update lost to a crash after the write above.
+            await Rosters.SyncAsync(GrainFactory, previous, decision.Next!);
         }
 
         return decision;
@@ -36,6 +43,11 @@ internal sealed partial class AgentGrain(
             state.State.Record = decision.Next;
             await state.WriteStateAsync(cancellationToken);
             LogDeregistered(logger, subject.Value, decision.Next!.Version);
+        }
+
+        if (decision.Rejection is null)
+        {
+            await Rosters.SyncAsync(GrainFactory, decision.Next, decision.Next!);
         }
 
         return decision;
