@@ -41,6 +41,9 @@ public sealed class AinurOptions
     /// <summary>The ledger: chain id, validators and their keys, genesis, batching, timeouts.</summary>
     public LedgerOptions Ledger { get; set; } = new();
 
+    /// <summary>Reputation: this cluster's replica id.</summary>
+    public ReputationOptions Reputation { get; set; } = new();
+
     /// <summary>Whether anything durable is configured, i.e. what a restart keeps.</summary>
     public bool IsDurable => Storage == AinurStorage.Postgres;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using Ainur.Grains.Interfaces;
 using Ainur.Grains.Ledger.Storage;
+using Ainur.Grains.Reputation;
 using Ainur.Grains.Security;
 using Ainur.Silo.Ledger;
 using Microsoft.Extensions.Configuration;
@@ -37,6 +38,8 @@ public static class AinurSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddHostedService<StartupReport>();
         silo.AddAinurLedger(options);
+        silo.Services.TryAddSingleton(new ReputationSettings { Replica = options.Reputation.Replica ?? options.Cluster.ServiceId });
+        silo.AddMemoryStreams(AinurStreams.Provider);
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = options.Cluster.ClusterId;
@@ -57,6 +60,7 @@ public static class AinurSiloBuilderExtensions
         {
             silo.AddMemoryGrainStorage(AinurStores.Agents);
             silo.AddMemoryGrainStorage(AinurStores.Ledger);
+            silo.AddMemoryGrainStorage(AinurStores.Reputation);
             silo.AddMemoryGrainStorage(AinurStores.PubSub);
             silo.UseInMemoryReminderService();
             silo.Services.TryAddSingleton<ISeenSignatureStore, InMemorySeenSignatureStore>();
@@ -85,7 +89,7 @@ public static class AinurSiloBuilderExtensions
 
     private static void AddPostgresStorage(ISiloBuilder silo, string connectionString)
     {
-        foreach (var store in new[] { AinurStores.Agents, AinurStores.Ledger, AinurStores.PubSub })
+        foreach (var store in new[] { AinurStores.Agents, AinurStores.Ledger, AinurStores.Reputation, AinurStores.PubSub })
         {
             silo.AddAdoNetGrainStorage(store, o =>
             {

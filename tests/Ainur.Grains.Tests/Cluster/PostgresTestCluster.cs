@@ -1,3 +1,4 @@
+using Ainur.Grains.Interfaces;
 using Ainur.Silo.Hosting;
 using Ainur.Testing;
 using Orleans.TestingHost;
@@ -30,6 +31,7 @@ internal sealed class PostgresTestCluster : IAsyncDisposable
             builder.Options.ClusterId = clusterId;
             builder.Options.ServiceId = clusterId;
             builder.ConfigureSilo((_, silo) => silo.AddAinurSilo(options(database), configureClustering: false));
+            builder.ConfigureClient(client => client.AddMemoryStreams(AinurStreams.Provider));   // so tests can subscribe
             var cluster = builder.Build();
             await cluster.DeployAsync();
             return new PostgresTestCluster(database, cluster);
