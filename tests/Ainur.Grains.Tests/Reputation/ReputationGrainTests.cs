@@ -5,9 +5,7 @@ using Ainur.Grains.Reputation;
 using Ainur.Grains.Tests.Cluster;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Reputation;
-using Microsoft.Extensions.DependencyInjection;
 using Orleans.Runtime;
-using Orleans.Storage;
 using Orleans.Streams;
 
 namespace Ainur.Grains.Tests.Reputation;
@@ -130,7 +128,7 @@ public sealed class ReputationGrainTests(PostgresClusterFixture fixture)
         var (_, grain) = NewAgent();
 
         Assert.Equal(new ReputationView(0, 0, 0, 0, 0), await grain.GetAsync());
-        Assert.False((await ReadStoredAsync(grain)).RecordExists);
+        Assert.False((await StoredReputation.ReadAsync(fixture.Cluster, grain)).RecordExists);
     }
 
     [Fact]
@@ -183,19 +181,5 @@ public sealed class ReputationGrainTests(PostgresClusterFixture fixture)
         return (key.Did, fixture.Cluster.Client.GetGrain<IReputationGrain>(key.Did.Value));
     }
 
-    private async Task<ReputationGrainState> StoredAsync(IReputationGrain grain)
-    {
-        var stored = await ReadStoredAsync(grain);
-        Assert.True(stored.RecordExists);
-        return stored.State!;
-    }
-
-    /// <summary>What the reputation store holds for <paramref name="grain"/>, read past the grain.</summary>
-    private async Task<GrainState<ReputationGrainState>> ReadStoredAsync(IReputationGrain grain)
-    {
-        var storage = fixture.Cluster.Silos[0].ServiceProvider.GetRequiredKeyedService<IGrainStorage>(AinurStores.Reputation);
-        var state = new GrainState<ReputationGrainState>(new ReputationGrainState());
-        await storage.ReadStateAsync("reputation", grain.GetGrainId(), state);
-        return state;
-    }
+    private Task<ReputationGrainState> StoredAsync(IReputationGrain grain) => StoredReputation.StateAsync(fixture.Cluster, grain);
 }
