@@ -96,6 +96,7 @@ public static class GatewayApp
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapAgentsApi();
+        app.MapReputationApi();
         app.MapLedgerApi();
         app.MapLedgerSubmitApi();
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using Ainur.Grains.Interfaces;
 using Ainur.Grains.Ledger.Storage;
+using Ainur.Grains.Reputation;
 using Ainur.Grains.Security;
 using Ainur.Silo.Ledger;
 using Ainur.Silo.Tasks;
@@ -39,6 +40,7 @@ public static class AinurSiloBuilderExtensions
         silo.Services.AddHostedService<StartupReport>();
         silo.AddAinurLedger(options);
         silo.AddAinurTasks(options);
+        silo.Services.TryAddSingleton(new ReputationSettings { Replica = options.Reputation.Replica ?? options.Cluster.ServiceId });
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = options.Cluster.ClusterId;
@@ -59,6 +61,7 @@ public static class AinurSiloBuilderExtensions
         {
             silo.AddMemoryGrainStorage(AinurStores.Agents);
             silo.AddMemoryGrainStorage(AinurStores.Ledger);
+            silo.AddMemoryGrainStorage(AinurStores.Reputation);
             silo.AddMemoryGrainStorage(AinurStores.PubSub);
             silo.UseInMemoryReminderService();
             silo.Services.TryAddSingleton<ISeenSignatureStore, InMemorySeenSignatureStore>();
@@ -87,7 +90,7 @@ public static class AinurSiloBuilderExtensions
 
     private static void AddPostgresStorage(ISiloBuilder silo, string connectionString)
     {
-        foreach (var store in new[] { AinurStores.Agents, AinurStores.Ledger, AinurStores.PubSub })
+        foreach (var store in new[] { AinurStores.Agents, AinurStores.Ledger, AinurStores.Reputation, AinurStores.PubSub })
         {
             silo.AddAdoNetGrainStorage(store, o =>
             {
