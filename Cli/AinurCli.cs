@@ -21,6 +21,8 @@ public static class AinurCli
             PaymentCommands.Faucet(context),
             PaymentCommands.Balance(context),
             PaymentCommands.Transfer(context),
+            PaymentCommands.Stake(context),
+            PaymentCommands.Unstake(context),
             TaskCommands.Create(context),
             LedgerCommands.Tx(context),
             LedgerCommands.Ledger(context),

@@ -1,14 +1,17 @@
 namespace Ainur.Grains.Interfaces;
 
-/// <summary>Names of the Orleans stream provider and its namespaces, in one place so publishers and subscribers agree.</summary>
+/// <summary>
+/// Names of Orleans streams, in one place so producers, consumers and the silo agree. The provider is a memory stream
+/// provider: delivery is best effort (at most once, no history), so nothing that must not be lost travels only here.
+/// </summary>
 public static class AinurStreams
 {
-    /// <summary>The memory stream provider (at most once, no history: whatever must not be lost is grain state).</summary>
+    /// <summary>The stream provider every Ainur stream uses.</summary>
     public const string Provider = "ainur";
 
-    /// <summary>Transitions of one task (stream id: the task id); the durable copy is the task's history.</summary>
+    /// <summary>Transitions of a task (stream id: the task id); the task's durable history is the record.</summary>
     public const string TaskEvents = "task-events";
 
-    /// <summary>An agent's merged reputation counter (stream id: the DID).</summary>
+    /// <summary>An agent's <c>ReputationCounter</c> after each change (stream id: the agent's DID); the grain's state is the record.</summary>
     public const string Reputation = "reputation";
 }

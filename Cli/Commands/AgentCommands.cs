@@ -5,7 +5,7 @@ using Ainur.Protocol.Identity;
 
 namespace Ainur.Cli.Commands;
 
-/// <summary><c>ainur agent register|show</c>: the gateway's <c>/v1/agents</c> API; <c>agent run</c> is the remote-agent loop.</summary>
+/// <summary><c>ainur agent register|deregister|show</c>: the gateway's <c>/v1/agents</c> API; <c>agent run</c> is the remote-agent loop.</summary>
 internal static class AgentCommands
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
@@ -13,6 +13,7 @@ internal static class AgentCommands
     public static Command Create(CliContext context) => new("agent", "Register and look up agents on a gateway.")
     {
         Register(context),
+        Deregister(context),
         Show(context),
         AgentRunCommand.Create(context),
     };
@@ -36,6 +37,28 @@ internal static class AgentCommands
             var response = await client.PostSignedAsync("v1/agents", body, key, ct);
             return await GatewayOutput.ReportAsync(context, response, parse.GetValue(json), view =>
                 $"{view["outcome"]}: {view["did"]} version {view["version"]}");
+        }));
+        return command;
+    }
+
+    private static Command Deregister(CliContext context)
+    {
+        var keyOption = KeyCommands.KeyOption();
+        var gateway = GatewayOutput.GatewayOption();
+        var json = AinurCli.JsonOption();
+        var command = new Command(
+            "deregister",
+            "Deregister this key's agent with a signed POST /v1/agents/{did}/deregister: no new tasks; tasks in flight finish. Registering again re-activates it.")
+        {
+            keyOption, gateway, json,
+        };
+        command.SetAction((parse, ct) => AinurCli.RunAsync(context, async () =>
+        {
+            using var key = KeyCommands.Load(context, parse.GetValue(keyOption));
+            using var client = GatewayClient.Create(context, parse.GetValue(gateway));
+            var response = await client.PostSignedAsync($"v1/agents/{key.Did}/deregister", "{}"u8.ToArray(), key, ct);
+            return await GatewayOutput.ReportAsync(context, response, parse.GetValue(json), view =>
+                $"deregistered: {view["did"]} since {view["deregisteredAt"]} (version {view["version"]})");
         }));
         return command;
     }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ainur.Cli.Ledger;
 using Ainur.Cli.Tasks;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
@@ -134,8 +135,7 @@ internal static class TaskCommands
     // The base64 signed EscrowLock of amount from this key under escrowId, for the gateway's chain.
     private static async Task<string> SignLockAsync(GatewayClient client, AgentKey key, Hash32 escrowId, long amount, CancellationToken ct)
     {
-        var chainId = (string?)GatewayOutput.Require(await client.GetAsync("v1/ledger/validators", ct))["chainId"]
-            ?? throw new CliException(ExitCodes.Unavailable, "error: the gateway did not say which chain it serves.");
+        var chainId = await SigningContext.ChainIdAsync(client, ct);
         var transaction = SignedTransaction.Sign(new EscrowLock(key.Did, escrowId, amount), key, chainId);
         return Convert.ToBase64String(transaction.Encoded.Span);
     }

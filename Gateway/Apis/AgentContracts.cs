@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Ainur.Protocol.Agents;
 using Ainur.Protocol.Identity;
 
@@ -15,7 +16,7 @@ public sealed record ManifestBody(string Name, string Version, IReadOnlyList<Cap
     public AgentManifest ToManifest() => new(
         Name,
         Version,
-        [.. Capabilities.Select(c => new Capability(c.Id, c.Description, c.Price, Compact(c.InputSchema), Compact(c.OutputSchema)))],
+        [.. Capabilities.Select(c => new Capability(c.Id, c.Description, c.Price, Compact(c.InputSchema), Compact(c.OutputSchema), c.Deterministic))],
         new AgentRuntime(Runtime.Kind, Runtime.ModuleHash),
         Endpoint);
 
@@ -23,7 +24,7 @@ public sealed record ManifestBody(string Name, string Version, IReadOnlyList<Cap
     public static ManifestBody From(AgentManifest manifest) => new(
         manifest.Name,
         manifest.Version,
-        [.. manifest.Capabilities.Select(c => new CapabilityBody(c.Id, c.Description, c.Price, Parse(c.InputSchema), Parse(c.OutputSchema)))],
+        [.. manifest.Capabilities.Select(c => new CapabilityBody(c.Id, c.Description, c.Price, Parse(c.InputSchema), Parse(c.OutputSchema), c.Deterministic))],
         new RuntimeBody(manifest.Runtime.Kind, manifest.Runtime.ModuleHash),
         manifest.Endpoint);
 
@@ -36,13 +37,19 @@ public sealed record ManifestBody(string Name, string Version, IReadOnlyList<Cap
     }
 }
 
-/// <summary>A capability on the wire; schemas are JSON Schema documents inline.</summary>
-public sealed record CapabilityBody(string Id, string Description, long Price, JsonElement InputSchema, JsonElement OutputSchema);
+/// <summary>
+/// A capability on the wire; schemas are JSON Schema documents inline. <paramref name="Deterministic"/> is optional
+/// (false when left out): true declares that the same input always gives the same output.
+/// </summary>
+public sealed record CapabilityBody(string Id, string Description, long Price, JsonElement InputSchema, JsonElement OutputSchema, bool Deterministic = false);
 
 /// <summary>Where the agent runs: <c>remote</c>, or <c>wasm</c> with the module's Blake2b-256 hash.</summary>
 public sealed record RuntimeBody(RuntimeKind Kind, string? ModuleHash = null);
 
-/// <summary>A registered agent as the API returns it; <see cref="Outcome"/> is set only in answer to a registration.</summary>
+/// <summary>
+/// A registered agent as the API returns it. <see cref="DeregisteredAt"/> is always present: null while the agent is
+/// active, else when it deregistered. <see cref="Outcome"/> is set only in answer to a registration.
+/// </summary>
 public sealed record AgentView(
     string Did,
     int Version,
@@ -50,9 +57,11 @@ public sealed record AgentView(
     DidDocument Document,
     DateTimeOffset RegisteredAt,
     DateTimeOffset UpdatedAt,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.Never)] DateTimeOffset? DeregisteredAt,
     RegistrationOutcome? Outcome = null)
 {
     /// <summary>The view of a stored record.</summary>
     public static AgentView From(AgentRecord record, RegistrationOutcome? outcome = null) => new(
-        record.Did.Value, record.Version, ManifestBody.From(record.Manifest), DidDocument.For(record.Did), record.RegisteredAt, record.UpdatedAt, outcome);
+        record.Did.Value, record.Version, ManifestBody.From(record.Manifest), DidDocument.For(record.Did), record.RegisteredAt, record.UpdatedAt,
+        record.DeregisteredAt, outcome);
 }

@@ -12,7 +12,7 @@ using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 
 namespace Ainur.Gateway.Apis;
 
-/// <summary><c>/v1/agents</c>: register an agent (signed by its own DID) and read one back (public).</summary>
+/// <summary><c>/v1/agents</c>: register or deregister an agent (signed by its own DID) and read one back (public).</summary>
 public static class AgentsApi
 {
     /// <summary>Maps the agent endpoints.</summary>
@@ -26,6 +26,12 @@ public static class AgentsApi
             .WithDescription("Signed by the agent's own DID. The same manifest again is a no-op (200, outcome 'unchanged'); a changed one bumps the version (200, 'updated'); a new agent is 201 'created'.");
         agents.MapGet("/{did}", GetAsync)
             .WithSummary("Read an agent's identity document and manifest");
+        agents.MapPost("/{did}/deregister", DeregisterAsync)
+            .RequireSignature()
+            .Accepts<EmptyRequest>("application/json")
+            .WithSummary("Deregister an agent")
+            .WithDescription("Signed by the agent's own DID (else 403 not-owner); the body is empty or {}. The agent gets no new assignments; tasks in flight finish. "
+                + "200 with the record (deregisteredAt set); again is a no-op with the same record; 404 when the agent never registered. Registering again re-activates it.");
         return routes;
     }
 
@@ -45,7 +51,7 @@ public static class AgentsApi
 
         if (subject != signed.Signer)
         {
-            return Problems.Forbidden("not-owner", $"The request is signed by {signed.Signer} and cannot register {subject}.");
+            return NotOwner(signed.Signer, subject, "register");
         }
 
         var command = new RegisterAgent(signed.Signer, request.Manifest.ToManifest());
@@ -67,6 +73,36 @@ public static class AgentsApi
             : TypedResults.Ok(view);
     }
 
+    private static async Task<Results<Ok<AgentView>, ProblemHttpResult>> DeregisterAsync(
+        string did, HttpContext context, IClusterClient cluster, IOptions<JsonOptions> json)
+    {
+        var signed = context.Features.GetRequiredFeature<SignedRequest>();
+        if (!Did.TryParse(did, out var subject, out var error))
+        {
+            return Problems.InvalidRouteValue("did", error ?? "Not a did:key.");
+        }
+
+        if (!JsonBody.TryReadEmpty(signed.Body, json.Value.SerializerOptions, out var malformed))
+        {
+            return malformed;
+        }
+
+        // The grain refuses another signer too; answering here saves the call.
+        if (subject != signed.Signer)
+        {
+            return NotOwner(signed.Signer, subject, "deregister");
+        }
+
+        var decision = await GrainRetry.RunAsync(
+            () => cluster.GetGrain<IAgentGrain>(subject.Value).DeregisterAsync(signed.Signer, context.RequestAborted), context.RequestAborted);
+        return decision.Rejection switch
+        {
+            DeregistrationRejection.NotOwner => NotOwner(signed.Signer, subject, "deregister"),
+            DeregistrationRejection.NotRegistered => AgentNotFound(subject),
+            _ => TypedResults.Ok(AgentView.From(decision.Next!)),
+        };
+    }
+
     private static async Task<Results<Ok<AgentView>, ProblemHttpResult>> GetAsync(string did, IClusterClient cluster, CancellationToken cancellationToken)
     {
         if (!Did.TryParse(did, out var subject, out var error))
@@ -75,8 +111,11 @@ public static class AgentsApi
         }
 
         var record = await GrainRetry.RunAsync(() => cluster.GetGrain<IAgentGrain>(subject.Value).GetAsync().AsTask(), cancellationToken);
-        return record is null
-            ? Problems.NotFound("agent-not-found", $"No agent is registered as {subject}.")
-            : TypedResults.Ok(AgentView.From(record));
+        return record is null ? AgentNotFound(subject) : TypedResults.Ok(AgentView.From(record));
     }
+
+    private static ProblemHttpResult NotOwner(Did signer, Did subject, string verb) =>
+        Problems.Forbidden("not-owner", $"The request is signed by {signer} and cannot {verb} {subject}.");
+
+    private static ProblemHttpResult AgentNotFound(Did subject) => Problems.NotFound("agent-not-found", $"No agent is registered as {subject}.");
 }

@@ -34,4 +34,11 @@ internal static class JsonBody
         problem = value is null ? Problems.MalformedBody($"The body must be {expected}.") : null;
         return value is not null;
     }
+
+    /// <summary>True when the body is empty or an empty JSON object (<see cref="EmptyRequest"/>); else a 400 <c>malformed-body</c>.</summary>
+    public static bool TryReadEmpty(ReadOnlyMemory<byte> body, JsonSerializerOptions options, [NotNullWhen(false)] out ProblemHttpResult? problem)
+    {
+        problem = null;
+        return body.IsEmpty || TryRead<EmptyRequest>(body, options, "empty or an empty JSON object", out _, out problem);
+    }
 }

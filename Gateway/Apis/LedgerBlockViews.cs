@@ -124,14 +124,19 @@ public sealed record ProtocolOpView(
     string? Account = null,
     long? Amount = null,
     string? Beneficiary = null,
-    long? BeneficiaryShare = null)
+    long? BeneficiaryShare = null,
+    IReadOnlyList<PayoutView>? Payouts = null)
 {
     /// <summary>The view of an operation.</summary>
     public static ProtocolOpView From(ProtocolOp op) => op switch
     {
         EscrowRelease r => new(op.Kind, EscrowId: r.EscrowId.ToString(), Payee: r.Payee.Value, PayeeAmount: r.PayeeAmount, Fee: r.Fee),
         EscrowRefund r => new(op.Kind, EscrowId: r.EscrowId.ToString()),
+        EscrowPayout p => new(op.Kind, EscrowId: p.EscrowId.ToString(), Fee: p.Fee, Payouts: [.. p.Payouts.Select(x => new PayoutView(x.Payee.Value, x.Amount))]),
         Slash s => new(op.Kind, Account: s.Account.Value, Amount: s.Amount, Beneficiary: s.Beneficiary.Value, BeneficiaryShare: s.BeneficiaryShare),
         _ => throw new ArgumentException($"Unknown protocol operation {op.GetType().Name}.", nameof(op)),
     };
 }
+
+/// <summary>One payout of an escrow payout operation: the payee's DID and whole credits.</summary>
+public sealed record PayoutView(string Payee, long Amount);

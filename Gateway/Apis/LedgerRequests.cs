@@ -8,8 +8,8 @@ namespace Ainur.Gateway.Apis;
 /// </summary>
 public sealed record TransferRequest(string To, long Amount, long Nonce, string Signature);
 
-/// <summary>Body of <c>POST /v1/ledger/txs</c>: a signed client transaction's canonical bytes, base64.</summary>
+/// <summary>
+/// Body of <c>POST /v1/ledger/txs</c>, <c>POST /v1/stake</c> and <c>POST /v1/unstake</c>: a signed client transaction's
+/// canonical bytes (<c>SignedTransaction.Encoded</c>), base64.
+/// </summary>
 public sealed record SubmitTransactionRequest(string Transaction);
-
-/// <summary>Body of <c>POST /v1/faucet</c>: empty, or an empty JSON object. The grant goes to the signer.</summary>
-public sealed record FaucetRequest;

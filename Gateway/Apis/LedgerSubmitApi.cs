@@ -12,8 +12,8 @@ using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
 namespace Ainur.Gateway.Apis;
 
 /// <summary>
-/// Signed writes to the ledger: <c>POST /v1/transfers</c>, <c>POST /v1/ledger/txs</c> and, on a standalone node,
-/// <c>POST /v1/faucet</c>. Each waits up to <c>?wait=</c> seconds for finality (see <see cref="TransactionSubmitter"/>).
+/// Signed writes to the ledger: <c>POST /v1/transfers</c>, <c>POST /v1/ledger/txs</c>, <c>POST /v1/stake</c>,
+/// <c>POST /v1/unstake</c> and, on a standalone node, <c>POST /v1/faucet</c>. Each waits up to <c>?wait=</c> seconds for finality (see <see cref="TransactionSubmitter"/>).
 /// The gateway checks the transaction's own signature first, so a bad one is a 400 rather than a later rejection.
 /// </summary>
 public static class LedgerSubmitApi
@@ -38,10 +38,13 @@ public static class LedgerSubmitApi
             .Accepts<SubmitTransactionRequest>("application/json")
             .WithSummary("Submit a signed client transaction (transfer, stake, unstake, escrow lock)")
             .WithDescription("Body {\"transaction\": base64 canonical SignedTransaction}. Anyone may relay it; its own signature is what counts." + Outcomes);
+        MapOwnTransaction(routes, "/v1/stake", TxKind.Stake, "Stake credits of the signer's balance", "");
+        MapOwnTransaction(routes, "/v1/unstake", TxKind.Unstake, "Start unbonding the signer's stake",
+            " The credits return to the balance after the ledger's unbonding period (Ainur:Ledger:UnbondingBlocks blocks).");
         routes.MapPost("/v1/faucet", FaucetAsync)
             .WithTags("Ledger")
             .RequireSignature()
-            .Accepts<FaucetRequest>("application/json")
+            .Accepts<EmptyRequest>("application/json")
             .WithSummary("Get test credits (standalone nodes only)")
             .WithDescription("Grants the signer the faucet's fixed amount from its genesis allocation; 404 faucet-disabled in cluster mode." + Outcomes);
         return routes;
@@ -78,8 +81,38 @@ public static class LedgerSubmitApi
         return await submitter.SubmitAsync(transaction, waitFor, context);
     }
 
-    private static async Task<Results<Ok<TxStatusView>, Accepted<TxStatusView>, ProblemHttpResult>> SubmitAsync(
-        string? wait, HttpContext context, LedgerIdentity ledger, TransactionSubmitter submitter, IOptions<JsonOptions> json)
+    private static Task<Results<Ok<TxStatusView>, Accepted<TxStatusView>, ProblemHttpResult>> SubmitAsync(
+        string? wait, HttpContext context, LedgerIdentity ledger, TransactionSubmitter submitter, IOptions<JsonOptions> json) =>
+        SubmitClientTransactionAsync(wait, context, ledger, submitter, json, static (transaction, _) => transaction.Body is ProtocolBatch
+            ? LedgerProblems.MalformedTransaction("Protocol batches are submitted by the orchestrator inside the cluster, not over HTTP.")
+            : null);
+
+    // An endpoint that acts for the caller: it admits only a transaction of this kind whose signer is the HTTP signer.
+    private static void MapOwnTransaction(IEndpointRouteBuilder routes, string path, TxKind kind, string summary, string description)
+    {
+        Func<SignedTransaction, Did, ProblemHttpResult?> admit = (transaction, caller) =>
+            transaction.Body.Kind != kind
+                ? LedgerProblems.MalformedTransaction($"This endpoint takes a {kind} transaction, not a {transaction.Body.Kind}.")
+                : transaction.Body.Signer != caller
+                    ? Problems.Forbidden("not-owner", $"The request is signed by {caller} and cannot submit {transaction.Body.Signer}'s {kind}.")
+                    : null;
+        routes.MapPost(path, (string? wait, HttpContext context, LedgerIdentity ledger, TransactionSubmitter submitter, IOptions<JsonOptions> json) =>
+                SubmitClientTransactionAsync(wait, context, ledger, submitter, json, admit))
+            .WithTags("Ledger")
+            .RequireSignature()
+            .Accepts<SubmitTransactionRequest>("application/json")
+            .WithSummary(summary)
+            .WithDescription($"Body {{\"transaction\": base64 canonical SignedTransaction of a {kind}}}, whose account must be the HTTP signer (else 403 not-owner); "
+                + "another kind is 400 malformed-transaction." + description + Outcomes);
+    }
+
+    /// <summary>
+    /// The body <c>{"transaction": base64}</c>, decoded, admitted by <paramref name="admit"/> (given the transaction and
+    /// the HTTP signer; null admits, else the refusal), its own signature checked, then submitted and awaited.
+    /// </summary>
+    private static async Task<Results<Ok<TxStatusView>, Accepted<TxStatusView>, ProblemHttpResult>> SubmitClientTransactionAsync(
+        string? wait, HttpContext context, LedgerIdentity ledger, TransactionSubmitter submitter, IOptions<JsonOptions> json,
+        Func<SignedTransaction, Did, ProblemHttpResult?> admit)
     {
         var signed = context.Features.GetRequiredFeature<SignedRequest>();
         if (!FinalityWait.TryParse(wait, out var waitFor, out var problem)
@@ -98,9 +131,9 @@ public static class LedgerSubmitApi
             return LedgerProblems.MalformedTransaction($"'transaction' is not a base64 canonical signed transaction: {e.Message}");
         }
 
-        if (transaction.Body is ProtocolBatch)
+        if (admit(transaction, signed.Signer) is { } refused)
         {
-            return LedgerProblems.MalformedTransaction("Protocol batches are submitted by the orchestrator inside the cluster, not over HTTP.");
+            return refused;
         }
 
         if (!transaction.VerifySignature(await ledger.GetChainIdAsync(context.RequestAborted)))
@@ -116,7 +149,7 @@ public static class LedgerSubmitApi
     {
         var signed = context.Features.GetRequiredFeature<SignedRequest>();
         if (!FinalityWait.TryParse(wait, out var waitFor, out var problem)
-            || (!signed.Body.IsEmpty && !JsonBody.TryRead<FaucetRequest>(signed.Body, json.Value.SerializerOptions, "empty or an empty JSON object", out _, out problem)))
+            || !JsonBody.TryReadEmpty(signed.Body, json.Value.SerializerOptions, out problem))
         {
             return problem;
         }

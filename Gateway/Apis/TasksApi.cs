@@ -48,10 +48,12 @@ public static class TasksApi
                 + "event = transition, data = the transition with the task's current state. Ends when the task is terminal and its holds are closed.");
         tasks.MapPost("/{id}/cancel", CancelAsync)
             .RequireSignature()
+            .Accepts<EmptyRequest>("application/json")
             .WithSummary("Cancel a task before an agent takes it")
             .WithDescription("Signed by the task's client; body empty or {}. The payment is refunded. 409 once assigned.");
         tasks.MapPost("/{id}/accept", AcceptAsync)
             .RequireSignature()
+            .Accepts<EmptyRequest>("application/json")
             .WithSummary("Accept the posted result")
             .WithDescription("Signed by the task's client; body empty or {}. The agent is paid at once instead of at the end of the challenge window.");
         tasks.MapPost("/{id}/dispute", DisputeAsync)
@@ -175,7 +177,7 @@ public static class TasksApi
     {
         var signed = context.Features.GetRequiredFeature<SignedRequest>();
         if (!TaskCalls.TryParseId(id, out var taskId, out var problem)
-            || (!signed.Body.IsEmpty && !JsonBody.TryRead<FaucetRequest>(signed.Body, json.Value.SerializerOptions, "empty or an empty JSON object", out _, out problem)))
+            || !JsonBody.TryReadEmpty(signed.Body, json.Value.SerializerOptions, out problem))
         {
             return problem;
         }

@@ -98,6 +98,7 @@ public static class GatewayApp
         app.MapOpenApi();
         app.MapScalarApiReference();
         app.MapAgentsApi();
+        app.MapReputationApi();
         app.MapLedgerApi();
         app.MapLedgerSubmitApi();
         app.MapTasksApi();

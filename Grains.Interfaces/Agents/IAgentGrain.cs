@@ -1,4 +1,5 @@
 using Ainur.Protocol.Agents;
+using Ainur.Protocol.Identity;
 
 namespace Ainur.Grains.Interfaces.Agents;
 
@@ -13,6 +14,16 @@ public interface IAgentGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Register")]
     Task<RegistrationDecision> RegisterAsync(RegisterAgent command, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Deregisters the agent, as <paramref name="signer"/> (the DID whose signature the gateway verified) asks: it gets
+    /// no new assignments; tasks in flight finish. Only the agent itself may (else <see cref="DeregistrationRejection.NotOwner"/>),
+    /// and only once registered (else <see cref="DeregistrationRejection.NotRegistered"/>); refusals change nothing.
+    /// Idempotent: again returns <see cref="DeregistrationOutcome.Unchanged"/> with the same record. Registering again
+    /// re-activates the agent. The record is durable before this returns.
+    /// </summary>
+    [Alias("Deregister")]
+    Task<DeregistrationDecision> DeregisterAsync(Did signer, CancellationToken cancellationToken = default);
 
     /// <summary>The current record, or null when the agent never registered.</summary>
     [Alias("Get")]

@@ -1,3 +1,4 @@
+using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.State;
 
@@ -9,3 +10,14 @@ public sealed record AccountSnapshot(
     [property: Id(0)] Did Did,
     [property: Id(1)] Account Account,
     [property: Id(2)] long Height);
+
+/// <summary>
+/// An escrow (null when the id was never locked) and the orchestrator's last used batch sequence, as of the finalized
+/// block at <paramref name="Height"/>.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ainur.EscrowSnapshot")]
+public sealed record EscrowSnapshot(
+    [property: Id(0)] Hash32 Id,
+    [property: Id(1)] Escrow? Escrow,
+    [property: Id(2)] long OrchestratorSequence,
+    [property: Id(3)] long Height);

@@ -25,6 +25,10 @@ public interface ILedgerQueryGrain : IGrainWithIntegerKey
     [Alias("GetAccount")]
     Task<AccountSnapshot> GetAccountAsync(Did account);
 
+    /// <summary>An escrow and the orchestrator's sequence as of the latest finalized block known to the validators.</summary>
+    [Alias("GetEscrow")]
+    Task<EscrowSnapshot> GetEscrowAsync(Hash32 escrowId);
+
     /// <summary>The chain id, the validator set and each validator's status.</summary>
     [Alias("GetValidators")]
     Task<ValidatorsView> GetValidatorsAsync();

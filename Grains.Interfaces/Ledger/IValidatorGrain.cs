@@ -1,3 +1,4 @@
+using Ainur.Protocol.Hashing;
 using System.Collections.Immutable;
 using Ainur.Protocol.Consensus;
 using Ainur.Protocol.Ledger.Transactions;
@@ -46,6 +47,10 @@ public interface IValidatorGrain : IGrainWithIntegerKey
     /// <summary>The account as of this validator's last finalized block, with that block's height.</summary>
     [AlwaysInterleave, Alias("GetAccount")]
     Task<AccountSnapshot> GetAccountAsync(Did account);
+
+    /// <summary>An escrow and the orchestrator's sequence in this validator's finalized state.</summary>
+    [AlwaysInterleave, Alias("GetEscrow")]
+    Task<EscrowSnapshot> GetEscrowAsync(Hash32 escrowId);
 
     /// <summary>
     /// The operator's switch: offline, the validator neither sends nor signs nor counts anything it receives (as a

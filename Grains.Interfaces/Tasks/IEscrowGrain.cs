@@ -13,11 +13,12 @@ namespace Ainur.Grains.Interfaces.Tasks;
 public interface IEscrowGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Submits the client-signed lock for <paramref name="hold"/> (kept durably first) and waits up to
-    /// <paramref name="wait"/> for the ledger's answer: Locked, LockRejected, or Locking when not final yet.
+    /// Submits the client-signed lock for <paramref name="hold"/> (kept durably first; null: the one kept before) and
+    /// waits up to <paramref name="wait"/> for the ledger's answer: Locked, LockRejected, or Locking when not final yet.
+    /// A hold whose lock never arrived answers LockRejected: nothing can be held without the client's signature.
     /// </summary>
     [Alias("Lock")]
-    Task<HoldOutcome> LockAsync(HoldKind hold, SignedTransaction lockTransaction, TimeSpan wait);
+    Task<HoldOutcome> LockAsync(HoldKind hold, SignedTransaction? lockTransaction, TimeSpan wait);
 
     /// <summary>
     /// Closes holds with one all-or-nothing unit of protocol operations (release, payout, refund, slash) through the
@@ -31,10 +32,6 @@ public interface IEscrowGrain : IGrainWithStringKey
 /// <summary>A hold's state after a lock attempt, with the ledger's reason when it refused the lock.</summary>
 [GenerateSerializer, Immutable, Alias("ainur.HoldOutcome")]
 public sealed record HoldOutcome([property: Id(0)] HoldState State, [property: Id(1)] string? Reason);
-
-/// <summary>One hold a close unit ends, and its end state (Released or Refunded).</summary>
-[GenerateSerializer, Immutable, Alias("ainur.HoldClose")]
-public sealed record HoldClose([property: Id(0)] HoldKind Hold, [property: Id(1)] HoldState State);
 
 /// <summary>Whether a close unit is final (<see cref="Closed"/>) and, if not, why (retry later).</summary>
 [GenerateSerializer, Immutable, Alias("ainur.CloseOutcome")]

@@ -7,7 +7,7 @@ using Orleans.Runtime;
 
 namespace Ainur.Grains.Agents;
 
-/// <summary>Thin host around <see cref="Registration"/>: load, decide, persist, answer.</summary>
+/// <summary>Thin host around <see cref="Registration"/> and <see cref="Deregistration"/>: load, decide, persist, answer.</summary>
 internal sealed partial class AgentGrain(
     [PersistentState("agent", AinurStores.Agents)] IPersistentState<AgentGrainState> state,
     TimeProvider clock,
@@ -15,13 +15,9 @@ internal sealed partial class AgentGrain(
 {
     async Task<RegistrationDecision> IAgentGrain.RegisterAsync(RegisterAgent command, CancellationToken cancellationToken)
     {
-        if (!Did.TryParse(this.GetPrimaryKeyString(), out var subject, out _))
-        {
-            // Keys come from the gateway, which validates them; a bad one here is a caller bug.
-            throw new InvalidOperationException("An agent grain's key must be a did:key.");
-        }
-
-        var decision = Registration.Decide(state.State.Record, subject, command.Signer, command.Manifest, clock.GetUtcNow());
+        var subject = Subject();
+        var previous = state.State.Record;
+        var decision = Registration.Decide(previous, subject, command.Signer, command.Manifest, clock.GetUtcNow());
         if (decision.Rejection is null && decision.Outcome != RegistrationOutcome.Unchanged)
         {
             state.State.Record = decision.Next;
@@ -29,11 +25,45 @@ internal sealed partial class AgentGrain(
             LogRegistered(logger, subject.Value, decision.Outcome, decision.Next!.Version);
         }
 
+        if (decision.Rejection is null)
+        {
+            // Also when unchanged: registering again repairs a roster update lost to a crash after the write above.
+            await Rosters.SyncAsync(GrainFactory, previous, decision.Next!);
+        }
+
+        return decision;
+    }
+
+    async Task<DeregistrationDecision> IAgentGrain.DeregisterAsync(Did signer, CancellationToken cancellationToken)
+    {
+        var subject = Subject();
+        var decision = Deregistration.Decide(state.State.Record, subject, signer, clock.GetUtcNow());
+        if (decision.Rejection is null && decision.Outcome == DeregistrationOutcome.Deregistered)
+        {
+            state.State.Record = decision.Next;
+            await state.WriteStateAsync(cancellationToken);
+            LogDeregistered(logger, subject.Value, decision.Next!.Version);
+        }
+
+        if (decision.Rejection is null)
+        {
+            await Rosters.SyncAsync(GrainFactory, decision.Next, decision.Next!);
+        }
+
         return decision;
     }
 
     ValueTask<AgentRecord?> IAgentGrain.GetAsync() => ValueTask.FromResult(state.State.Record);
 
+    private Did Subject() =>
+        Did.TryParse(this.GetPrimaryKeyString(), out var subject, out _)
+            ? subject
+            // Keys come from the gateway, which validates them; a bad one here is a caller bug.
+            : throw new InvalidOperationException("An agent grain's key must be a did:key.");
+
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Agent {Did} {Outcome} at version {Version}")]
     private static partial void LogRegistered(ILogger logger, string did, RegistrationOutcome outcome, int version);
+
+    [LoggerMessage(EventId = 2002, Level = LogLevel.Information, Message = "Agent {Did} deregistered at version {Version}")]
+    private static partial void LogDeregistered(ILogger logger, string did, int version);
 }

@@ -13,7 +13,10 @@ public enum RegistrationOutcome
     /// <summary>The same manifest was already registered: nothing changed.</summary>
     Unchanged = 1,
 
-    /// <summary>A different manifest replaced the old one and the version grew by one.</summary>
+    /// <summary>
+    /// A different manifest replaced the old one, or a deregistered agent registered again (re-activated, with this
+    /// manifest); the version grew by one.
+    /// </summary>
     Updated = 2,
 }
 
@@ -41,7 +44,8 @@ public static class Registration
     /// <summary>
     /// Decides a registration of <paramref name="manifest"/> for <paramref name="subject"/>, signed by
     /// <paramref name="signer"/>, given the <paramref name="current"/> record (null when none). Idempotent: deciding
-    /// again on the returned record with the same manifest yields <see cref="RegistrationOutcome.Unchanged"/>.
+    /// again on the returned record with the same manifest yields <see cref="RegistrationOutcome.Unchanged"/>. A
+    /// deregistered agent's registration re-activates it (<see cref="AgentRecord.DeregisteredAt"/> back to null).
     /// </summary>
     public static RegistrationDecision Decide(AgentRecord? current, Did subject, Did signer, AgentManifest manifest, DateTimeOffset now)
     {
@@ -61,9 +65,9 @@ public static class Registration
             return new(new AgentRecord(subject, manifest, 1, now, now), RegistrationOutcome.Created, null, []);
         }
 
-        return current.Manifest.Equals(manifest)
+        return current.IsActive && current.Manifest.Equals(manifest)
             ? new(current, RegistrationOutcome.Unchanged, null, [])
-            : new(current with { Manifest = manifest, Version = current.Version + 1, UpdatedAt = now }, RegistrationOutcome.Updated, null, []);
+            : new(current with { Manifest = manifest, Version = current.Version + 1, UpdatedAt = now, DeregisteredAt = null }, RegistrationOutcome.Updated, null, []);
     }
 
     private static RegistrationDecision Reject(AgentRecord? current, RegistrationRejection why, ImmutableArray<ManifestError> errors) =>

@@ -1,14 +1,17 @@
 namespace Ainur.Protocol.Reputation;
 
-/// <summary>The outcome of one attempt of one task, for the agent that made the attempt. Byte values never change.</summary>
+/// <summary>
+/// How one attempt of one task ended, for the agent that made the attempt. Each attempt is reported once
+/// (exactly once: see <c>IReputationGrain</c>); the values are stable because they are stored.
+/// </summary>
 public enum TaskOutcome : byte
 {
-    /// <summary>The agent's result was accepted (by the client, the end of the challenge window, or a dispute).</summary>
+    /// <summary>The attempt's result was accepted and the task settled: a success.</summary>
     Completed = 1,
 
-    /// <summary>The attempt failed: an error, no result in time, or the agent vanished.</summary>
+    /// <summary>The attempt failed (error, trap, timeout, agent gone): a failure.</summary>
     Failed = 2,
 
-    /// <summary>A dispute over the agent's result was decided against it.</summary>
+    /// <summary>The client disputed the result and the agent lost the dispute: a failure.</summary>
     DisputeLost = 3,
 }

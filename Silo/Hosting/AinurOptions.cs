@@ -44,6 +44,9 @@ public sealed class AinurOptions
     /// <summary>Task rules (attempts, deadlines, fees, bonds, stake) and request limits.</summary>
     public TaskOptions Tasks { get; set; } = new();
 
+    /// <summary>Reputation: this cluster's replica id.</summary>
+    public ReputationOptions Reputation { get; set; } = new();
+
     /// <summary>Whether anything durable is configured, i.e. what a restart keeps.</summary>
     public bool IsDurable => Storage == AinurStorage.Postgres;
 

@@ -42,6 +42,11 @@ public sealed class AinurOptionsValidator : IValidateOptions<AinurOptions>
             failures.Add($"Ainur:Cluster:AdvertisedAddress '{address}' is not an IP address.");
         }
 
+        if (options.Reputation.Replica is { } replica && string.IsNullOrWhiteSpace(replica))
+        {
+            failures.Add("Ainur:Reputation:Replica may not be blank: leave it out to use Ainur:Cluster:ServiceId.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -1,8 +1,10 @@
 using System.Net;
 using Ainur.Grains.Interfaces;
 using Ainur.Grains.Ledger.Storage;
+using Ainur.Grains.Reputation;
 using Ainur.Grains.Security;
 using Ainur.Silo.Ledger;
+using Ainur.Silo.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -37,6 +39,8 @@ public static class AinurSiloBuilderExtensions
         silo.Services.TryAddSingleton(TimeProvider.System);
         silo.Services.AddHostedService<StartupReport>();
         silo.AddAinurLedger(options);
+        silo.AddAinurTasks(options);
+        silo.Services.TryAddSingleton(new ReputationSettings { Replica = options.Reputation.Replica ?? options.Cluster.ServiceId });
         silo.Configure<ClusterOptions>(o =>
         {
             o.ClusterId = options.Cluster.ClusterId;
@@ -57,6 +61,7 @@ public static class AinurSiloBuilderExtensions
         {
             silo.AddMemoryGrainStorage(AinurStores.Agents);
             silo.AddMemoryGrainStorage(AinurStores.Ledger);
+            silo.AddMemoryGrainStorage(AinurStores.Reputation);
             silo.AddMemoryGrainStorage(AinurStores.PubSub);
             silo.UseInMemoryReminderService();
             silo.Services.TryAddSingleton<ISeenSignatureStore, InMemorySeenSignatureStore>();
@@ -85,7 +90,7 @@ public static class AinurSiloBuilderExtensions
 
     private static void AddPostgresStorage(ISiloBuilder silo, string connectionString)
     {
-        foreach (var store in new[] { AinurStores.Agents, AinurStores.Ledger, AinurStores.PubSub })
+        foreach (var store in new[] { AinurStores.Agents, AinurStores.Ledger, AinurStores.Reputation, AinurStores.PubSub })
         {
             silo.AddAdoNetGrainStorage(store, o =>
             {

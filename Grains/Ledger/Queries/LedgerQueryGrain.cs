@@ -47,17 +47,24 @@ public sealed class LedgerQueryGrain(LedgerSettings settings, ILedgerStore store
     }
 
     /// <inheritdoc/>
-    public async Task<AccountSnapshot> GetAccountAsync(Did account)
-    {
-        var answers = await Task.WhenAll(Enumerable.Range(0, settings.Validators.Count).Select(i => PeerCall.TryAsync(GrainFactory.GetGrain<IValidatorGrain>(i).GetAccountAsync(account))));
-        return answers.Where(a => a is not null).MaxBy(a => a!.Height)
-            ?? throw new LedgerUnavailableException("No validator answered.");
-    }
+    public Task<AccountSnapshot> GetAccountAsync(Did account) => MostAdvancedAsync(v => v.GetAccountAsync(account), a => a.Height);
+
+    /// <inheritdoc/>
+    public Task<EscrowSnapshot> GetEscrowAsync(Hash32 escrowId) => MostAdvancedAsync(v => v.GetEscrowAsync(escrowId), e => e.Height);
 
     /// <inheritdoc/>
     public async Task<ValidatorsView> GetValidatorsAsync()
     {
         var statuses = await Task.WhenAll(Enumerable.Range(0, settings.Validators.Count).Select(i => PeerCall.TryAsync(GrainFactory.GetGrain<IValidatorGrain>(i).GetStatusAsync())));
         return new ValidatorsView(settings.ChainId, settings.Validators, [.. statuses.OfType<ValidatorStatus>()]);
+    }
+
+    /// <summary>Asks every validator and keeps the answer from the most advanced one that answered.</summary>
+    private async Task<T> MostAdvancedAsync<T>(Func<IValidatorGrain, Task<T>> read, Func<T, long> height)
+        where T : class
+    {
+        var answers = await Task.WhenAll(Enumerable.Range(0, settings.Validators.Count).Select(i => PeerCall.TryAsync(read(GrainFactory.GetGrain<IValidatorGrain>(i)))));
+        return answers.Where(a => a is not null).MaxBy(a => height(a!))
+            ?? throw new LedgerUnavailableException("No validator answered.");
     }
 }

@@ -3,6 +3,7 @@ using Ainur.Grains.Interfaces;
 using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Grains.Ledger.Storage;
 using Ainur.Protocol.Consensus;
+using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Blocks;
 using Ainur.Protocol.Ledger.Execution;
@@ -156,6 +157,10 @@ public sealed partial class ValidatorGrain(
     /// <inheritdoc/>
     public Task<AccountSnapshot> GetAccountAsync(Did account) =>
         Task.FromResult(new AccountSnapshot(account, _ledger.GetAccount(account), _ledger.Height));
+
+    /// <inheritdoc/>
+    public Task<EscrowSnapshot> GetEscrowAsync(Hash32 escrowId) =>
+        Task.FromResult(new EscrowSnapshot(escrowId, _ledger.GetEscrow(escrowId), _ledger.OrchestratorSequence, _ledger.Height));
 
     /// <inheritdoc/>
     public async Task SetOnlineAsync(bool online)

@@ -37,6 +37,7 @@ internal static class ProtocolRules
             {
                 EscrowRelease release => Apply(state, height, release),
                 EscrowRefund refund => Apply(state, height, refund),
+                EscrowPayout payout => Apply(state, height, payout),
                 Slash slash => Apply(state, slash),
                 var op => throw new ArgumentException($"Unknown protocol operation {op.GetType().Name}.", nameof(batch)),
             };
@@ -71,6 +72,47 @@ internal static class ProtocolRules
         TransactionRules.Credit(state, release.Payee, release.PayeeAmount);
         TransactionRules.Credit(state, state.Genesis.Treasury, release.Fee);
         TransactionRules.Credit(state, escrow.Payer, escrow.Amount - release.PayeeAmount - release.Fee);
+        state.SetEscrow(escrow with { Status = EscrowStatus.Released, ClosedAtHeight = height });
+        return null;
+    }
+
+    private static TxRejection? Apply(LedgerWorkingSet state, long height, EscrowPayout payout)
+    {
+        if (payout.Payouts.IsDefaultOrEmpty || payout.Payouts.Length > EscrowPayout.MaxPayouts)
+        {
+            return new(TxRejectionCodes.BadPayoutCount,
+                $"An escrow payout needs 1 to {EscrowPayout.MaxPayouts} payouts, not {(payout.Payouts.IsDefault ? 0 : payout.Payouts.Length)}.");
+        }
+
+        if (payout.Fee < 0 || payout.Payouts.Any(p => p.Amount < 0))
+        {
+            return new(TxRejectionCodes.BadAmount, $"Payout amounts and the fee {payout.Fee} must not be negative.");
+        }
+
+        if (!TryGetLocked(state, payout.EscrowId, out var escrow, out var rejection))
+        {
+            return rejection;
+        }
+
+        // What is left after each part, compared before subtracting, so huge amounts cannot wrap around.
+        var rest = escrow.Amount;
+        foreach (var amount in payout.Payouts.Select(p => p.Amount).Append(payout.Fee))
+        {
+            if (amount > rest)
+            {
+                return new(TxRejectionCodes.ReleaseExceedsEscrow, $"The payouts plus the fee {payout.Fee} exceed the escrow's {escrow.Amount}.");
+            }
+
+            rest -= amount;
+        }
+
+        foreach (var (payee, amount) in payout.Payouts)
+        {
+            TransactionRules.Credit(state, payee, amount);
+        }
+
+        TransactionRules.Credit(state, state.Genesis.Treasury, payout.Fee);
+        TransactionRules.Credit(state, escrow.Payer, rest);
         state.SetEscrow(escrow with { Status = EscrowStatus.Released, ClosedAtHeight = height });
         return null;
     }

@@ -43,8 +43,11 @@ public static class TxRejectionCodes
     /// <summary>The escrow was already released or refunded.</summary>
     public const string EscrowClosed = "escrow-closed";
 
-    /// <summary>Payee amount plus fee exceed the escrow's amount.</summary>
+    /// <summary>What a release or payout pays (payees plus fee) exceeds the escrow's amount.</summary>
     public const string ReleaseExceedsEscrow = "release-exceeds-escrow";
+
+    /// <summary>An escrow payout with no payouts, or with more than <c>EscrowPayout.MaxPayouts</c>.</summary>
+    public const string BadPayoutCount = "bad-payout-count";
 
     /// <summary>A protocol batch with no operations.</summary>
     public const string EmptyBatch = "empty-batch";

@@ -78,6 +78,7 @@ public abstract record ProtocolOp
         ProtocolOpKind.EscrowRelease => new EscrowRelease(reader.Hash(), reader.Did(), reader.I64(), reader.I64()),
         ProtocolOpKind.EscrowRefund => new EscrowRefund(reader.Hash()),
         ProtocolOpKind.Slash => new Slash(reader.Did(), reader.I64(), reader.Did(), reader.I64()),
+        ProtocolOpKind.EscrowPayout => EscrowPayout.ReadFields(ref reader),
         var kind => throw new FormatException($"Unknown protocol operation kind {(byte)kind}."),
     };
 
@@ -96,6 +97,9 @@ public enum ProtocolOpKind : byte
 
     /// <summary>Takes stake from a misbehaving account.</summary>
     Slash = 3,
+
+    /// <summary>Pays out a locked escrow to several payees.</summary>
+    EscrowPayout = 4,
 }
 
 /// <summary>
@@ -145,3 +149,60 @@ public sealed record Slash(
     /// <inheritdoc/>
     protected override void WriteFields(CanonicalWriter writer) => writer.Did(Account).I64(Amount).Did(Beneficiary).I64(BeneficiaryShare);
 }
+
+/// <summary>
+/// Closes a locked escrow as released, paying several payees at once (a dispute bond the agent wins goes to the agent
+/// and to the verifiers): each <see cref="Payout"/> to its payee, <paramref name="Fee"/> to the genesis' treasury, and
+/// the rest of the locked amount back to the payer. Every amount is at least 0; there are 1 to <see cref="MaxPayouts"/>
+/// payouts (a payee may appear more than once); the payouts plus the fee must not exceed the locked amount. Canonical
+/// fields after the kind byte: escrow id, payout count, (payee, amount) per payout in order, fee.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ainur.EscrowPayout")]
+public sealed record EscrowPayout(
+    [property: Id(0)] Hash32 EscrowId,
+    [property: Id(1)] ImmutableArray<Payout> Payouts,
+    [property: Id(2)] long Fee) : ProtocolOp
+{
+    /// <summary>The most payouts one operation may carry.</summary>
+    public const int MaxPayouts = 64;
+
+    /// <inheritdoc/>
+    public override ProtocolOpKind Kind => ProtocolOpKind.EscrowPayout;
+
+    /// <summary>Equality by content (records compare arrays by reference otherwise).</summary>
+    public bool Equals(EscrowPayout? other) =>
+        other is not null && EscrowId == other.EscrowId && Fee == other.Fee
+        && Payouts.AsSpan().SequenceEqual(other.Payouts.AsSpan());
+
+    /// <inheritdoc/>
+    public override int GetHashCode() => HashCode.Combine(EscrowId, Fee, Payouts.Length);
+
+    /// <inheritdoc/>
+    protected override void WriteFields(CanonicalWriter writer)
+    {
+        writer.Hash(EscrowId).I32(Payouts.Length);
+        foreach (var payout in Payouts)
+        {
+            writer.Did(payout.Payee).I64(payout.Amount);
+        }
+
+        writer.I64(Fee);
+    }
+
+    internal static EscrowPayout ReadFields(ref CanonicalReader reader)
+    {
+        var escrowId = reader.Hash();
+        var count = reader.Count(32 + sizeof(long));
+        var payouts = ImmutableArray.CreateBuilder<Payout>(count);
+        for (var i = 0; i < count; i++)
+        {
+            payouts.Add(new Payout(reader.Did(), reader.I64()));
+        }
+
+        return new EscrowPayout(escrowId, payouts.MoveToImmutable(), reader.I64());
+    }
+}
+
+/// <summary><paramref name="Amount"/> whole credits of an <see cref="EscrowPayout"/> for <paramref name="Payee"/>.</summary>
+[GenerateSerializer, Immutable, Alias("ainur.Payout")]
+public sealed record Payout([property: Id(0)] Did Payee, [property: Id(1)] long Amount);

@@ -22,6 +22,8 @@ public sealed class BadInputTests(StandaloneGatewayFixture fixture)
         { "price as text", "{\"did\":\"$DID\",\"manifest\":{\"name\":\"a\",\"version\":\"1\",\"capabilities\":[{\"id\":\"x\",\"description\":\"d\",\"price\":\"ten\",\"inputSchema\":{},\"outputSchema\":{}}],\"runtime\":{\"kind\":\"remote\"}}}" },
         { "fractional price", "{\"did\":\"$DID\",\"manifest\":{\"name\":\"a\",\"version\":\"1\",\"capabilities\":[{\"id\":\"x\",\"description\":\"d\",\"price\":1.5,\"inputSchema\":{},\"outputSchema\":{}}],\"runtime\":{\"kind\":\"remote\"}}}" },
         { "null capabilities", "{\"did\":\"$DID\",\"manifest\":{\"name\":\"a\",\"version\":\"1\",\"capabilities\":null,\"runtime\":{\"kind\":\"remote\"}}}" },
+        { "deterministic as text", "{\"did\":\"$DID\",\"manifest\":{\"name\":\"a\",\"version\":\"1\",\"capabilities\":[{\"id\":\"x\",\"description\":\"d\",\"price\":1,\"inputSchema\":{},\"outputSchema\":{},\"deterministic\":\"yes\"}],\"runtime\":{\"kind\":\"remote\"}}}" },
+        { "deterministic null", "{\"did\":\"$DID\",\"manifest\":{\"name\":\"a\",\"version\":\"1\",\"capabilities\":[{\"id\":\"x\",\"description\":\"d\",\"price\":1,\"inputSchema\":{},\"outputSchema\":{},\"deterministic\":null}],\"runtime\":{\"kind\":\"remote\"}}}" },
         { "unknown runtime kind", "{\"did\":\"$DID\",\"manifest\":{\"name\":\"a\",\"version\":\"1\",\"capabilities\":[],\"runtime\":{\"kind\":\"docker\"}}}" },
         { "unknown member", "{\"did\":\"$DID\",\"admin\":true,\"manifest\":{\"name\":\"a\",\"version\":\"1\",\"capabilities\":[],\"runtime\":{\"kind\":\"remote\"}}}" },
         { "invalid did", "{\"did\":\"did:key:zNOTAKEY\",\"manifest\":{\"name\":\"a\",\"version\":\"1\",\"capabilities\":[],\"runtime\":{\"kind\":\"remote\"}}}" },

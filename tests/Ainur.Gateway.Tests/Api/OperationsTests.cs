@@ -19,12 +19,15 @@ public sealed class OperationsTests(StandaloneGatewayFixture fixture)
     }
 
     [Fact]
-    public async Task OpenApiDocument_DescribesTheAgentsApi()
+    public async Task OpenApiDocument_DescribesTheAgentsAndStakingApi()
     {
         var document = await fixture.Gateway.Http.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
 
         Assert.Contains("\"/v1/agents\"", document, StringComparison.Ordinal);
         Assert.Contains("\"/v1/agents/{did}\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/v1/agents/{did}/deregister\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/v1/stake\"", document, StringComparison.Ordinal);
+        Assert.Contains("\"/v1/unstake\"", document, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -14,7 +14,7 @@ public sealed class CliAgainstNodeTests(StandaloneGatewayFixture fixture) : IDis
     public void Dispose() => Directory.Delete(_home, recursive: true);
 
     [Fact]
-    public async Task Tour_KeysNewRegisterTwiceShow_Works()
+    public async Task Tour_KeysNewRegisterTwiceShowDeregisterRegister_Works()
     {
         var manifest = Path.Combine(BuiltNode.RepositoryRoot, "examples", "agents", "echo-agent.manifest.json");
         var (code, output) = await RunAsync("keys", "new", "--json");
@@ -34,6 +34,20 @@ public sealed class CliAgainstNodeTests(StandaloneGatewayFixture fixture) : IDis
         var shown = JsonNode.Parse(output)!;
         Assert.Equal(did, (string)shown["did"]!);
         Assert.Equal("text.echo", (string)shown["manifest"]!["capabilities"]![0]!["id"]!);
+        Assert.True((bool)shown["manifest"]!["capabilities"]![0]!["deterministic"]!);
+        Assert.Null(shown["deregisteredAt"]);
+
+        (code, output) = await RunAsync("agent", "deregister");
+        Assert.Equal(0, code);
+        Assert.StartsWith($"deregistered: {did} since ", output, StringComparison.Ordinal);
+
+        (code, output) = await RunAsync("agent", "show", did, "--json");
+        Assert.Equal(0, code);
+        Assert.NotNull(JsonNode.Parse(output)!["deregisteredAt"]);
+
+        (code, output) = await RunAsync("agent", "register", "--manifest", manifest, "--json");
+        Assert.Equal(0, code);
+        Assert.Equal(("updated", 2), ((string)JsonNode.Parse(output)!["outcome"]!, (int)JsonNode.Parse(output)!["version"]!));
     }
 
     [Fact]

@@ -167,6 +167,8 @@ public sealed class LedgerBadInputTests(StandaloneGatewayFixture fixture)
     [InlineData("/v1/transfers")]
     [InlineData("/v1/ledger/txs")]
     [InlineData("/v1/faucet")]
+    [InlineData("/v1/stake")]
+    [InlineData("/v1/unstake")]
     public async Task Writes_Unsigned_Are401(string path)
     {
         using var content = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
@@ -193,7 +195,7 @@ public sealed class LedgerBadInputTests(StandaloneGatewayFixture fixture)
 
         foreach (var body in bodies.Array[40].Single())
         {
-            foreach (var path in new[] { "/v1/transfers", "/v1/ledger/txs" })
+            foreach (var path in new[] { "/v1/transfers", "/v1/ledger/txs", "/v1/stake", "/v1/unstake" })
             {
                 var response = await _ledger.PostAsync(alice, path, body);
                 Assert.True((int)response.StatusCode is >= 400 and < 500, $"{(int)response.StatusCode} from {path} for body: {body}");

@@ -62,6 +62,28 @@ public sealed class LedgerCliTests(StandaloneGatewayFixture fixture) : IDisposab
     }
 
     [Fact]
+    public async Task StakeThenUnstake_ShowsStakeAndUnbonding_AndTooMuchIsRefused()
+    {
+        var me = await NewKeyAsync();
+        await JsonAsync("faucet", "--json");
+
+        var staked = await JsonAsync("stake", "300", "--json");
+        var unstaked = await JsonAsync("unstake", "120", "--json");
+        var tooMuch = await _cli.RunAsync("unstake", "1000");
+
+        Assert.Equal(("final", "stake", 1L), ((string?)staked["status"], (string?)staked["transaction"]!["kind"], (long?)staked["transaction"]!["fields"]!["nonce"]));
+        Assert.Equal(("final", "unstake", 2L), ((string?)unstaked["status"], (string?)unstaked["transaction"]!["kind"], (long?)unstaked["transaction"]!["fields"]!["nonce"]));
+        Assert.Equal(3, tooMuch.Code);
+        Assert.StartsWith("error: The ledger rejected the transaction", tooMuch.Error, StringComparison.Ordinal);
+        var account = await JsonAsync("balance", me, "--json");
+        Assert.Equal((LedgerCalls.Grant - 300, 180L), ((long?)account["balance"], (long?)account["stake"]));
+        Assert.Equal(120, (long?)account["unbonding"]![0]!["amount"]);
+        var (code, output, _) = await _cli.RunAsync("balance");
+        Assert.Equal(0, code);
+        Assert.Contains("unbonding 120", output, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task TxShow_UnknownOrMalformedId_FailsWithoutProof()
     {
         var unknown = await _cli.RunAsync("tx", "show", new string('b', 64), "--proof-out", _cli.File("none.proof"));

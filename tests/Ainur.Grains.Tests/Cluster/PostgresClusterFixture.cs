@@ -21,7 +21,7 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
 
     public string ServiceId { get; } = $"cluster-tests-{Guid.NewGuid():N}";
 
-    public async ValueTask InitializeAsync() => _cluster = await PostgresTestCluster.StartAsync(ServiceId, Options);
+    public async ValueTask InitializeAsync() => _cluster = await PostgresTestCluster.StartAsync(ServiceId, database => Options(ServiceId, database));
 
     public async ValueTask DisposeAsync()
     {
@@ -31,13 +31,14 @@ public sealed class PostgresClusterFixture : IAsyncLifetime
         }
     }
 
-    private AinurOptions Options(TestDatabase database) => new()
+    /// <summary>A production silo's options on <paramref name="database"/>, with <paramref name="serviceId"/> as cluster and service id.</summary>
+    internal static AinurOptions Options(string serviceId, TestDatabase database) => new()
     {
         Mode = AinurMode.Cluster,
         Storage = AinurStorage.Postgres,
         Postgres = { ConnectionString = database.ConnectionString, MigrateOnStart = false },
-        Cluster = { ClusterId = ServiceId, ServiceId = ServiceId },
-        Ledger = LedgerSecrets.For(ServiceId).Options(),
+        Cluster = { ClusterId = serviceId, ServiceId = serviceId },
+        Ledger = LedgerSecrets.For(serviceId).Options(),
     };
 }
 

@@ -6,7 +6,7 @@ using Npgsql;
 
 namespace Ainur.Grains.Tests.Cluster;
 
-/// <summary>Agent registration on a two-silo cluster with PostgreSQL storage: durable across deactivation, idempotent, owner-only.</summary>
+/// <summary>Agent registration and deregistration on a two-silo cluster with PostgreSQL storage: durable across deactivation, idempotent, owner-only.</summary>
 [Collection(PostgresClusterCollection.Name)]
 public sealed class PostgresClusterTests(PostgresClusterFixture fixture)
 {
@@ -84,6 +84,53 @@ public sealed class PostgresClusterTests(PostgresClusterFixture fixture)
         await fixture.Cluster.DeactivateAsync(grain);
         Assert.Null(await grain.GetAsync());
         Assert.Equal(0, await StoredRowsAsync(owner.Did, ct));
+    }
+
+    [Fact]
+    public async Task Deregister_ByTheAgent_IsDurableIdempotentAndRegisteringAgainReactivates()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var key = AgentKey.Generate();
+        using var intruder = AgentKey.Generate();
+        var grain = fixture.Cluster.Client.GetGrain<IAgentGrain>(key.Did.Value);
+        var registered = (await grain.RegisterAsync(new RegisterAgent(key.Did, Manifest("1.0.0")), ct)).Next!;
+
+        var refused = await grain.DeregisterAsync(intruder.Did, ct);
+        Assert.Equal(DeregistrationRejection.NotOwner, refused.Rejection);
+        await fixture.Cluster.DeactivateAsync(grain);
+        Assert.Equal(registered, await grain.GetAsync());
+
+        var deregistered = await grain.DeregisterAsync(key.Did, ct);
+        Assert.Null(deregistered.Rejection);
+        Assert.Equal(DeregistrationOutcome.Deregistered, deregistered.Outcome);
+        Assert.NotNull(deregistered.Next!.DeregisteredAt);
+        Assert.Equal(registered with { DeregisteredAt = deregistered.Next.DeregisteredAt }, deregistered.Next);
+        await fixture.Cluster.DeactivateAsync(grain);
+        Assert.Equal(deregistered.Next, await grain.GetAsync());
+
+        var again = await grain.DeregisterAsync(key.Did, ct);
+        Assert.Equal((DeregistrationOutcome.Unchanged, (DeregistrationRejection?)null), (again.Outcome, again.Rejection));
+        Assert.Equal(deregistered.Next, again.Next);
+
+        var reactivated = await grain.RegisterAsync(new RegisterAgent(key.Did, Manifest("1.0.0")), ct);
+        Assert.Equal(RegistrationOutcome.Updated, reactivated.Outcome);
+        Assert.Equal((2, (DateTimeOffset?)null), (reactivated.Next!.Version, reactivated.Next.DeregisteredAt));
+        await fixture.Cluster.DeactivateAsync(grain);
+        Assert.Equal(reactivated.Next, await grain.GetAsync());
+    }
+
+    [Fact]
+    public async Task Deregister_NeverRegistered_IsNotRegistered_AndStoresNothing()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var key = AgentKey.Generate();
+        var grain = fixture.Cluster.Client.GetGrain<IAgentGrain>(key.Did.Value);
+
+        var refused = await grain.DeregisterAsync(key.Did, ct);
+
+        Assert.Equal(DeregistrationRejection.NotRegistered, refused.Rejection);
+        Assert.Null(refused.Next);
+        Assert.Equal(0, await StoredRowsAsync(key.Did, ct));
     }
 
     private static AgentManifest Manifest(string version) => new(

@@ -1,3 +1,4 @@
+using Ainur.Grains.Interfaces;
 using Ainur.Silo.Hosting;
 using Ainur.Testing;
 using Orleans.TestingHost;
@@ -20,8 +21,11 @@ internal sealed class PostgresTestCluster : IAsyncDisposable
 
     public InProcessTestCluster Cluster { get; }
 
-    /// <summary>Creates the database and starts the silos, each built from <paramref name="options"/> of that database.</summary>
-    public static async Task<PostgresTestCluster> StartAsync(string clusterId, Func<TestDatabase, AinurOptions> options)
+    /// <summary>
+    /// Creates the database and starts the silos, each built from <paramref name="options"/> of that database, then
+    /// changed by <paramref name="configure"/> (e.g. to wrap a store with fault injection).
+    /// </summary>
+    public static async Task<PostgresTestCluster> StartAsync(string clusterId, Func<TestDatabase, AinurOptions> options, Action<ISiloBuilder>? configure = null)
     {
         var database = await TestDatabase.CreateAsync();
         try
@@ -29,7 +33,12 @@ internal sealed class PostgresTestCluster : IAsyncDisposable
             var builder = new InProcessTestClusterBuilder(2);
             builder.Options.ClusterId = clusterId;
             builder.Options.ServiceId = clusterId;
-            builder.ConfigureSilo((_, silo) => silo.AddAinurSilo(options(database), configureClustering: false));
+            builder.ConfigureSilo((_, silo) =>
+            {
+                silo.AddAinurSilo(options(database), configureClustering: false);
+                configure?.Invoke(silo);
+            });
+            builder.ConfigureClient(client => client.AddMemoryStreams(AinurStreams.Provider));   // so tests can subscribe
             var cluster = builder.Build();
             await cluster.DeployAsync();
             return new PostgresTestCluster(database, cluster);

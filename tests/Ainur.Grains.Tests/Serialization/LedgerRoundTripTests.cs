@@ -52,6 +52,7 @@ public sealed class LedgerRoundTripTests
     public void ReadModelsAndOutcomes_RoundTripEveryMember()
     {
         using var key = AgentKey.Generate();
+        using var verifier = AgentKey.Generate();
         var escrowId = new Hash32(Enumerable.Repeat((byte)7, 32).ToArray());
         var account = new Account(10, 20, [new UnbondingEntry(5, 99), new UnbondingEntry(6, 100)], 42);
         var snapshot = new AccountSnapshot(key.Did, account, 17);
@@ -60,7 +61,8 @@ public sealed class LedgerRoundTripTests
         var transaction = SignedTransaction.Sign(new EscrowLock(key.Did, escrowId, 30), key, "c");
         var status = new TxStatus(transaction.Id, TxState.Rejected, 4, 2, rejection);
         var validator = new ValidatorStatus(2, key.Did, true, 9, escrowId, 10, 1, "Prevote", "S127.0.0.1:1:1", 0);
-        var batch = new ProtocolBatch(key.Did, 3, [new EscrowRelease(escrowId, key.Did, 5, 1), new EscrowRefund(escrowId), new Slash(key.Did, 4, key.Did, 2)]);
+        var payout = new EscrowPayout(escrowId, [new Payout(key.Did, 5), new Payout(verifier.Did, 6)], 2);
+        var batch = new ProtocolBatch(key.Did, 3, [new EscrowRelease(escrowId, key.Did, 5, 1), new EscrowRefund(escrowId), new Slash(key.Did, 4, key.Did, 2), payout]);
 
         Assert.Equal(snapshot, RoundTrip(snapshot));
         Assert.Equal(escrow, RoundTrip(escrow));
@@ -69,6 +71,8 @@ public sealed class LedgerRoundTripTests
         Assert.Equal(transaction, RoundTrip(transaction));
         Assert.Equal(new RejectedTransaction(transaction, rejection), RoundTrip(new RejectedTransaction(transaction, rejection)));
         Assert.Equal(batch, RoundTrip<TxBody>(batch));
+        Assert.Equal(payout, RoundTrip<ProtocolOp>(payout));
+        Assert.Equal(payout.Payouts, RoundTrip(payout).Payouts);
         Assert.Equal(
             ImmutableArray.Create(new SubmitResult(transaction.Id, SubmitStatus.Full)),
             RoundTrip(ImmutableArray.Create(new SubmitResult(transaction.Id, SubmitStatus.Full))));

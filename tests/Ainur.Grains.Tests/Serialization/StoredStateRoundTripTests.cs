@@ -18,7 +18,7 @@ public sealed class StoredStateRoundTripTests
     private static readonly AgentManifest Manifest = new(
         "summarizer",
         "1.2.3",
-        [new Capability("text.summarize", "Summarizes text.", 5, """{"type":"object"}""", "{}"), new Capability("text.echo", "Echo.", 0, "{}", "true")],
+        [new Capability("text.summarize", "Summarizes text.", 5, """{"type":"object"}""", "{}"), new Capability("text.echo", "Echo.", 0, "{}", "true", Deterministic: true)],
         new AgentRuntime(RuntimeKind.Wasm, new string('a', 64)),
         null);
 
@@ -26,16 +26,21 @@ public sealed class StoredStateRoundTripTests
     public void AgentGrainState_RoundTripsEveryMember()
     {
         using var key = AgentKey.Generate();
-        var state = new AgentGrainState { Record = new AgentRecord(key.Did, Manifest, 3, DateTimeOffset.UnixEpoch.AddDays(1), DateTimeOffset.UnixEpoch.AddDays(2)) };
+        var state = new AgentGrainState
+        {
+            Record = new AgentRecord(key.Did, Manifest, 3, DateTimeOffset.UnixEpoch.AddDays(1), DateTimeOffset.UnixEpoch.AddDays(2), DateTimeOffset.UnixEpoch.AddDays(3)),
+        };
 
         var copy = Serializer.Deserialize<AgentGrainState>(Serializer.SerializeToArray(state));
 
         Assert.Equal(state.Record, copy!.Record);
+        Assert.Equal(DateTimeOffset.UnixEpoch.AddDays(3), copy.Record!.DeregisteredAt);
+        Assert.True(copy.Record.Manifest.Capabilities[1].Deterministic);
         Assert.Equal(key.Did.PublicKey.ToArray(), copy!.Record!.Did.PublicKey.ToArray());
     }
 
     [Fact]
-    public void RegisterAgentAndDecision_RoundTrip()
+    public void RegisterAgentAndDecisions_RoundTrip()
     {
         using var key = AgentKey.Generate();
         var command = new RegisterAgent(key.Did, Manifest);
@@ -45,6 +50,12 @@ public sealed class StoredStateRoundTripTests
         var decisionCopy = Serializer.Deserialize<RegistrationDecision>(Serializer.SerializeToArray(decision));
         Assert.Equal(decision.Rejection, decisionCopy!.Rejection);
         Assert.Equal(decision.Errors, decisionCopy.Errors);
+
+        var record = Registration.Decide(null, key.Did, key.Did, Manifest, DateTimeOffset.UnixEpoch).Next;
+        var deregistration = Deregistration.Decide(record, key.Did, key.Did, DateTimeOffset.UnixEpoch.AddDays(1));
+        Assert.Equal(deregistration, Serializer.Deserialize<DeregistrationDecision>(Serializer.SerializeToArray(deregistration)));
+        var refusal = Deregistration.Decide(null, key.Did, key.Did, DateTimeOffset.UnixEpoch);
+        Assert.Equal(refusal, Serializer.Deserialize<DeregistrationDecision>(Serializer.SerializeToArray(refusal)));
     }
 
     [Fact]

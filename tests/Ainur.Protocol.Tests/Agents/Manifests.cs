@@ -19,12 +19,13 @@ internal static class Manifests
         from version in CsCheck.Gen.String[CsCheck.Gen.Char.AlphaNumeric, 1, 32]
         from count in CsCheck.Gen.Int[1, 5]
         from prices in CsCheck.Gen.Long[0, ManifestRules.MaxPrice].Array[count]
+        from deterministic in CsCheck.Gen.Bool.Array[count]
         from wasm in CsCheck.Gen.Bool
         from hash in CsCheck.Gen.Char["0123456789abcdef"].Array[64]
         select new AgentManifest(
             name,
             version,
-            [.. prices.Select((p, i) => new Capability($"cap.{i}", $"capability {i}", p, "{}", "true"))],
+            [.. prices.Select((p, i) => new Capability($"cap.{i}", $"capability {i}", p, "{}", "true", deterministic[i]))],
             wasm ? new AgentRuntime(RuntimeKind.Wasm, new string(hash)) : new AgentRuntime(RuntimeKind.Remote, null),
             wasm ? null : "http://127.0.0.1:7070");
 

@@ -40,6 +40,16 @@ public sealed class RegistrationTests
         }, iter: 1_000);
 
     [Fact]
+    public void Decide_DeterministicFlagFlipped_IsUpdated() =>
+        Manifests.Gen.Sample(manifest =>
+        {
+            var first = Registration.Decide(null, Alice, Alice, manifest, T0).Next!;
+            var flipped = manifest with { Capabilities = [.. manifest.Capabilities.Select((c, i) => i == 0 ? c with { Deterministic = !c.Deterministic } : c)] };
+            var changed = Registration.Decide(first, Alice, Alice, flipped, T0.AddHours(1));
+            return changed.Outcome == RegistrationOutcome.Updated && changed.Next!.Manifest.Capabilities[0].Deterministic != manifest.Capabilities[0].Deterministic;
+        }, iter: 200);
+
+    [Fact]
     public void Decide_SignedByAnotherDid_IsRejectedAndChangesNothing()
     {
         var current = Registration.Decide(null, Alice, Alice, Manifests.Valid(), T0).Next;

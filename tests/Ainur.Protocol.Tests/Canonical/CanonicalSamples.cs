@@ -23,7 +23,11 @@ internal static class CanonicalSamples
         new Unstake(Payer.Did, 1, 0),
         new EscrowLock(Payer.Did, EscrowId, 99),
         new ProtocolBatch(Payee.Did, 3, []),
-        new ProtocolBatch(Payee.Did, 4, [new EscrowRelease(EscrowId, Payer.Did, 50, 2), new EscrowRefund(EscrowId), new Slash(Payer.Did, 10, Payee.Did, 4)]),
+        new ProtocolBatch(Payee.Did, 4,
+        [
+            new EscrowRelease(EscrowId, Payer.Did, 50, 2), new EscrowRefund(EscrowId), new Slash(Payer.Did, 10, Payee.Did, 4),
+            new EscrowPayout(EscrowId, [new Payout(Payee.Did, 30), new Payout(Payer.Did, 0)], 3),
+        ]),
     ];
 
     public static ImmutableArray<SignedTransaction> Transactions =>

@@ -121,10 +121,11 @@ internal static class RandomHistory
     // One to three operations on a small pool of escrow ids and the users' stakes; a few batches are signed by a user.
     private static Materialized MaterializeBatch(Step step, LedgerBatch view)
     {
-        var operations = Enumerable.Range(0, 1 + (step.Noise % 7 / 4) + (step.Noise % 7 / 6)).Select(i => (((step.Noise / 3) + i) % 3) switch
+        var operations = Enumerable.Range(0, 1 + (step.Noise % 7 / 4) + (step.Noise % 7 / 6)).Select(i => (((step.Noise / 3) + i) % 4) switch
         {
             0 => new EscrowRelease(EscrowId((step.Noise + i) % EscrowIds), Users[step.B].Did, step.Amount / 2, step.Amount % 7),
             1 => new EscrowRefund(EscrowId((step.Noise + (3 * i)) % EscrowIds)),
+            2 => Payout(step, i),
             _ => (ProtocolOp)new Slash(Users[step.A].Did, step.Amount / 10, Users[step.B].Did, step.Amount / 30),
         }).ToArray();
         var sequence = view.OrchestratorSequence + (step.NonceSkew < 0 ? 0 : 1 + step.NonceSkew);
@@ -132,6 +133,13 @@ internal static class RandomHistory
             ? new Materialized(BatchBy(Users[step.A], sequence, operations), TxRejectionCodes.NotOrchestrator, MustFail: true)
             : Free(Batch(sequence, operations));
     }
+
+    // Zero to four payouts to consecutive users (zero: always rejected), each a share of the step's amount, which may
+    // be negative (rejected) or, summed with the fee, more than the escrow holds (rejected).
+    private static EscrowPayout Payout(Step step, int i) => new(
+        EscrowId((step.Noise + (2 * i)) % EscrowIds),
+        [.. Enumerable.Range(0, (step.Noise + i) % 5).Select(j => new Payout(Users[(step.B + j) % Users.Length].Did, step.Amount / (3 + j)))],
+        step.Amount % 5);
 
     // A signature bit flipped, a body byte flipped (skipped when the bytes no longer decode), or a signature for another chain.
     private static Materialized? Forge(Step step, SignedTransaction genuine)

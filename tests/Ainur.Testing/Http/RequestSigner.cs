@@ -65,10 +65,13 @@ public static class RequestSigner
         to.Headers.TryAddWithoutValidation(name, from.Headers.GetValues(name));
     }
 
-    /// <summary>A registration body for <paramref name="did"/>: a one-capability remote agent.</summary>
-    public static string RegistrationBody(Did did, string version = "1.0.0", long price = 5) => $$$"""
+    /// <summary>
+    /// A registration body for <paramref name="did"/>: a one-capability remote agent; <paramref name="deterministic"/>
+    /// null leaves the capability's optional flag out.
+    /// </summary>
+    public static string RegistrationBody(Did did, string version = "1.0.0", long price = 5, bool? deterministic = null) => $$$"""
         {"did":"{{{did.Value}}}","manifest":{"name":"summarizer","version":"{{{version}}}","capabilities":[
-          {"id":"text.summarize","description":"Summarizes English text.","price":{{{price}}},
+          {"id":"text.summarize","description":"Summarizes English text.","price":{{{price}}},{{{(deterministic is { } flag ? $"\"deterministic\":{(flag ? "true" : "false")}," : "")}}}
            "inputSchema":{"type":"object","properties":{"text":{"type":"string"}},"required":["text"]},
            "outputSchema":{"type":"object"}}],
          "runtime":{"kind":"remote"},"endpoint":"https://agent.example/run"}}

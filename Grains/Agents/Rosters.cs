@@ -1,0 +1,31 @@
+using System.Text;
+using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Protocol.Agents;
+using Ainur.Protocol.Hashing;
+
+namespace Ainur.Grains.Agents;
+
+/// <summary>Keeps the capability rosters that assignment reads in line with an agent's registration.</summary>
+internal static class Rosters
+{
+    /// <summary>
+    /// Upserts the agent into the roster of every capability it declares and removes it from those it no longer
+    /// declares. Only active agents with a remote runtime take tasks: the WebAssembly executor is not built yet.
+    /// </summary>
+    public static async Task SyncAsync(IGrainFactory grains, AgentRecord? previous, AgentRecord current)
+    {
+        var declared = current.Manifest.Capabilities.Select(c => c.Id).ToHashSet(StringComparer.Ordinal);
+        var active = current.IsActive && current.Manifest.Runtime.Kind == RuntimeKind.Remote;
+        foreach (var capability in current.Manifest.Capabilities)
+        {
+            var schemaHash = Blake2b.Content(Encoding.UTF8.GetBytes(capability.InputSchema));
+            var entry = new RosterEntry(current.Did, capability.Price, schemaHash, capability.InputSchema, capability.Deterministic, active);
+            await grains.GetGrain<ICapabilityRosterGrain>(capability.Id).UpsertAsync(entry);
+        }
+
+        foreach (var dropped in previous?.Manifest.Capabilities.Where(c => !declared.Contains(c.Id)) ?? [])
+        {
+            await grains.GetGrain<ICapabilityRosterGrain>(dropped.Id).RemoveAsync(current.Did);
+        }
+    }
+}

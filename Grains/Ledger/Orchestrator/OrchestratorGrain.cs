@@ -1,0 +1,152 @@
+using System.Collections.Immutable;
+using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Ledger.State;
+using Ainur.Protocol.Ledger.Transactions;
+using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
+
+namespace Ainur.Grains.Ledger.Orchestrator;
+
+/// <summary>
+/// See <see cref="IOrchestratorGrain"/>. Reentrant so callers can queue while a batch is on its way; one pump sends
+/// one batch at a time, because a later sequence finalized first would make the earlier batch invalid.
+/// </summary>
+[Reentrant]
+internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimeProvider clock, ILogger<OrchestratorGrain> logger)
+    : Grain, IOrchestratorGrain
+{
+    // One batch is one transaction in one block: large enough to carry a block's worth of settlements.
+    private const int MaxOperationsPerBatch = 1000;
+    private static readonly TimeSpan FinalityWait = TimeSpan.FromSeconds(30);
+
+    private readonly LinkedList<QueuedUnit> _queue = new();
+    private Task? _pump;
+    private long _sequence = -1;
+
+    /// <inheritdoc/>
+    public Task<UnitOutcome> ExecuteAsync(ImmutableArray<ProtocolOp> unit)
+    {
+        if (unit.IsDefaultOrEmpty || unit.Length > MaxOperationsPerBatch)
+        {
+            throw new ArgumentException($"A unit has 1 to {MaxOperationsPerBatch} operations.", nameof(unit));
+        }
+
+        if (unit.All(op => op is Slash))
+        {
+            // An escrow closes once, so a unit that closes one applies at most once however often it is sent.
+            throw new ArgumentException("A unit must close at least one escrow.", nameof(unit));
+        }
+
+        var queued = new QueuedUnit(unit, Alone: false, new TaskCompletionSource<UnitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        _queue.AddLast(queued);
+        _pump ??= PumpAsync();
+        return queued.Outcome.Task;
+    }
+
+    private async Task PumpAsync()
+    {
+        try
+        {
+            while (_queue.First is not null)
+            {
+                await SendAsync(TakeBatch());
+            }
+        }
+        finally
+        {
+            _pump = null;
+        }
+    }
+
+    /// <summary>Units from the front of the queue up to the batch size; a unit marked alone travels by itself.</summary>
+    private List<QueuedUnit> TakeBatch()
+    {
+        var batch = new List<QueuedUnit>();
+        var operations = 0;
+        while (_queue.First?.Value is { } next && (batch.Count == 0 || !next.Alone && operations + next.Unit.Length <= MaxOperationsPerBatch))
+        {
+            _queue.RemoveFirst();
+            batch.Add(next);
+            operations += next.Unit.Length;
+            if (next.Alone)
+            {
+                break;
+            }
+        }
+
+        return batch;
+    }
+
+    private async Task SendAsync(List<QueuedUnit> batch)
+    {
+        TxStatus status;
+        try
+        {
+            if (_sequence < 0)
+            {
+                _sequence = (await GrainFactory.GetGrain<ILedgerQueryGrain>(0).GetEscrowAsync(Hash32.Zero)).OrchestratorSequence;
+            }
+
+            var body = new ProtocolBatch(settings.Orchestrator.Did, ++_sequence, [.. batch.SelectMany(u => u.Unit)]);
+            var transaction = SignedTransaction.Sign(body, settings.Orchestrator, settings.ChainId);
+            status = await LedgerSubmission.SubmitAndWaitAsync(GrainFactory, transaction, FinalityWait, clock);
+            while (status.State is TxState.Pending or TxState.Unknown)
+            {
+                // The batch may still be finalized: sending its operations again under another sequence could apply them twice.
+                LogStillPending(logger, transaction.Id, batch.Count);
+                status = await LedgerSubmission.SubmitAndWaitAsync(GrainFactory, transaction, FinalityWait, clock);
+            }
+        }
+        catch (Exception exception) when (exception is LedgerUnavailableException or TimeoutException or OrleansException)
+        {
+            LogLedgerUnavailable(logger, exception);
+            Requeue(batch, alone: false);
+            _sequence = -1;
+            await Task.Delay(TimeSpan.FromMilliseconds(200), clock);
+            return;
+        }
+
+        if (status.State == TxState.Final)
+        {
+            foreach (var unit in batch)
+            {
+                unit.Outcome.TrySetResult(new UnitOutcome(true, status.Height, null));
+            }
+
+            return;
+        }
+
+        var rejection = status.Rejection!;
+        if (rejection.Code == TxRejectionCodes.NonceNotIncreasing)
+        {
+            _sequence = -1;
+            Requeue(batch, alone: false);
+        }
+        else if (batch.Count > 1)
+        {
+            Requeue(batch, alone: true);
+        }
+        else
+        {
+            batch[0].Outcome.TrySetResult(new UnitOutcome(false, 0, $"{rejection.Code}: {rejection.Message}"));
+        }
+    }
+
+    /// <summary>Puts a batch's units back at the front, in their order; alone: each goes in a batch of its own.</summary>
+    private void Requeue(List<QueuedUnit> batch, bool alone)
+    {
+        for (var i = batch.Count - 1; i >= 0; i--)
+        {
+            _queue.AddFirst(batch[i] with { Alone = alone || batch[i].Alone });
+        }
+    }
+
+    private sealed record QueuedUnit(ImmutableArray<ProtocolOp> Unit, bool Alone, TaskCompletionSource<UnitOutcome> Outcome);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Protocol batch {TransactionId} with {Units} unit(s) is not final yet; still waiting for it")]
+    private static partial void LogStillPending(ILogger logger, Hash32 transactionId, int units);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The ledger did not answer; the protocol batch will be sent again")]
+    private static partial void LogLedgerUnavailable(ILogger logger, Exception exception);
+}

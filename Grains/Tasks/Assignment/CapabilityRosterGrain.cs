@@ -1,0 +1,149 @@
+using System.Collections.Immutable;
+using Ainur.Grains.Interfaces;
+using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Grains.Interfaces.Reputation;
+using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Grains.Ledger;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+
+namespace Ainur.Grains.Tasks.Assignment;
+
+/// <summary>
+/// See <see cref="ICapabilityRosterGrain"/>. Picks are answered from memory: each agent's stake (from the ledger) and
+/// reputation score are cached and refreshed in the background, so an assignment costs no grain call once warm.
+/// </summary>
+internal sealed class CapabilityRosterGrain(
+    [PersistentState("roster", AinurStores.Agents)] IPersistentState<CapabilityRosterState> state,
+    TaskSettings settings) : Grain, ICapabilityRosterGrain
+{
+    private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
+
+    private readonly Dictionary<Did, int> _inFlight = [];
+    private readonly Dictionary<Did, Standing> _standings = [];
+    private long _turn;
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        this.RegisterGrainTimer(RefreshAsync, new GrainTimerCreationOptions(RefreshPeriod, RefreshPeriod) { Interleave = true });
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task UpsertAsync(RosterEntry entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        if (state.State.Entries.TryGetValue(entry.Agent.Value, out var current) && current == entry)
+        {
+            return;
+        }
+
+        state.State.Entries[entry.Agent.Value] = entry;
+        await state.WriteStateAsync();
+    }
+
+    /// <inheritdoc/>
+    public async Task RemoveAsync(Did agent)
+    {
+        if (state.State.Entries.Remove(agent.Value))
+        {
+            await state.WriteStateAsync();
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task<ImmutableArray<CapabilitySchema>> GetSchemasAsync() => Task.FromResult(
+        Active().DistinctBy(e => e.InputSchemaHash).Select(e => new CapabilitySchema(e.InputSchemaHash, e.InputSchema)).ToImmutableArray());
+
+    /// <inheritdoc/>
+    public async Task<RosterPick?> PickAsync(long maxPrice, ImmutableArray<Hash32> schemas, ImmutableArray<Did> exclude)
+    {
+        var candidates = Active().Where(e => e.Price <= maxPrice && schemas.Contains(e.InputSchemaHash) && !exclude.Contains(e.Agent)).ToList();
+        var best = (await RankAsync(candidates)).FirstOrDefault();
+        if (best is null)
+        {
+            return null;
+        }
+
+        _inFlight[best.Agent] = InFlight(best.Agent) + 1;
+        return new RosterPick(best.Agent, best.Price);
+    }
+
+    /// <inheritdoc/>
+    public async Task<ImmutableArray<Did>> PickVerifiersAsync(int count, ImmutableArray<Did> exclude)
+    {
+        var candidates = Active().Where(e => !exclude.Contains(e.Agent)).ToList();
+        return [.. (await RankAsync(candidates)).Take(count).Select(e => e.Agent)];
+    }
+
+    /// <inheritdoc/>
+    public Task DoneAsync(Did agent)
+    {
+        if (InFlight(agent) > 1)
+        {
+            _inFlight[agent]--;
+        }
+        else
+        {
+            _inFlight.Remove(agent);
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public Task<bool?> IsDeterministicAsync(Did agent) =>
+        Task.FromResult(state.State.Entries.TryGetValue(agent.Value, out var entry) ? entry.Deterministic : (bool?)null);
+
+    /// <summary>Staked candidates, best first: higher reputation, then fewer tasks in flight, then in turn.</summary>
+    private async Task<List<RosterEntry>> RankAsync(List<RosterEntry> candidates)
+    {
+        var unknown = candidates.Where(c => !_standings.ContainsKey(c.Agent)).Select(c => c.Agent).ToList();
+        if (unknown.Count > 0)
+        {
+            await LoadStandingsAsync(unknown);
+        }
+
+        var turn = _turn++;
+        return [.. candidates
+            .Where(c => _standings.TryGetValue(c.Agent, out var s) && s.Stake >= settings.Policy.MinStake)
+            .OrderByDescending(c => _standings[c.Agent].Score)
+            .ThenBy(c => InFlight(c.Agent))
+            .ThenBy(c => (c.Agent.GetHashCode() ^ turn) & int.MaxValue)];
+    }
+
+    private async Task RefreshAsync(CancellationToken cancellationToken)
+    {
+        var agents = Active().Select(e => e.Agent).ToList();
+        if (agents.Count > 0)
+        {
+            await LoadStandingsAsync(agents);
+        }
+    }
+
+    /// <summary>Reads stake and score of <paramref name="agents"/>; an agent whose reads fail keeps its old standing (or none).</summary>
+    private async Task LoadStandingsAsync(List<Did> agents)
+    {
+        var query = GrainFactory.GetGrain<ILedgerQueryGrain>(0);
+        var reads = agents.Select(async agent =>
+        {
+            var account = await PeerCall.TryAsync(query.GetAccountAsync(agent));
+            var reputation = await PeerCall.TryAsync(GrainFactory.GetGrain<IReputationGrain>(agent.Value).GetAsync().AsTask());
+            return (agent, account, reputation);
+        });
+        foreach (var (agent, account, reputation) in await Task.WhenAll(reads))
+        {
+            if (account is not null && reputation is not null)
+            {
+                _standings[agent] = new Standing(account.Account.Stake, reputation.Score);
+            }
+        }
+    }
+
+    private IEnumerable<RosterEntry> Active() => state.State.Entries.Values.Where(e => e.Active);
+
+    private int InFlight(Did agent) => _inFlight.GetValueOrDefault(agent);
+
+    private sealed record Standing(long Stake, double Score);
+}

@@ -1,0 +1,130 @@
+using System.Collections.Immutable;
+using Ainur.Grains.Interfaces;
+using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Grains.Ledger;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Ledger.State;
+using Ainur.Protocol.Ledger.Transactions;
+using Ainur.Protocol.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Ainur.Grains.Tasks.Escrows;
+
+/// <summary>
+/// See <see cref="IEscrowGrain"/>. A lock is kept before it is submitted, so a retry after a crash resubmits the same
+/// signed bytes; a close is idempotent through the ledger itself (an escrow closes once), and a refused retry is
+/// checked against the ledger's escrow state before it counts as a failure.
+/// </summary>
+internal sealed partial class EscrowGrain(
+    [PersistentState("escrow", AinurStores.Escrows)] IPersistentState<EscrowGrainState> state,
+    TimeProvider clock,
+    ILogger<EscrowGrain> logger) : Grain, IEscrowGrain
+{
+    /// <inheritdoc/>
+    public async Task<HoldOutcome> LockAsync(HoldKind hold, SignedTransaction? lockTransaction, TimeSpan wait)
+    {
+        var entry = Get(hold);
+        if (entry is null)
+        {
+            if (lockTransaction is null)
+            {
+                return new HoldOutcome(HoldState.LockRejected, "the signed lock never reached the escrow");
+            }
+
+            entry = new HoldEntry(lockTransaction.Encoded.ToArray(), HoldState.Locking, null);
+            await SaveAsync(hold, entry);
+        }
+
+        if (entry.State != HoldState.Locking)
+        {
+            return new HoldOutcome(entry.State, entry.Reason);
+        }
+
+        var status = await LedgerSubmission.SubmitAndWaitAsync(GrainFactory, SignedTransaction.Decode(entry.LockTransaction), wait, clock);
+        var next = status.State switch
+        {
+            TxState.Final => entry with { State = HoldState.Locked },
+            TxState.Rejected => entry with { State = HoldState.LockRejected, Reason = $"{status.Rejection!.Code}: {status.Rejection.Message}" },
+            _ => entry,
+        };
+        if (next != entry)
+        {
+            await SaveAsync(hold, next);
+        }
+
+        return new HoldOutcome(next.State, next.Reason);
+    }
+
+    /// <inheritdoc/>
+    public async Task<CloseOutcome> CloseAsync(ImmutableArray<ProtocolOp> unit, ImmutableArray<HoldClose> closes)
+    {
+        if (closes.All(c => Get(c.Hold)?.State == c.State))
+        {
+            return new CloseOutcome(true, null);
+        }
+
+        var outcome = await GrainFactory.GetGrain<IOrchestratorGrain>(0).ExecuteAsync(unit);
+        if (!outcome.Final && !await AlreadyClosedAsync(closes))
+        {
+            LogCloseRefused(logger, this.GetPrimaryKeyString(), outcome.Reason);
+            return new CloseOutcome(false, outcome.Reason);
+        }
+
+        foreach (var close in closes)
+        {
+            state.State = Set(close.Hold, Get(close.Hold)! with { State = close.State });
+        }
+
+        await state.WriteStateAsync();
+        return new CloseOutcome(true, null);
+    }
+
+    /// <summary>Whether the ledger shows every hold already closed the way asked (a retry of a unit that was applied).</summary>
+    private async Task<bool> AlreadyClosedAsync(ImmutableArray<HoldClose> closes)
+    {
+        var query = GrainFactory.GetGrain<ILedgerQueryGrain>(0);
+        foreach (var close in closes)
+        {
+            var snapshot = await query.GetEscrowAsync(EscrowId(close.Hold));
+            var expected = close.State == HoldState.Released ? EscrowStatus.Released : EscrowStatus.Refunded;
+            if (snapshot.Escrow?.Status != expected)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private Hash32 EscrowId(HoldKind hold)
+    {
+        var taskId = Hash32.Parse(this.GetPrimaryKeyString());
+        return hold == HoldKind.Payment ? TaskEscrows.Payment(taskId) : TaskEscrows.DisputeBond(taskId);
+    }
+
+    private HoldEntry? Get(HoldKind hold) => hold == HoldKind.Payment ? state.State.Payment : state.State.Bond;
+
+    private EscrowGrainState Set(HoldKind hold, HoldEntry entry)
+    {
+        if (hold == HoldKind.Payment)
+        {
+            state.State.Payment = entry;
+        }
+        else
+        {
+            state.State.Bond = entry;
+        }
+
+        return state.State;
+    }
+
+    private Task SaveAsync(HoldKind hold, HoldEntry entry)
+    {
+        Set(hold, entry);
+        return state.WriteStateAsync();
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Escrow of task {TaskId}: closing was refused by the ledger ({Reason}); the task will try again")]
+    private static partial void LogCloseRefused(ILogger logger, string taskId, string? reason);
+}

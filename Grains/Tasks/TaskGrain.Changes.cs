@@ -1,0 +1,122 @@
+using Ainur.Grains.Interfaces;
+using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Protocol.Tasks;
+using Microsoft.Extensions.Logging;
+using Orleans.Runtime;
+using Orleans.Streams;
+
+namespace Ainur.Grains.Tasks;
+
+/// <summary>What follows a durable change: telling waiters and subscribers, deadlines, the reminder, the roster.</summary>
+internal sealed partial class TaskGrain
+{
+    private const string ReminderName = "task";
+    private IGrainTimer? _deadline;
+    private IGrainReminder? _reminder;
+
+    /// <inheritdoc/>
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (Record is not { } record || record.IsClosed)
+        {
+            await DropReminderAsync();
+            return;
+        }
+
+        await ApplyAsync(new TaskTick());
+        Kick();
+    }
+
+    private async Task AfterChangeAsync(TaskRecord? before, TaskRecord after)
+    {
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
+
+        var fresh = after.History[(before?.History.Length ?? 0)..];
+        var taskId = this.GetPrimaryKeyString();
+        foreach (var transition in fresh)
+        {
+            metrics.Transition(transition, after.SubmittedAt, after.Dispute?.Resolution);
+            LogTransition(logger, taskId, transition.From, transition.To, transition.Cause, transition.Detail);
+        }
+
+        if (before is null)
+        {
+            // The durable trigger that brings the task back after a restart: registered before the submit is answered.
+            _reminder = await this.RegisterOrUpdateReminder(ReminderName, settings.ReminderPeriod, settings.ReminderPeriod);
+        }
+
+        if (before is { Agent: { } agent } && before.State.HasAttempt() && (!after.State.HasAttempt() || after.Attempt != before.Attempt))
+        {
+            await TellQuietlyAsync(GrainFactory.GetGrain<ICapabilityRosterGrain>(after.Terms.Capability).DoneAsync(agent));
+            await TellQuietlyAsync(GrainFactory.GetGrain<IAgentFeedGrain>(agent.Value).WithdrawAsync(after.Id));
+        }
+
+        await PublishAsync(fresh);
+        ScheduleDeadline(after);
+        if (after.IsClosed)
+        {
+            await TellQuietlyAsync(DropReminderAsync());
+        }
+        else
+        {
+            Kick();
+        }
+    }
+
+    /// <summary>Best effort: memory streams deliver at most once; the history is the durable copy.</summary>
+    private async Task PublishAsync(IEnumerable<TaskTransition> transitions)
+    {
+        var stream = this.GetStreamProvider(AinurStreams.Provider)
+            .GetStream<TaskTransition>(StreamId.Create(AinurStreams.TaskEvents, this.GetPrimaryKeyString()));
+        foreach (var transition in transitions)
+        {
+            await TellQuietlyAsync(stream.OnNextAsync(transition));
+        }
+    }
+
+    private void ScheduleDeadline(TaskRecord record)
+    {
+        _deadline?.Dispose();
+        _deadline = null;
+        if (TaskMachine.NextDeadline(record) is not { } due)
+        {
+            return;
+        }
+
+        var delay = due - clock.GetUtcNow();
+        _deadline = this.RegisterGrainTimer(
+            () => ApplyAsync(new TaskTick()),
+            new GrainTimerCreationOptions(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task DropReminderAsync()
+    {
+        var reminder = _reminder ?? await this.GetReminder(ReminderName);
+        if (reminder is not null)
+        {
+            await this.UnregisterReminder(reminder);
+        }
+
+        _reminder = null;
+    }
+
+    private async Task TellQuietlyAsync(Task call)
+    {
+        try
+        {
+            await call;
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogTellFailed(logger, this.GetPrimaryKeyString(), exception);
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Task {TaskId}: {From} -> {To} ({Cause}) {Detail}")]
+    private static partial void LogTransition(ILogger logger, string taskId, TaskState? from, TaskState to, string cause, string? detail);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: a best-effort notification failed")]
+    private static partial void LogTellFailed(ILogger logger, string taskId, Exception exception);
+}

@@ -1,0 +1,165 @@
+using Ainur.Grains.Interfaces;
+using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Transactions;
+using Ainur.Protocol.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Ainur.Grains.Tasks;
+
+/// <summary>
+/// Thin host around <see cref="TaskMachine"/> (see <see cref="ITaskGrain"/>): decide, persist, then tell. Commands from
+/// callers and from the grain's own work (ledger answers, assignment, deadlines) go through one gate, so decisions are
+/// taken one at a time on the latest durable record. What the task still needs is derived from the record
+/// (<see cref="TaskObligations"/>) and done in the background after every change and after every re-activation.
+/// </summary>
+internal sealed partial class TaskGrain(
+    [PersistentState("task", AinurStores.Tasks)] IPersistentState<TaskGrainState> state,
+    TaskSettings settings,
+    TaskMetrics metrics,
+    TimeProvider clock,
+    ILogger<TaskGrain> logger) : Grain, ITaskGrain, IRemindable
+{
+    private Task _decided = Task.CompletedTask;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private TaskRecord? Record => state.State.Record;
+
+    /// <inheritdoc/>
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        if (Record is { } record && !record.IsClosed)
+        {
+            ScheduleDeadline(record);
+            Kick();
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <inheritdoc/>
+    public async Task<TaskReply> SubmitAsync(SubmitTask submit, SignedTransaction paymentLock)
+    {
+        ArgumentNullException.ThrowIfNull(submit);
+        if (submit.Terms.TaskId() != TaskId)
+        {
+            return new TaskReply(Record, new TaskRejection(TaskRejectionKind.Invalid, "the terms do not hash to this task id"));
+        }
+
+        var reply = await ApplyAsync(submit);
+        if (reply.Rejection is null && reply.Task!.Payment == HoldState.Locking)
+        {
+            // Hand the client's signed lock to the escrow now, while the caller waits: it is the one copy of that signature.
+            await Escrow.LockAsync(HoldKind.Payment, paymentLock, TimeSpan.Zero);
+        }
+
+        return reply;
+    }
+
+    /// <inheritdoc/>
+    public Task<TaskReply> ExecuteAsync(TaskCommand command)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        if (command.Caller is null || command is SubmitTask)
+        {
+            throw new ArgumentException("Only client, agent and verifier commands come from outside.", nameof(command));
+        }
+
+        return ApplyAsync(command);
+    }
+
+    /// <inheritdoc/>
+    public async Task<TaskReply> DisputeAsync(DisputeResult dispute, SignedTransaction bondLock)
+    {
+        var reply = await ApplyAsync(dispute);
+        if (reply.Rejection is null && reply.Task!.Bond == HoldState.Locking)
+        {
+            await Escrow.LockAsync(HoldKind.Bond, bondLock, TimeSpan.Zero);
+        }
+
+        return reply;
+    }
+
+    /// <inheritdoc/>
+    public async Task<TaskReply> ReportRerunAsync(Did verifier, Hash32 outputHash)
+    {
+        if (Record is not { Result: { } result, Agent: { } agent } record)
+        {
+            return new TaskReply(Record, new TaskRejection(TaskRejectionKind.Conflict, "there is no result to re-run"));
+        }
+
+        var deterministic = await GrainFactory.GetGrain<ICapabilityRosterGrain>(record.Terms.Capability).IsDeterministicAsync(agent);
+        return deterministic == true
+            ? await ApplyAsync(new GiveVerdict(verifier, outputHash == result.OutputHash))
+            : new TaskReply(record, new TaskRejection(TaskRejectionKind.Conflict, "this capability is not deterministic: give a verdict instead"));
+    }
+
+    /// <inheritdoc/>
+    public Task<TaskRecord?> GetAsync() => Task.FromResult(Record);
+
+    /// <inheritdoc/>
+    public async Task<TaskRecord?> WaitForChangeAsync(int after, TimeSpan timeout)
+    {
+        if (Record is null || Record.History.Length > after)
+        {
+            return Record;
+        }
+
+        try
+        {
+            await _changed.Task.WaitAsync(timeout, clock);
+        }
+        catch (TimeoutException)
+        {
+            // Nothing new: the caller asks again.
+        }
+
+        return Record;
+    }
+
+    private Hash32 TaskId => Hash32.Parse(this.GetPrimaryKeyString());
+
+    private IEscrowGrain Escrow => GrainFactory.GetGrain<IEscrowGrain>(this.GetPrimaryKeyString());
+
+    /// <summary>Decides one command on the latest record; a change is durable before anyone hears of it.</summary>
+    private async Task<TaskReply> ApplyAsync(TaskCommand command)
+    {
+        // One decision at a time (callers, deadlines and background work interleave at awaits on the grain's scheduler).
+        var previous = _decided;
+        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _decided = mine.Task;
+        await previous;
+        TaskRecord? before;
+        TaskDecision decision;
+        try
+        {
+            before = Record;
+            decision = TaskMachine.Decide(before, command, clock.GetUtcNow(), settings.Policy);
+            if (decision.IsRejected || ReferenceEquals(decision.Next, before))
+            {
+                return new TaskReply(decision.Next, decision.Rejection);
+            }
+
+            state.State.Record = decision.Next;
+            try
+            {
+                await state.WriteStateAsync();
+            }
+            catch
+            {
+                // The write may or may not have happened: start over from what storage holds.
+                state.State.Record = before;
+                DeactivateOnIdle();
+                throw;
+            }
+        }
+        finally
+        {
+            mine.SetResult();
+        }
+
+        await AfterChangeAsync(before, decision.Next!);
+        return new TaskReply(decision.Next, null);
+    }
+}

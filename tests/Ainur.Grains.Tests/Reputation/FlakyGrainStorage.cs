@@ -1,0 +1,73 @@
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Storage;
+
+namespace Ainur.Grains.Tests.Reputation;
+
+/// <summary>Which of the next grain-state writes fail, shared by every silo's <see cref="FlakyGrainStorage"/>.</summary>
+internal sealed class WriteFaults
+{
+    private int _failBefore;
+    private int _failAfter;
+
+    /// <summary>The next write fails without storing anything: a lost request.</summary>
+    public void FailNextBeforeStoring() => Interlocked.Increment(ref _failBefore);
+
+    /// <summary>The next write is stored, then fails: a lost answer (the caller cannot tell it from a lost request).</summary>
+    public void FailNextAfterStoring() => Interlocked.Increment(ref _failAfter);
+
+    public bool TakeBefore() => Take(ref _failBefore);
+
+    public bool TakeAfter() => Take(ref _failAfter);
+
+    private static bool Take(ref int pending)
+    {
+        int seen;
+        do
+        {
+            seen = Volatile.Read(ref pending);
+            if (seen == 0)
+            {
+                return false;
+            }
+        }
+        while (Interlocked.CompareExchange(ref pending, seen - 1, seen) != seen);
+
+        return true;
+    }
+}
+
+/// <summary>A grain storage that passes everything to the real one, except the writes <see cref="WriteFaults"/> says to fail.</summary>
+internal sealed class FlakyGrainStorage(IGrainStorage inner, WriteFaults faults) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
+{
+    /// <summary>Replaces the store named <paramref name="name"/> on <paramref name="silo"/> with a flaky wrapper of itself.</summary>
+    public static void Wrap(ISiloBuilder silo, string name, WriteFaults faults)
+    {
+        var real = silo.Services.Last(d => d.IsKeyedService && Equals(d.ServiceKey, name) && d.ServiceType == typeof(IGrainStorage));
+        silo.Services.Remove(real);
+        silo.Services.AddKeyedSingleton<IGrainStorage>(name, (services, key) =>
+            new FlakyGrainStorage((IGrainStorage)real.KeyedImplementationFactory!(services, key), faults));
+    }
+
+    public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ReadStateAsync(stateName, grainId, grainState);
+
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    {
+        if (faults.TakeBefore())
+        {
+            throw new TimeoutException("Injected: the write was lost before it reached the database.");
+        }
+
+        await inner.WriteStateAsync(stateName, grainId, grainState);
+        if (faults.TakeAfter())
+        {
+            throw new TimeoutException("Injected: the write was stored but its answer was lost.");
+        }
+    }
+
+    public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
+        inner.ClearStateAsync(stateName, grainId, grainState);
+
+    // The real store opens its connections in the silo's lifecycle, which reaches it through this wrapper.
+    public void Participate(ISiloLifecycle lifecycle) => (inner as ILifecycleParticipant<ISiloLifecycle>)?.Participate(lifecycle);
+}
