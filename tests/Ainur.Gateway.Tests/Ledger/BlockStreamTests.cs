@@ -72,47 +72,4 @@ public sealed class BlockStreamTests(StandaloneGatewayFixture fixture)
             return new SseReader(response, await response.Content.ReadAsStreamAsync(TestContext.Current.CancellationToken));
         }
     }
-
-    private sealed record SseEvent(string? Id, string? Type, JsonElement Data);
-
-    /// <summary>Reads events of a text/event-stream; comment lines (keep-alives) are skipped.</summary>
-    private sealed class SseReader(HttpResponseMessage response, Stream body) : IAsyncDisposable
-    {
-        private readonly StreamReader _reader = new(body);
-
-        public async Task<SseEvent> NextAsync()
-        {
-            string? id = null, type = null, data = null;
-            while (await _reader.ReadLineAsync(TestContext.Current.CancellationToken) is { } line)
-            {
-                if (line.Length == 0 && data is not null)
-                {
-                    return new SseEvent(id, type, JsonDocument.Parse(data).RootElement.Clone());
-                }
-
-                var colon = line.IndexOf(':', StringComparison.Ordinal);
-                if (colon <= 0)
-                {
-                    continue;
-                }
-
-                var value = line[(colon + 1)..].TrimStart(' ');
-                switch (line[..colon])
-                {
-                    case "id": id = value; break;
-                    case "event": type = value; break;
-                    case "data": data = value; break;
-                }
-            }
-
-            throw new EndOfStreamException("The block stream ended.");
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            _reader.Dispose();
-            await body.DisposeAsync();
-            response.Dispose();
-        }
-    }
 }

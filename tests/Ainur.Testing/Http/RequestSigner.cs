@@ -43,6 +43,20 @@ public static class RequestSigner
         return request;
     }
 
+    /// <summary>
+    /// A signed <c>GET</c> of <paramref name="path"/> with <paramref name="query"/> (empty, or starting with <c>?</c>,
+    /// signed as <c>@query</c>): no body, so no Content-Digest.
+    /// </summary>
+    public static HttpRequestMessage SignedGet(AgentKey key, Uri gateway, string path, string query = "", long? created = null)
+    {
+        var parts = new HttpRequestParts("GET", gateway.Authority.ToLowerInvariant(), path, query, _ => null);
+        var (input, signature) = HttpMessageSigner.Sign(key, parts, hasBody: false, created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Guid.NewGuid().ToString("N"));
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(gateway, path + query));
+        request.Headers.TryAddWithoutValidation("Signature-Input", input);
+        request.Headers.TryAddWithoutValidation("Signature", signature);
+        return request;
+    }
+
     /// <summary>A copy of a request with the same headers and body, as a replaying attacker would send it.</summary>
     public static async Task<HttpRequestMessage> CopyAsync(HttpRequestMessage original, Uri? to = null)
     {
