@@ -26,19 +26,25 @@ internal sealed class PostgresTestCluster : IAsyncDisposable
         var database = await TestDatabase.CreateAsync();
         try
         {
-            var builder = new InProcessTestClusterBuilder(2);
-            builder.Options.ClusterId = clusterId;
-            builder.Options.ServiceId = clusterId;
-            builder.ConfigureSilo((_, silo) => silo.AddAinurSilo(options(database), configureClustering: false));
-            var cluster = builder.Build();
-            await cluster.DeployAsync();
-            return new PostgresTestCluster(database, cluster);
+            return new PostgresTestCluster(database, await DeployAsync(clusterId, options(database)));
         }
         catch
         {
             await database.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>Starts <paramref name="silos"/> silos built from <paramref name="options"/>; the caller owns the cluster and the database.</summary>
+    public static async Task<InProcessTestCluster> DeployAsync(string clusterId, AinurOptions options, short silos = 2)
+    {
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.Options.ClusterId = clusterId;
+        builder.Options.ServiceId = clusterId;
+        builder.ConfigureSilo((_, silo) => silo.AddAinurSilo(options, configureClustering: false));
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     /// <summary>Stops every silo, then drops the database, even when stopping fails.</summary>
