@@ -14,6 +14,9 @@ for bench in http grainwrites; do
   dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- "$bench" "$@"
 done
 
+# Grain-state writes: Orleans' ADO.NET storage against the group-commit storage, 1000 grains, in one run.
+dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- storage "$@"
+
 # The ledger: 4 validators at four loads, then 7 validators (options given to bench.sh come first and win).
 for run in "--validators 4 --concurrency 96" "--validators 4 --concurrency 128" "--validators 4 --concurrency 256" "--validators 4 --concurrency 512" "--validators 7 --concurrency 256"; do
   # shellcheck disable=SC2086

@@ -77,7 +77,7 @@ internal sealed partial class TaskGrain
 
     private async Task LockAsync(HoldKind hold)
     {
-        var outcome = await Escrow.LockAsync(hold, null, settings.LedgerWait);
+        var outcome = await Escrow.LockAsync(hold, _locks.GetValueOrDefault(hold), settings.LedgerWait);
         if (outcome.State == HoldState.Locking)
         {
             RetryLater();

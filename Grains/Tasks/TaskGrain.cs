@@ -22,6 +22,8 @@ internal sealed partial class TaskGrain(
     ILogger<TaskGrain> logger) : Grain, ITaskGrain, IRemindable
 {
     private Task _decided = Task.CompletedTask;
+    // Signed locks received in this activation: the background work may reach the escrow before the caller's own hand-over.
+    private readonly Dictionary<HoldKind, SignedTransaction> _locks = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private TaskRecord? Record => state.State.Record;
@@ -47,6 +49,7 @@ internal sealed partial class TaskGrain(
             return new TaskReply(Record, new TaskRejection(TaskRejectionKind.Invalid, "the terms do not hash to this task id"));
         }
 
+        _locks[HoldKind.Payment] = paymentLock;
         var reply = await ApplyAsync(submit);
         if (reply.Rejection is null && reply.Task!.Payment == HoldState.Locking)
         {
@@ -72,6 +75,7 @@ internal sealed partial class TaskGrain(
     /// <inheritdoc/>
     public async Task<TaskReply> DisputeAsync(DisputeResult dispute, SignedTransaction bondLock)
     {
+        _locks[HoldKind.Bond] = bondLock;
         var reply = await ApplyAsync(dispute);
         if (reply.Rejection is null && reply.Task!.Bond == HoldState.Locking)
         {

@@ -20,6 +20,9 @@ public static class AinurSiloBuilderExtensions
 {
     private const string Invariant = "Npgsql";
 
+    // Written on every task transition: group-committed, not one transaction per write.
+    private static readonly string[] HotPathStores = [AinurStores.Tasks, AinurStores.Escrows, AinurStores.Reputation];
+
     /// <summary>Configures clustering, storage, reminders and Ainur's services from the <c>Ainur</c> section.</summary>
     public static ISiloBuilder AddAinurSilo(this ISiloBuilder silo, IConfiguration configuration) =>
         silo.AddAinurSilo(AinurConfiguration.Read(configuration));
@@ -61,8 +64,12 @@ public static class AinurSiloBuilderExtensions
         {
             silo.AddMemoryGrainStorage(AinurStores.Agents);
             silo.AddMemoryGrainStorage(AinurStores.Ledger);
-            silo.AddMemoryGrainStorage(AinurStores.Reputation);
             silo.AddMemoryGrainStorage(AinurStores.PubSub);
+            foreach (var store in HotPathStores)
+            {
+                silo.AddMemoryGrainStorage(store);
+            }
+
             silo.UseInMemoryReminderService();
             silo.Services.TryAddSingleton<ISeenSignatureStore, InMemorySeenSignatureStore>();
             silo.Services.TryAddSingleton<ILedgerStore, InMemoryLedgerStore>();
@@ -90,7 +97,7 @@ public static class AinurSiloBuilderExtensions
 
     private static void AddPostgresStorage(ISiloBuilder silo, string connectionString)
     {
-        foreach (var store in new[] { AinurStores.Agents, AinurStores.Ledger, AinurStores.Reputation, AinurStores.PubSub })
+        foreach (var store in new[] { AinurStores.Agents, AinurStores.Ledger, AinurStores.PubSub })
         {
             silo.AddAdoNetGrainStorage(store, o =>
             {
@@ -101,6 +108,11 @@ public static class AinurSiloBuilderExtensions
             // Orleans' own binary serializer writes type aliases, not CLR names, so stored state survives renames.
             silo.Services.AddOptions<AdoNetGrainStorageOptions>(store)
                 .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
+        }
+
+        foreach (var store in HotPathStores)
+        {
+            silo.AddAinurGroupCommitStorage(store, connectionString);
         }
 
         silo.UseAdoNetReminderService(o =>

@@ -4,11 +4,11 @@ using Ainur.Testing;
 using Npgsql;
 
 // Benchmarks of one Ainur node; bench.sh runs them against a durable (fsync on) PostgreSQL. Not run by CI.
-//   dotnet run -c Release --project tests/Ainur.LoadTests -- http|grainwrites|ledger [--seconds N] [--concurrency C] [--warmup N]
-//   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]
-if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger"))
+//   dotnet run -c Release --project tests/Ainur.LoadTests -- http|grainwrites|ledger|storage [--seconds N] [--concurrency C] [--warmup N]
+//   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]; storage takes [--grains N] [--payload B] instead of --concurrency
+if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "storage"))
 {
-    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T]");
+    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger|storage [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T] [--grains N] [--payload B]");
     Console.Error.WriteLine($"PostgreSQL: {PostgresTestServer.EnvironmentVariable} (admin connection string; bench.sh sets it to scripts/pg.sh's bench instance)");
     return 2;
 }
@@ -27,6 +27,10 @@ if (args[0] == "http")
 else if (args[0] == "grainwrites")
 {
     await GrainWritesBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp));
+}
+else if (args[0] == "storage")
+{
+    await StorageBench.RunAsync(Option("--grains", 1000), Option("--payload", 512), TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp));
 }
 else
 {

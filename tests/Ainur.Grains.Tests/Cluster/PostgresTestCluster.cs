@@ -30,24 +30,33 @@ internal sealed class PostgresTestCluster : IAsyncDisposable
         var database = await TestDatabase.CreateAsync();
         try
         {
-            var builder = new InProcessTestClusterBuilder(2);
-            builder.Options.ClusterId = clusterId;
-            builder.Options.ServiceId = clusterId;
-            builder.ConfigureSilo((_, silo) =>
-            {
-                silo.AddAinurSilo(options(database), configureClustering: false);
-                configure?.Invoke(silo);
-            });
-            builder.ConfigureClient(client => client.AddMemoryStreams(AinurStreams.Provider));   // so tests can subscribe
-            var cluster = builder.Build();
-            await cluster.DeployAsync();
-            return new PostgresTestCluster(database, cluster);
+            return new PostgresTestCluster(database, await DeployAsync(clusterId, options(database), configure: configure));
         }
         catch
         {
             await database.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Starts <paramref name="silos"/> silos built from <paramref name="options"/>, each then changed by
+    /// <paramref name="configure"/>; the caller owns the cluster and the database.
+    /// </summary>
+    public static async Task<InProcessTestCluster> DeployAsync(string clusterId, AinurOptions options, short silos = 2, Action<ISiloBuilder>? configure = null)
+    {
+        var builder = new InProcessTestClusterBuilder(silos);
+        builder.Options.ClusterId = clusterId;
+        builder.Options.ServiceId = clusterId;
+        builder.ConfigureSilo((_, silo) =>
+        {
+            silo.AddAinurSilo(options, configureClustering: false);
+            configure?.Invoke(silo);
+        });
+        builder.ConfigureClient(client => client.AddMemoryStreams(AinurStreams.Provider));   // so tests can subscribe
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
     }
 
     /// <summary>Stops every silo, then drops the database, even when stopping fails.</summary>

@@ -1,0 +1,189 @@
+using System.Collections.Immutable;
+using System.Text;
+using Ainur.Grains.Interfaces.Agents;
+using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Grains.Tests.Cluster;
+using Ainur.Protocol.Agents;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Transactions;
+using Ainur.Protocol.Tasks;
+using Ainur.Silo.Hosting;
+using Ainur.Testing;
+using Ainur.Testing.Nodes;
+using Orleans.TestingHost;
+
+namespace Ainur.Grains.Tests.Tasks;
+
+/// <summary>
+/// Paid tasks on two in-process silos configured as production silos (cluster mode, PostgreSQL, real ledger keys),
+/// with funded clients and agents, short deadlines so that timeouts and windows pass quickly, and helpers to
+/// register and stake agents and to submit tasks signed the way a client signs them.
+/// </summary>
+public sealed class TaskWorld : IAsyncLifetime
+{
+    public const long Funds = 1_000_000;
+    private const string Schema = """{"type":"object","required":["text"]}""";
+
+    private PostgresTestCluster? _cluster;
+    private readonly Dictionary<Did, long> _nonces = [];
+
+    public string ClusterId { get; } = $"tasks-{Guid.NewGuid():N}";
+
+    public LedgerSecrets Secrets => LedgerSecrets.For(ClusterId);
+
+    public InProcessTestCluster Cluster => (_cluster ?? throw new InvalidOperationException("Fixture not initialised.")).Cluster;
+
+    public IGrainFactory Grains => Cluster.Client;
+
+    /// <summary>Clients and agents funded at genesis, by name.</summary>
+    public AgentKey Account(string name) => LedgerSecrets.Account(ClusterId, name);
+
+    public static IReadOnlyList<string> Names { get; } = [.. Enumerable.Range(0, 8).Select(i => $"client{i}"), .. Enumerable.Range(0, 8).Select(i => $"agent{i}")];
+
+    /// <summary>Every account that can hold money in this world: genesis accounts, the treasury, the orchestrator.</summary>
+    public IEnumerable<Did> AllAccounts => Names.Select(n => Account(n).Did).Append(Account("treasury").Did).Append(Account("poor").Did);
+
+    public TaskPolicy Policy { get; } = new()
+    {
+        MaxAttempts = 3,
+        ExecutionTimeout = TimeSpan.FromSeconds(3),
+        ChallengeWindow = TimeSpan.FromSeconds(1),
+        VerdictTimeout = TimeSpan.FromSeconds(3),
+        ProtocolFeeBps = 100,
+        DisputeBond = 20,
+        VerifierFee = 2,
+        VerifierQuorum = 3,
+        MinStake = 10,
+        SlashClientShareBps = 5000,
+    };
+
+    public async ValueTask InitializeAsync() => _cluster = await PostgresTestCluster.StartAsync(ClusterId, Options);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    /// <summary>
+    /// Registers account <paramref name="name"/> as a remote agent offering <paramref name="capability"/> at
+    /// <paramref name="price"/>, and stakes <paramref name="stake"/>. Tests use capabilities of their own, so that no
+    /// other test's agents take their tasks.
+    /// </summary>
+    public async Task<AgentKey> EnlistAsync(string name, string capability, long price = 10, bool deterministic = false, long stake = 100)
+    {
+        var agent = Account(name);
+        var manifest = new AgentManifest(name, "1.0.0",
+            [new Capability(capability, "Echoes its input.", price, Schema, "{}", deterministic)],
+            new AgentRuntime(RuntimeKind.Remote, null), "https://agent.example/");
+        var decision = await Grains.GetGrain<IAgentGrain>(agent.Did.Value).RegisterAsync(new RegisterAgent(agent.Did, manifest));
+        Assert.Null(decision.Rejection);
+        if (stake > 0)
+        {
+            var status = await FinalizeAsync(SignedTransaction.Sign(new Stake(agent.Did, stake, NextNonce(agent.Did)), agent, Secrets.ChainId));
+            Assert.Equal(TxState.Final, status.State);
+        }
+
+        return agent;
+    }
+
+    /// <summary>Submits a task as <paramref name="client"/> would: terms, the signed payment lock, the input.</summary>
+    public async Task<(Hash32 Id, TaskReply Reply)> SubmitAsync(AgentKey client, string capability, string input, long maxPrice = 50, TimeSpan? deadline = null)
+    {
+        var terms = new TaskTerms(client.Did, capability, Blake2b.Content(Encoding.UTF8.GetBytes(input)), maxPrice,
+            (DateTimeOffset.UtcNow + (deadline ?? TimeSpan.FromMinutes(2))).ToUnixTimeMilliseconds(), Guid.NewGuid().ToString("N"));
+        var id = terms.TaskId();
+        var schemas = (await Grains.GetGrain<ICapabilityRosterGrain>(capability).GetSchemasAsync()).Select(s => s.Hash).ToImmutableArray();
+        var paymentLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.Payment(id), maxPrice), client, Secrets.ChainId);
+        var reply = await Task(id).SubmitAsync(new SubmitTask(terms, input, schemas), paymentLock);
+        return (id, reply);
+    }
+
+    /// <summary>Disputes the task's result as its client, signing the bond lock.</summary>
+    public Task<TaskReply> DisputeAsync(AgentKey client, Hash32 id)
+    {
+        var bondLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.DisputeBond(id), Policy.DisputeBond), client, Secrets.ChainId);
+        return Task(id).DisputeAsync(new DisputeResult(client.Did, "wrong"), bondLock);
+    }
+
+    public ITaskGrain Task(Hash32 id) => Grains.GetGrain<ITaskGrain>(id.ToString());
+
+    /// <summary>Waits until the task satisfies <paramref name="done"/>; fails with the task's history when it does not in time.</summary>
+    public async Task<TaskRecord> WaitForAsync(Hash32 id, Func<TaskRecord, bool> done, TimeSpan? timeout = null)
+    {
+        var deadline = DateTimeOffset.UtcNow + (timeout ?? TimeSpan.FromSeconds(60));
+        var after = 0;
+        while (true)
+        {
+            var record = await Task(id).WaitForChangeAsync(after, TimeSpan.FromSeconds(1));
+            if (record is not null && done(record))
+            {
+                return record;
+            }
+
+            if (DateTimeOffset.UtcNow > deadline)
+            {
+                var history = record is null ? "none" : string.Join("\n", record.History.Select(t => $"{t.From}->{t.To} {t.Cause} {t.Detail}"));
+                Assert.Fail($"Task {id} did not get there in time; it is {record?.State}, payment {record?.Payment}:\n{history}");
+            }
+
+            after = record?.History.Length ?? 0;
+        }
+    }
+
+    public Task<AccountSnapshot> AccountAsync(Did did) => Grains.GetGrain<ILedgerQueryGrain>(0).GetAccountAsync(did);
+
+    public async Task<TxStatus> FinalizeAsync(SignedTransaction transaction)
+    {
+        var mempool = Grains.GetGrain<IMempoolGrain>(0);
+        await mempool.SubmitAsync(transaction);
+        return await mempool.WaitAsync(transaction.Id, TimeSpan.FromSeconds(20));
+    }
+
+    private long NextNonce(Did did)
+    {
+        lock (_nonces)
+        {
+            _nonces[did] = _nonces.GetValueOrDefault(did) + 1;
+            return _nonces[did];
+        }
+    }
+
+    private AinurOptions Options(TestDatabase database)
+    {
+        var ledger = Secrets.Options();
+        foreach (var name in Names)
+        {
+            ledger.Allocations.Add(new AllocationOptions { Account = Account(name).Did.Value, Amount = Funds });
+        }
+
+        ledger.Allocations.Add(new AllocationOptions { Account = Account("poor").Did.Value, Amount = 5 });
+        ledger.Treasury = Account("treasury").Did.Value;
+        return new AinurOptions
+        {
+            Mode = AinurMode.Cluster,
+            Storage = AinurStorage.Postgres,
+            Postgres = { ConnectionString = database.ConnectionString, MigrateOnStart = false },
+            Cluster = { ClusterId = ClusterId, ServiceId = ClusterId },
+            Ledger = ledger,
+            Tasks =
+            {
+                MaxAttempts = Policy.MaxAttempts,
+                ExecutionTimeout = Policy.ExecutionTimeout,
+                ChallengeWindow = Policy.ChallengeWindow,
+                VerdictTimeout = Policy.VerdictTimeout,
+                ProtocolFeeBps = Policy.ProtocolFeeBps,
+                DisputeBond = Policy.DisputeBond,
+                VerifierFee = Policy.VerifierFee,
+                VerifierQuorum = Policy.VerifierQuorum,
+                MinStake = Policy.MinStake,
+                SlashClientShareBps = Policy.SlashClientShareBps,
+                ReminderPeriod = TimeSpan.FromSeconds(5),
+            },
+        };
+    }
+}
