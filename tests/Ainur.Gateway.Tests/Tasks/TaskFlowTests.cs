@@ -119,6 +119,21 @@ public sealed class TaskFlowTests(TaskNodeFixture fixture)
         Assert.Equal(["assigned", "executing", "verifying"], seen.Where(s => s != "pending").Distinct());
     }
 
+    [Fact]
+    public async Task OpenApiDocument_DescribesTheTaskApi()
+    {
+        var document = await _tasks.Gateway.Http.GetStringAsync("/openapi/v1.json", TestContext.Current.CancellationToken);
+
+        foreach (var path in new[]
+        {
+            "/v1/tasks", "/v1/tasks/{id}", "/v1/tasks/{id}/history", "/v1/tasks/{id}/events", "/v1/tasks/{id}/cancel", "/v1/tasks/{id}/accept",
+            "/v1/tasks/{id}/dispute", "/v1/tasks/{id}/result", "/v1/tasks/{id}/verdict", "/v1/agents/{did}/tasks/next",
+        })
+        {
+            Assert.Contains($"\"{path}\"", document, StringComparison.Ordinal);
+        }
+    }
+
     private static async Task<(string? Id, string To)> NextTransitionAsync(SseReader reader)
     {
         var received = await reader.NextAsync();
