@@ -111,9 +111,8 @@ public static class TaskWorkApi
         string id, HttpContext context, IClusterClient cluster, AinurOptions ainur, IOptions<JsonOptions> json)
     {
         var ct = context.RequestAborted;
-        var signed = context.Features.GetRequiredFeature<SignedRequest>();
-        if (!TaskCalls.TryParseId(id, out var taskId, out var problem)
-            || !JsonBody.TryRead<ResultRequest>(signed.Body, json.Value.SerializerOptions, "a JSON object with 'attempt' and either 'output' and 'outputHash' or 'error'", out var request, out problem))
+        if (!TaskCalls.TryReadSigned<ResultRequest>(
+                id, context, json.Value.SerializerOptions, "a JSON object with 'attempt' and either 'output' and 'outputHash' or 'error'", out var taskId, out var signed, out var request, out var problem))
         {
             return problem;
         }
@@ -153,9 +152,8 @@ public static class TaskWorkApi
         string id, HttpContext context, IClusterClient cluster, AinurOptions ainur, IOptions<JsonOptions> json)
     {
         var ct = context.RequestAborted;
-        var signed = context.Features.GetRequiredFeature<SignedRequest>();
-        if (!TaskCalls.TryParseId(id, out var taskId, out var problem)
-            || !JsonBody.TryRead<VerdictRequest>(signed.Body, json.Value.SerializerOptions, "a JSON object with either 'upholds' or 'outputHash'", out var request, out problem))
+        if (!TaskCalls.TryReadSigned<VerdictRequest>(
+                id, context, json.Value.SerializerOptions, "a JSON object with either 'upholds' or 'outputHash'", out var taskId, out var signed, out var request, out var problem))
         {
             return problem;
         }

@@ -189,9 +189,8 @@ public static class TasksApi
         string id, HttpContext context, IClusterClient cluster, LedgerIdentity ledger, AinurOptions ainur, IOptions<JsonOptions> json)
     {
         var ct = context.RequestAborted;
-        var signed = context.Features.GetRequiredFeature<SignedRequest>();
-        if (!TaskCalls.TryParseId(id, out var taskId, out var problem)
-            || !JsonBody.TryRead<DisputeRequest>(signed.Body, json.Value.SerializerOptions, "a JSON object with 'bondLock' and an optional 'reason'", out var request, out problem))
+        if (!TaskCalls.TryReadSigned<DisputeRequest>(
+                id, context, json.Value.SerializerOptions, "a JSON object with 'bondLock' and an optional 'reason'", out var taskId, out var signed, out var request, out var problem))
         {
             return problem;
         }

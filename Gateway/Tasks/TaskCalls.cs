@@ -1,10 +1,13 @@
 using System.Diagnostics.CodeAnalysis;
+using System.Text.Json;
+using Ainur.Gateway.Authentication;
 using Ainur.Gateway.Apis;
 using Ainur.Gateway.Cluster;
 using Ainur.Gateway.Errors;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Tasks;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Ainur.Gateway.Tasks;
@@ -17,6 +20,26 @@ internal static class TaskCalls
     {
         problem = Hash32.TryParse(text, out id) ? null : Problems.InvalidRouteValue("task-id", "A task id is 64 hex digits.");
         return problem is null;
+    }
+
+    /// <summary>
+    /// The task id of the route, the signed request, and its body as <typeparamref name="T"/> (see <see cref="JsonBody.TryRead"/>);
+    /// or the 400 problem for whichever cannot be read.
+    /// </summary>
+    public static bool TryReadSigned<T>(
+        string id,
+        HttpContext context,
+        JsonSerializerOptions options,
+        string expected,
+        out Hash32 taskId,
+        out SignedRequest signed,
+        [NotNullWhen(true)] out T? request,
+        [NotNullWhen(false)] out ProblemHttpResult? problem)
+        where T : class
+    {
+        signed = context.Features.GetRequiredFeature<SignedRequest>();
+        request = null;
+        return TryParseId(id, out taskId, out problem) && JsonBody.TryRead(signed.Body, options, expected, out request, out problem);
     }
 
     /// <summary>The task's grain; its key is the id in lower-case hex, however the caller spelled it.</summary>

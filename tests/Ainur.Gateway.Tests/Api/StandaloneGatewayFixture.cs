@@ -3,8 +3,11 @@ using Ainur.Testing.Nodes;
 
 namespace Ainur.Gateway.Tests.Api;
 
-/// <summary>One standalone node on a fresh database, shared by the API tests; each test uses fresh keys.</summary>
-public sealed class StandaloneGatewayFixture : IAsyncLifetime
+/// <summary>
+/// One standalone node on a fresh database, shared by the API tests; each test uses fresh keys. A subclass changes the
+/// node's settings through <see cref="Settings"/>.
+/// </summary>
+public class StandaloneGatewayFixture : IAsyncLifetime
 {
     private TestDatabase? _database;
     private InProcessGateway? _gateway;
@@ -13,10 +16,13 @@ public sealed class StandaloneGatewayFixture : IAsyncLifetime
 
     internal TestDatabase Database => _database!;
 
+    /// <summary>Settings over the test node's defaults; none here.</summary>
+    protected virtual IDictionary<string, string?>? Settings => null;
+
     public async ValueTask InitializeAsync()
     {
         _database = await TestDatabase.CreateAsync();
-        _gateway = await InProcessGateway.StartStandaloneAsync(_database);
+        _gateway = await InProcessGateway.StartStandaloneAsync(_database, Settings);
     }
 
     public async ValueTask DisposeAsync()
@@ -30,6 +36,8 @@ public sealed class StandaloneGatewayFixture : IAsyncLifetime
         {
             await _database.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
     }
 }
 

@@ -1,5 +1,4 @@
-using Ainur.Testing;
-using Ainur.Testing.Nodes;
+using Ainur.Gateway.Tests.Api;
 
 namespace Ainur.Gateway.Tests.Tasks;
 
@@ -8,7 +7,7 @@ namespace Ainur.Gateway.Tests.Tasks;
 /// challenge window is long, so a task waits in Verifying for the test to accept or dispute it. Tests isolate
 /// themselves with a fresh capability id (their own roster of agents) and fresh keys.
 /// </summary>
-public sealed class TaskNodeFixture : IAsyncLifetime
+public sealed class TaskNodeFixture : StandaloneGatewayFixture
 {
     /// <summary>The node's task input and output caps, in bytes.</summary>
     public const int MaxJsonBytes = 2048;
@@ -16,38 +15,17 @@ public sealed class TaskNodeFixture : IAsyncLifetime
     /// <summary>The node's dispute bond.</summary>
     public const long DisputeBond = 20;
 
-    private TestDatabase? _database;
-    private InProcessGateway? _gateway;
-
-    internal InProcessGateway Gateway => _gateway!;
-
-    public async ValueTask InitializeAsync()
+    /// <inheritdoc/>
+    protected override IDictionary<string, string?> Settings => new Dictionary<string, string?>
     {
-        _database = await TestDatabase.CreateAsync();
-        _gateway = await InProcessGateway.StartStandaloneAsync(_database, new Dictionary<string, string?>
-        {
-            ["Ainur:Tasks:MaxInputBytes"] = $"{MaxJsonBytes}",
-            ["Ainur:Tasks:MaxOutputBytes"] = $"{MaxJsonBytes}",
-            ["Ainur:Tasks:ChallengeWindow"] = "00:05:00",
-            ["Ainur:Tasks:VerdictTimeout"] = "00:05:00",
-            ["Ainur:Tasks:ExecutionTimeout"] = "00:05:00",
-            ["Ainur:Tasks:VerifierQuorum"] = "1",
-            ["Ainur:Tasks:DisputeBond"] = $"{DisputeBond}",
-        });
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (_gateway is not null)
-        {
-            await _gateway.DisposeAsync();
-        }
-
-        if (_database is not null)
-        {
-            await _database.DisposeAsync();
-        }
-    }
+        ["Ainur:Tasks:MaxInputBytes"] = $"{MaxJsonBytes}",
+        ["Ainur:Tasks:MaxOutputBytes"] = $"{MaxJsonBytes}",
+        ["Ainur:Tasks:ChallengeWindow"] = "00:05:00",
+        ["Ainur:Tasks:VerdictTimeout"] = "00:05:00",
+        ["Ainur:Tasks:ExecutionTimeout"] = "00:05:00",
+        ["Ainur:Tasks:VerifierQuorum"] = "1",
+        ["Ainur:Tasks:DisputeBond"] = $"{DisputeBond}",
+    };
 }
 
 [CollectionDefinition(Name)]
