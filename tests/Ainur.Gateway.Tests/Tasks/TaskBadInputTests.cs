@@ -209,6 +209,25 @@ public sealed class TaskBadInputTests(TaskNodeFixture fixture)
     }
 
     [Fact]
+    public async Task Commands_UnsignedOrStale_Are401AndChangeNothing()
+    {
+        var (draft, agent, _) = await _tasks.VerifyingAsync();
+        var before = await _tasks.TaskAsync(draft.Id);
+        var ct = TestContext.Current.CancellationToken;
+        foreach (var verb in new[] { "cancel", "accept", "dispute", "result", "verdict" })
+        {
+            var path = $"/v1/tasks/{draft.Id}/{verb}";
+            using var unsigned = new StringContent("{}", System.Text.Encoding.UTF8, "application/json");
+            await HttpAssert.ProblemAsync(await _tasks.Gateway.Http.PostAsync(path, unsigned, ct), HttpStatusCode.Unauthorized, "signature-missing");
+            var signer = verb is "result" or "verdict" ? agent : draft.Client;
+            var stale = RequestSigner.SignedPost(signer, _tasks.Gateway.Address, path, "{}", created: DateTimeOffset.UtcNow.AddMinutes(-10).ToUnixTimeSeconds());
+            await HttpAssert.ProblemAsync(await _tasks.Gateway.Http.SendAsync(stale, ct), HttpStatusCode.Unauthorized, "signature-expired");
+        }
+
+        AssertSame(before, await _tasks.TaskAsync(draft.Id));
+    }
+
+    [Fact]
     public async Task Commands_MalformedBodies_Are400AndChangeNothing()
     {
         var (draft, agent, item) = await _tasks.VerifyingAsync();

@@ -61,6 +61,28 @@ public sealed class TaskFlowTests(TaskNodeFixture fixture)
     }
 
     [Fact]
+    public async Task Submit_SameTermsAgain_IsTheSameTask_AndLocksOnce()
+    {
+        var capability = TaskClient.NewCapability();
+        await _tasks.AgentAsync(capability, staked: false);
+        var draft = TaskDraft.For(await _tasks.ClientAsync(), capability);
+        await _tasks.SubmitAsync(draft);
+        var locked = await _tasks.WaitForPaymentAsync(draft.Id, "locked");
+
+        var again = await _tasks.SubmitAsync(draft);
+
+        Assert.Equal(draft.Id.ToString(), again.GetProperty("id").GetString());
+        TaskBadInputTests.AssertSame(locked, await _tasks.TaskAsync(draft.Id));
+        Assert.Equal(LedgerCalls.Grant - draft.MaxPrice, (await _tasks.Ledger.AccountAsync(draft.Client.Did)).Balance);
+
+        // Another salt is another task, with its own escrow.
+        var second = draft with { Salt = draft.Salt + "-2" };
+        await _tasks.SubmitAsync(second);
+        await _tasks.WaitForPaymentAsync(second.Id, "locked");
+        Assert.Equal(LedgerCalls.Grant - (2 * draft.MaxPrice), (await _tasks.Ledger.AccountAsync(draft.Client.Did)).Balance);
+    }
+
+    [Fact]
     public async Task Events_ReplayAfterLastEventId_ThenEndOnceTheTaskIsClosed()
     {
         var (draft, _, _) = await _tasks.VerifyingAsync();
