@@ -10,6 +10,9 @@ namespace Ainur.Protocol.Tasks;
 /// command and whether it is legal in the task's state, and returns the next record with the transition appended to
 /// its history. Deadlines are applied by <see cref="TaskTick"/> at the time given. A failed attempt is requeued to
 /// another agent until <see cref="TaskPolicy.MaxAttempts"/>, then the task fails and is refunded: nothing is dropped.
+/// A command that would beat a deadline already passed (an assignment after the task's deadline, a result after the
+/// attempt's, a dispute after the window, a verdict after the verdict deadline) is refused even before the tick comes,
+/// so the outcome never depends on how late a reminder fires.
 /// </summary>
 public static partial class TaskMachine
 {
