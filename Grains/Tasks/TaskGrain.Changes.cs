@@ -41,9 +41,10 @@ internal sealed partial class TaskGrain
             LogTransition(logger, taskId, transition.From, transition.To, transition.Cause, transition.Detail);
         }
 
-        if (before is null)
+        if (_reminder is null && !after.IsClosed)
         {
-            // The durable trigger that brings the task back after a restart: registered before the submit is answered.
+            // The durable trigger that brings the task back after a restart: registered before the submit is answered,
+            // and again by the first change of every activation (a failed registration is retried that way).
             _reminder = await this.RegisterOrUpdateReminder(ReminderName, settings.ReminderPeriod, settings.ReminderPeriod);
         }
 

@@ -53,7 +53,8 @@ public static partial class TaskMachine
             return given.Upholds == verdict.Upholds ? Keep(current) : Reject(current, TaskRejectionKind.Conflict, "this verifier already gave another verdict");
         }
 
-        if (current.State != TaskState.Disputed)
+        // A tick may lag the deadline: a verdict after it must not overturn the Undecided that is due.
+        if (current.State != TaskState.Disputed || now >= dispute.Deadline)
         {
             return Reject(current, TaskRejectionKind.Conflict, "the dispute is over");
         }

@@ -10,6 +10,9 @@ namespace Ainur.Protocol.Tasks;
 /// command and whether it is legal in the task's state, and returns the next record with the transition appended to
 /// its history. Deadlines are applied by <see cref="TaskTick"/> at the time given. A failed attempt is requeued to
 /// another agent until <see cref="TaskPolicy.MaxAttempts"/>, then the task fails and is refunded: nothing is dropped.
+/// A command that would beat a deadline already passed (an assignment after the task's deadline, a result after the
+/// attempt's, a dispute after the window, a verdict after the verdict deadline) is refused even before the tick comes,
+/// so the outcome never depends on how late a reminder fires.
 /// </summary>
 public static partial class TaskMachine
 {
@@ -103,6 +106,12 @@ public static partial class TaskMachine
             return Reject(current, TaskRejectionKind.Conflict, "only a pending task whose payment is locked can be assigned");
         }
 
+        // A tick may lag the deadline; an attempt assigned after it would time out at once and be blamed on the agent.
+        if (now >= current.Terms.DeadlineAt)
+        {
+            return Reject(current, TaskRejectionKind.Conflict, "the task's deadline has passed");
+        }
+
         if (current.Attempt >= policy.MaxAttempts || current.FailedAgents.Contains(assign.Agent) || assign.Agent == current.Terms.Client)
         {
             return Reject(current, TaskRejectionKind.Conflict, "this agent cannot take this task");
@@ -120,7 +129,7 @@ public static partial class TaskMachine
 
     private static TaskDecision Start(TaskRecord current, StartTask start, DateTimeOffset now)
     {
-        if (current.Agent != start.Agent || !current.State.HasAttempt() && current.State != TaskState.Verifying)
+        if (!HoldsAttempt(current, start.Agent))
         {
             return Reject(current, TaskRejectionKind.Forbidden, "only the assigned agent may start this task");
         }
@@ -140,7 +149,7 @@ public static partial class TaskMachine
 
     private static TaskDecision Post(TaskRecord current, PostResult result, DateTimeOffset now, TaskPolicy policy)
     {
-        if (current.Agent != result.Agent || !current.State.HasAttempt() && current.State != TaskState.Verifying)
+        if (!HoldsAttempt(current, result.Agent))
         {
             return Reject(current, TaskRejectionKind.Forbidden, "only the assigned agent may post a result");
         }
@@ -155,14 +164,20 @@ public static partial class TaskMachine
             return Reject(current, TaskRejectionKind.Conflict, "that attempt is over");
         }
 
-        if (current.State == TaskState.Verifying)
+        if (current.Result is { } posted)
         {
-            return current.Result!.OutputHash == result.OutputHash ? Keep(current) : Reject(current, TaskRejectionKind.Conflict, "a different result was already posted");
+            return posted.OutputHash == result.OutputHash ? Keep(current) : Reject(current, TaskRejectionKind.Conflict, "a different result was already posted");
         }
 
         if (current.State != TaskState.Executing)
         {
             return Reject(current, TaskRejectionKind.Conflict, "start the task before posting its result");
+        }
+
+        // A tick may lag the deadline: a result after it does not count, whether or not the attempt was failed yet.
+        if (now >= current.AttemptDeadline)
+        {
+            return Reject(current, TaskRejectionKind.Conflict, "the attempt's deadline has passed");
         }
 
         var next = current with { Result = new TaskResult(result.Output, result.OutputHash, now, now + policy.ChallengeWindow), AttemptDeadline = null };
@@ -171,12 +186,12 @@ public static partial class TaskMachine
 
     private static TaskDecision Fail(TaskRecord current, ReportFailure failure, DateTimeOffset now, TaskPolicy policy)
     {
-        if (current.Agent != failure.Agent || !current.State.HasAttempt())
+        if (!HoldsAttempt(current, failure.Agent))
         {
             return Reject(current, TaskRejectionKind.Forbidden, "only the assigned agent may report its attempt failed");
         }
 
-        return failure.Attempt != current.Attempt
+        return failure.Attempt != current.Attempt || !current.State.HasAttempt()
             ? Reject(current, TaskRejectionKind.Conflict, "that attempt is over")
             : Accept(FailAttempt(current, now, policy, failure.Name, failure.Agent, failure.Reason));
     }
@@ -234,6 +249,12 @@ public static partial class TaskMachine
         var remaining = current.Reports.RemoveAll(r => r.ReportId == acknowledged.ReportId);
         return remaining.Length == current.Reports.Length ? Keep(current) : Accept(current with { Reports = remaining });
     }
+
+    /// <summary>
+    /// Whether <paramref name="agent"/> holds the task's attempt: it was assigned the latest one and that attempt did not
+    /// fail. It stays so after its result (a repeated post is then a no-op or a conflict, never forbidden).
+    /// </summary>
+    private static bool HoldsAttempt(TaskRecord current, Did agent) => current.Agent == agent && !current.FailedAgents.Contains(agent);
 
     /// <summary>Ends the current attempt as failed: requeued to another agent while attempts and time remain, else the task fails.</summary>
     private static TaskRecord FailAttempt(TaskRecord current, DateTimeOffset now, TaskPolicy policy, string cause, Did? actor, string reason)

@@ -42,7 +42,8 @@ public sealed record TaskObligations(
     /// <summary>
     /// Holds close once the outcome is decided and no lock is still in flight: a complete task releases its payment
     /// (and pays out or refunds a locked bond); a cancelled or failed one refunds whatever is locked (and slashes after
-    /// a lost dispute). The closing operations form one all-or-nothing unit, so they apply at most once.
+    /// a lost dispute). The closing operations form one all-or-nothing unit, so they apply at most once. A settled
+    /// task still owes this while its bond is locked: the payment's close may be learnt before the bond's.
     /// </summary>
     private static bool MustSettle(TaskRecord record)
     {
@@ -53,8 +54,8 @@ public sealed record TaskObligations(
 
         return record.State switch
         {
-            TaskState.Complete => record.Payment == HoldState.Locked,
-            TaskState.Cancelled or TaskState.Failed => record.Payment == HoldState.Locked || record.Bond == HoldState.Locked,
+            TaskState.Complete or TaskState.Settled or TaskState.Cancelled or TaskState.Failed =>
+                record.Payment == HoldState.Locked || record.Bond == HoldState.Locked,
             _ => false,
         };
     }

@@ -38,34 +38,28 @@ public static class TaskSettlement
         var operations = ImmutableArray.CreateBuilder<ProtocolOp>();
         var closes = ImmutableArray.CreateBuilder<HoldClose>();
         var voters = record.Dispute?.Verdicts.Select(v => v.Verifier).ToImmutableArray() ?? [];
-        if (record.State == TaskState.Complete)
+        var completed = record.State is TaskState.Complete or TaskState.Settled;
+        if (record.Payment == HoldState.Locked)
         {
             var fee = policy.FeeOn(record.Price);
-            operations.Add(new EscrowRelease(record.PaymentEscrow, record.Agent!.Value, record.Price - fee, fee));
-            closes.Add(new HoldClose(HoldKind.Payment, HoldState.Released));
-            if (record.Bond == HoldState.Locked)
-            {
-                AddBondClose(record, policy, voters, operations, closes);
-            }
+            operations.Add(completed ? new EscrowRelease(record.PaymentEscrow, record.Agent!.Value, record.Price - fee, fee) : new EscrowRefund(record.PaymentEscrow));
+            closes.Add(new HoldClose(HoldKind.Payment, completed ? HoldState.Released : HoldState.Refunded));
         }
-        else
+
+        if (record.Bond == HoldState.Locked && completed)
         {
-            if (record.Payment == HoldState.Locked)
-            {
-                operations.Add(new EscrowRefund(record.PaymentEscrow));
-                closes.Add(new HoldClose(HoldKind.Payment, HoldState.Refunded));
-            }
+            AddBondClose(record, policy, voters, operations, closes);
+        }
+        else if (record.Bond == HoldState.Locked)
+        {
+            operations.Add(new EscrowRefund(record.BondEscrow));
+            closes.Add(new HoldClose(HoldKind.Bond, HoldState.Refunded));
+        }
 
-            if (record.Bond == HoldState.Locked)
-            {
-                operations.Add(new EscrowRefund(record.BondEscrow));
-                closes.Add(new HoldClose(HoldKind.Bond, HoldState.Refunded));
-            }
-
-            if (record.Dispute?.Resolution == DisputeResolution.ClientWins)
-            {
-                AddSlashes(record, policy, voters, Math.Min(policy.MinStake, slashable), operations);
-            }
+        // In the same unit as the escrow closes, so the slash applies at most once however often the unit is sent.
+        if (!completed && record.Dispute?.Resolution == DisputeResolution.ClientWins)
+        {
+            AddSlashes(record, policy, voters, Math.Min(policy.MinStake, slashable), operations);
         }
 
         return new SettlementPlan(operations.ToImmutable(), closes.ToImmutable());

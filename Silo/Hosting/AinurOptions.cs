@@ -62,6 +62,12 @@ public sealed class PostgresOptions
 
     /// <summary>Apply pending schema migrations when the process starts (default true).</summary>
     public bool MigrateOnStart { get; set; } = true;
+
+    /// <summary>
+    /// Write the hot-path grain state (tasks, escrows, reputation) through the group-commit store (default true); false
+    /// uses Orleans' ADO.NET provider for them too: one transaction per write, for comparison and as a fallback.
+    /// </summary>
+    public bool GroupCommit { get; set; } = true;
 }
 
 /// <summary>The <c>Ainur:Cluster</c> section.</summary>

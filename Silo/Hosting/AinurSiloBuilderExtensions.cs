@@ -58,7 +58,7 @@ public static class AinurSiloBuilderExtensions
 
         if (options.Storage == AinurStorage.Postgres)
         {
-            AddPostgresStorage(silo, options.Postgres.ConnectionString!);
+            AddPostgresStorage(silo, options.Postgres);
         }
         else
         {
@@ -95,9 +95,11 @@ public static class AinurSiloBuilderExtensions
         });
     }
 
-    private static void AddPostgresStorage(ISiloBuilder silo, string connectionString)
+    private static void AddPostgresStorage(ISiloBuilder silo, PostgresOptions postgres)
     {
-        foreach (var store in new[] { AinurStores.Agents, AinurStores.Ledger, AinurStores.PubSub })
+        var connectionString = postgres.ConnectionString!;
+        var adoNetStores = new[] { AinurStores.Agents, AinurStores.Ledger, AinurStores.PubSub }.Concat(postgres.GroupCommit ? [] : HotPathStores);
+        foreach (var store in adoNetStores)
         {
             silo.AddAdoNetGrainStorage(store, o =>
             {
@@ -110,7 +112,7 @@ public static class AinurSiloBuilderExtensions
                 .Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer));
         }
 
-        foreach (var store in HotPathStores)
+        foreach (var store in postgres.GroupCommit ? HotPathStores : [])
         {
             silo.AddAinurGroupCommitStorage(store, connectionString);
         }

@@ -5,10 +5,10 @@ using Npgsql;
 
 // Benchmarks of one Ainur node; bench.sh runs them against a durable (fsync on) PostgreSQL. Not run by CI.
 //   dotnet run -c Release --project tests/Ainur.LoadTests -- http|grainwrites|ledger|storage [--seconds N] [--concurrency C] [--warmup N]
-//   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]; storage takes [--grains N] [--payload B] instead of --concurrency
+//   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]; storage takes [--grains N] [--payload B] [--passes P] instead of --concurrency
 if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "storage"))
 {
-    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger|storage [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T] [--grains N] [--payload B]");
+    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger|storage [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T] [--grains N] [--payload B] [--passes P]");
     Console.Error.WriteLine($"PostgreSQL: {PostgresTestServer.EnvironmentVariable} (admin connection string; bench.sh sets it to scripts/pg.sh's bench instance)");
     return 2;
 }
@@ -30,7 +30,7 @@ else if (args[0] == "grainwrites")
 }
 else if (args[0] == "storage")
 {
-    await StorageBench.RunAsync(Option("--grains", 1000), Option("--payload", 512), TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp));
+    await StorageBench.RunAsync(Option("--grains", 1000), Option("--payload", 512), Option("--passes", 2), TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp));
 }
 else
 {

@@ -30,6 +30,10 @@ public interface IAdoNetWriterGrain : IStateWriterGrain;
 [Alias("ainur.bench.IGroupCommitWriterGrain")]
 public interface IGroupCommitWriterGrain : IStateWriterGrain;
 
+/// <summary>State in the <c>bench-serial</c> store: the group-commit storage with one batch at a time.</summary>
+[Alias("ainur.bench.ISerialGroupCommitWriterGrain")]
+public interface ISerialGroupCommitWriterGrain : IStateWriterGrain;
+
 internal abstract class StateWriterGrain(IPersistentState<WriterState> state) : Grain
 {
     protected async Task WriteAsync(int payloadBytes)
@@ -55,6 +59,12 @@ internal sealed class AdoNetWriterGrain([PersistentState("writer", AinurStores.A
 
 internal sealed class GroupCommitWriterGrain([PersistentState("writer", AinurStores.Tasks)] IPersistentState<WriterState> state)
     : StateWriterGrain(state), IGroupCommitWriterGrain
+{
+    Task IStateWriterGrain.WriteAsync(int payloadBytes) => WriteAsync(payloadBytes);
+}
+
+internal sealed class SerialGroupCommitWriterGrain([PersistentState("writer", StorageBench.SerialStore)] IPersistentState<WriterState> state)
+    : StateWriterGrain(state), ISerialGroupCommitWriterGrain
 {
     Task IStateWriterGrain.WriteAsync(int payloadBytes) => WriteAsync(payloadBytes);
 }

@@ -58,8 +58,8 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, ILifecycleP
         _logger = logger;
         _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
         var table = new GrainStateTable(_dataSource, serviceId, name);
-        _writes = new BatchLoop<PendingWrite>(options.MaxBatchSize, Measured<PendingWrite>("write", table.WriteAsync), (e, rows) => LogBatchFailed(e, _name, "write", rows));
-        _reads = new BatchLoop<PendingRead>(options.MaxBatchSize, Measured<PendingRead>("read", table.ReadAsync), (e, rows) => LogBatchFailed(e, _name, "read", rows));
+        _writes = new BatchLoop<PendingWrite>(options.MaxBatchSize, options.MaxBatchesInFlight, Measured<PendingWrite>("write", table.WriteAsync), (e, rows) => LogBatchFailed(e, _name, "write", rows));
+        _reads = new BatchLoop<PendingRead>(options.MaxBatchSize, options.MaxBatchesInFlight, Measured<PendingRead>("read", table.ReadAsync), (e, rows) => LogBatchFailed(e, _name, "read", rows));
     }
 
     /// <inheritdoc />

@@ -51,4 +51,49 @@ public sealed class TaskFlowTests(TaskWorld world)
         Assert.True(complete.At >= settled.Result!.WindowEndsAt);
         Assert.Equal(TaskWorld.Funds - 20, (await world.AccountAsync(client.Did)).Account.Balance);
     }
+
+    [Fact]
+    public async Task A_task_whose_agent_vanishes_mid_task_is_requeued_and_done_by_another()
+    {
+        var client = world.Account("client2");
+        await using var crashed = new AgentLoop(world, (await world.EnlistAsync("agent2", "flow.requeue", price: 5)).Did) { Behaviour = _ => AgentBehaviour.Vanish }.Start();
+        var (id, _) = await world.SubmitAsync(client, "flow.requeue", """{"text":"again"}""", maxPrice: 10);
+        await world.WaitForAsync(id, t => t.State == TaskState.Executing);
+        await using var healthy = new AgentLoop(world, (await world.EnlistAsync("agent3", "flow.requeue", price: 5)).Did).Start();
+
+        var settled = await world.WaitForAsync(id, t => t.State == TaskState.Settled && t.IsClosed);
+
+        Assert.Equal(healthy.Agent, settled.Agent);
+        Assert.Equal(2, settled.Attempt);
+        Assert.Equal([crashed.Agent], settled.FailedAgents);
+        Assert.Contains(settled.History, t => t.From == TaskState.Executing && t.To == TaskState.Pending && t.Cause == "deadline");
+        Assert.Equal(1, (await world.Grains.GetGrain<IReputationGrain>(crashed.Agent.Value).GetAsync()).Failed);
+        Assert.Equal(1, (await world.Grains.GetGrain<IReputationGrain>(healthy.Agent.Value).GetAsync()).Completed);
+    }
+
+    [Fact]
+    public async Task A_dispute_the_verifiers_uphold_pays_the_agent_and_splits_the_bond_between_agent_and_verifiers()
+    {
+        var client = world.Account("client3");
+        await using var worker = new AgentLoop(world, (await world.EnlistAsync("agent4", "flow.dispute-lost", price: 40)).Did).Start();
+        var (id, _) = await world.SubmitAsync(client, "flow.dispute-lost", """{"text":"fine"}""", maxPrice: 40);
+        await world.WaitForAsync(id, t => t.State == TaskState.Verifying);
+        var workerBefore = (await world.AccountAsync(worker.Agent)).Account.Balance;
+        await using var judge1 = new AgentLoop(world, (await world.EnlistAsync("agent5", "flow.dispute-lost")).Did) { Verdicts = _ => true }.Start();
+        await using var judge2 = new AgentLoop(world, (await world.EnlistAsync("agent6", "flow.dispute-lost")).Did) { Verdicts = _ => true }.Start();
+        await using var judge3 = new AgentLoop(world, (await world.EnlistAsync("agent7", "flow.dispute-lost")).Did) { Verdicts = _ => false }.Start();
+        var judgesBefore = await Task.WhenAll(new[] { judge1, judge2, judge3 }.Select(j => world.AccountAsync(j.Agent)));
+
+        Assert.Null((await world.DisputeAsync(client, id)).Rejection);
+        var settled = await world.WaitForAsync(id, t => t.State == TaskState.Settled && t.IsClosed);
+
+        Assert.Equal(DisputeResolution.AgentWins, settled.Dispute!.Resolution);
+        Assert.Equal(HoldState.Released, settled.Bond);
+        var paidJudges = settled.Dispute.Verdicts.Length;
+        Assert.True(paidJudges >= 2);
+        Assert.Equal(TaskWorld.Funds - 40 - world.Policy.DisputeBond, (await world.AccountAsync(client.Did)).Account.Balance);
+        Assert.Equal(workerBefore + 40 + world.Policy.DisputeBond - paidJudges * world.Policy.VerifierFee, (await world.AccountAsync(worker.Agent)).Account.Balance);
+        var judgesAfter = await Task.WhenAll(new[] { judge1, judge2, judge3 }.Select(j => world.AccountAsync(j.Agent)));
+        Assert.Equal(paidJudges * world.Policy.VerifierFee, judgesAfter.Sum(a => a.Account.Balance) - judgesBefore.Sum(a => a.Account.Balance));
+    }
 }

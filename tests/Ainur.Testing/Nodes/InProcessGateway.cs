@@ -50,12 +50,12 @@ public sealed class InProcessGateway : IAsyncDisposable
         return (silo, started);
     }
 
-    /// <summary>A bare silo host (no HTTP) configured with <paramref name="settings"/>.</summary>
-    public static async Task<IHost> StartSiloAsync(IDictionary<string, string?> settings)
+    /// <summary>A bare silo host (no HTTP) configured with <paramref name="settings"/>, then by <paramref name="configure"/>.</summary>
+    public static async Task<IHost> StartSiloAsync(IDictionary<string, string?> settings, Action<ISiloBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.UseOrleans(silo => silo.AddAinurSilo(builder.Configuration));
+        builder.UseOrleans(silo => configure?.Invoke(silo.AddAinurSilo(builder.Configuration)));
         var host = builder.Build();
         await host.StartAsync();
         return host;

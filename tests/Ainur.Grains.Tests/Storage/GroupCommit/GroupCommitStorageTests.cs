@@ -172,11 +172,13 @@ public sealed class GroupCommitStorageTests(DatabaseFixture fixture) : IClassFix
         Assert.Equal(3, (await otherService.ReadAsync(id)).State!.Value);
     }
 
-    [Fact]
-    public async Task Write_ManyConcurrentWritersOnDifferentKeys_AreAllDurable_InBatchesOfAtMostTheCap()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task Write_ManyConcurrentWritersOnDifferentKeys_AreAllDurable_InBatchesOfAtMostTheCap(int inFlight)
     {
         const int writers = 1000, writesEach = 3, cap = 64;
-        var store = Open(maxBatchSize: cap);
+        var store = Open(maxBatchSize: cap, maxInFlight: inFlight);
         using var batches = new BatchSizes(store.Name);
         try
         {
@@ -210,11 +212,13 @@ public sealed class GroupCommitStorageTests(DatabaseFixture fixture) : IClassFix
         }
     }
 
-    [Fact]
-    public async Task Write_SameKeyManyTimesWithoutWaiting_CommitsEachInOrder_OnePerBatch()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    public async Task Write_SameKeyManyTimesWithoutWaiting_CommitsEachInOrder_OnePerBatch(int inFlight)
     {
         const int writes = 20;
-        var store = Open();
+        var store = Open(maxInFlight: inFlight);
         using var batches = new BatchSizes(store.Name);
         var id = GroupCommitStore.GrainIdOf("chain");
         var states = Enumerable.Range(1, writes).Select(i => new GrainState<CounterState>(new CounterState { Value = i })
@@ -256,6 +260,6 @@ public sealed class GroupCommitStorageTests(DatabaseFixture fixture) : IClassFix
         await store.DisposeAsync();
     }
 
-    private GroupCommitStore Open(string name = "tasks", int maxBatchSize = 512) =>
-        GroupCommitStore.Open(fixture.Database.ConnectionString, _serviceId, name, maxBatchSize);
+    private GroupCommitStore Open(string name = "tasks", int maxBatchSize = 512, int maxInFlight = 2) =>
+        GroupCommitStore.Open(fixture.Database.ConnectionString, _serviceId, name, maxBatchSize, maxInFlight);
 }

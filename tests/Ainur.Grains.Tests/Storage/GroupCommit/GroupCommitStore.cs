@@ -38,13 +38,15 @@ internal sealed class GroupCommitStore : IAsyncDisposable
 
     public GroupCommitGrainStorage Provider => (GroupCommitGrainStorage)Storage;
 
-    public static GroupCommitStore Open(string connectionString, string serviceId, string name, int maxBatchSize = GroupCommitStorageOptions.DefaultMaxBatchSize)
+    public static GroupCommitStore Open(
+        string connectionString, string serviceId, string name,
+        int maxBatchSize = GroupCommitStorageOptions.DefaultMaxBatchSize, int maxInFlight = GroupCommitStorageOptions.DefaultMaxBatchesInFlight)
     {
         var services = new ServiceCollection()
             .AddSerializer()
             .AddLogging()
             .Configure<ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("tests", serviceId))
-            .AddAinurGroupCommitStorage(name, connectionString, o => o.MaxBatchSize = maxBatchSize)
+            .AddAinurGroupCommitStorage(name, connectionString, o => (o.MaxBatchSize, o.MaxBatchesInFlight) = (maxBatchSize, maxInFlight))
             .BuildServiceProvider();
         return new GroupCommitStore(services, name, connectionString, serviceId);
     }

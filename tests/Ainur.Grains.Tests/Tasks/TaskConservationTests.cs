@@ -1,0 +1,142 @@
+using System.Collections.Concurrent;
+using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.State;
+using Ainur.Protocol.Tasks;
+
+namespace Ainur.Grains.Tests.Tasks;
+
+/// <summary>
+/// Many random tasks on a real cluster and ledger (accepted, silent clients, disputes either way, cancels, failing and
+/// vanishing agents, clients too poor to pay); afterwards the ledger, not the grains, must show that no credit was
+/// created or lost and that every task's escrows were closed the way its terminal state says, once.
+/// </summary>
+[Collection(TaskWorldCollection.Name)]
+public sealed class TaskConservationTests(TaskWorld world)
+{
+    private const string Capability = "mix.echo";
+
+    [Fact]
+    public async Task After_a_thousand_random_tasks_the_supply_is_conserved_and_every_escrow_closed_once()
+    {
+        var tasks = Environment.GetEnvironmentVariable("AINUR_CONSERVATION_TASKS") is { } text ? int.Parse(text, System.Globalization.CultureInfo.InvariantCulture) : 1000;
+        var seed = Environment.GetEnvironmentVariable("AINUR_CONSERVATION_SEED") is { } s ? int.Parse(s, System.Globalization.CultureInfo.InvariantCulture) : Random.Shared.Next();
+        TestContext.Current.SendDiagnosticMessage($"AINUR_CONSERVATION_SEED={seed}");
+        var random = new Random(seed);
+
+        var loops = new List<AgentLoop>();
+        for (var i = 0; i < 8; i++)
+        {
+            var failRate = i < 6 ? 0.05 : 0.5;
+            var vanishRate = i < 6 ? 0.01 : 0.1;
+            var agentRandom = new Random(seed + i + 1);
+            loops.Add(new AgentLoop(world, (await world.EnlistAsync($"agent{i}", Capability, price: 5 + i)).Did)
+            {
+                Behaviour = _ => Pick(agentRandom, failRate, vanishRate),
+                Verdicts = _ => agentRandom.NextDouble() < 0.5,
+            }.Start());
+        }
+
+        var outcomes = new ConcurrentBag<TaskRecord>();
+        var scenarios = Enumerable.Range(0, tasks).Select(_ => (Client: random.Next(4, 8), Roll: random.NextDouble(), Price: 10 + random.Next(20))).ToList();
+        using var throttle = new SemaphoreSlim(64);
+        await Task.WhenAll(scenarios.Select(async scenario =>
+        {
+            await throttle.WaitAsync();
+            try
+            {
+                outcomes.Add(await RunAsync(scenario.Client, scenario.Roll, scenario.Price));
+            }
+            finally
+            {
+                throttle.Release();
+            }
+        }));
+        foreach (var loop in loops)
+        {
+            await loop.DisposeAsync();
+        }
+
+        var records = outcomes.ToList();
+        Assert.Equal(tasks, records.Count);
+        Assert.All(records, r => Assert.True(r.State.IsTerminal() && r.IsClosed, $"task {r.Id} ended {r.State}"));
+        await AssertLedgerAgreesAsync(records);
+        TestContext.Current.SendDiagnosticMessage(string.Join(", ", records.GroupBy(r => r.State).Select(g => $"{g.Key}: {g.Count()}")));
+    }
+
+    private async Task<TaskRecord> RunAsync(int clientIndex, double roll, long maxPrice)
+    {
+        var client = roll < 0.03 ? world.Account("poor") : world.Account($"client{clientIndex}");
+        var (id, reply) = await world.SubmitAsync(client, Capability, $$"""{"text":"{{Guid.NewGuid()}}"}""", maxPrice);
+        Assert.Null(reply.Rejection);
+        switch (roll)
+        {
+            case < 0.13:
+                await world.Task(id).ExecuteAsync(new CancelTask(client.Did));
+                break;
+            case < 0.55:
+                var verifying = await world.WaitForAsync(id, t => t.State is TaskState.Verifying || t.State.IsTerminal(), TimeSpan.FromMinutes(3));
+                if (verifying.State == TaskState.Verifying)
+                {
+                    await world.Task(id).ExecuteAsync(new AcceptResult(client.Did));
+                }
+
+                break;
+            case < 0.70:
+                var disputable = await world.WaitForAsync(id, t => t.State is TaskState.Verifying || t.State.IsTerminal(), TimeSpan.FromMinutes(3));
+                if (disputable.State == TaskState.Verifying)
+                {
+                    await world.DisputeAsync(client, id);
+                }
+
+                break;
+        }
+
+        return await world.WaitForAsync(id, t => t.State.IsTerminal() && t.IsClosed, TimeSpan.FromMinutes(3));
+    }
+
+    private async Task AssertLedgerAgreesAsync(List<TaskRecord> records)
+    {
+        var query = world.Grains.GetGrain<ILedgerQueryGrain>(0);
+        var supply = TaskWorld.Names.Count * TaskWorld.Funds + 5;
+        var held = 0L;
+        foreach (var account in world.AllAccounts)
+        {
+            held += (await query.GetAccountAsync(account)).Account.Holdings;
+        }
+
+        foreach (var record in records)
+        {
+            var payment = (await query.GetEscrowAsync(record.PaymentEscrow)).Escrow;
+            var bond = (await query.GetEscrowAsync(record.BondEscrow)).Escrow;
+            held += (payment?.Status == EscrowStatus.Locked ? payment.Amount : 0) + (bond?.Status == EscrowStatus.Locked ? bond.Amount : 0);
+            Assert.Equal(Expected(record.Payment), payment?.Status);
+            Assert.Equal(Expected(record.Bond), bond?.Status);
+            Assert.Equal(record.State == TaskState.Settled, payment?.Status == EscrowStatus.Released);
+            if (record.State is TaskState.Cancelled or TaskState.Failed)
+            {
+                Assert.True(payment is null || payment.Status == EscrowStatus.Refunded, $"task {record.Id} ended {record.State} with its payment {payment?.Status}");
+            }
+        }
+
+        Assert.Equal(supply, held);
+    }
+
+    private static EscrowStatus? Expected(HoldState hold) => hold switch
+    {
+        HoldState.Released => EscrowStatus.Released,
+        HoldState.Refunded => EscrowStatus.Refunded,
+        HoldState.None or HoldState.LockRejected => null,
+        _ => throw new Xunit.Sdk.XunitException($"a closed task has a hold {hold}"),
+    };
+
+    private static AgentBehaviour Pick(Random random, double failRate, double vanishRate)
+    {
+        lock (random)
+        {
+            var roll = random.NextDouble();
+            return roll < vanishRate ? AgentBehaviour.Vanish : roll < vanishRate + failRate ? AgentBehaviour.Fail : AgentBehaviour.Echo;
+        }
+    }
+}
