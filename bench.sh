@@ -17,6 +17,9 @@ done
 # Grain-state writes: Orleans' ADO.NET storage against the group-commit storage, 1000 grains, in one run.
 dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- storage "$@"
 
+# Paid tasks end to end over HTTP (remote agents in process), task state on the ADO.NET provider and on group commit.
+dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- tasks "$@" --concurrency 64
+
 # The ledger: 4 validators at four loads, then 7 validators (options given to bench.sh come first and win).
 for run in "--validators 4 --concurrency 96" "--validators 4 --concurrency 128" "--validators 4 --concurrency 256" "--validators 4 --concurrency 512" "--validators 7 --concurrency 256"; do
   # shellcheck disable=SC2086

@@ -5,10 +5,11 @@ using Npgsql;
 
 // Benchmarks of one Ainur node; bench.sh runs them against a durable (fsync on) PostgreSQL. Not run by CI.
 //   dotnet run -c Release --project tests/Ainur.LoadTests -- http|grainwrites|ledger|storage [--seconds N] [--concurrency C] [--warmup N]
-//   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]; storage takes [--grains N] [--payload B] [--passes P] instead of --concurrency
-if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "storage"))
+//   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]; storage takes [--grains N] [--payload B] [--passes P] instead of --concurrency;
+//   tasks also takes [--agents N]
+if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "storage" or "tasks"))
 {
-    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger|storage [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T] [--grains N] [--payload B] [--passes P]");
+    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger|storage|tasks [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T] [--grains N] [--payload B] [--passes P] [--agents N]");
     Console.Error.WriteLine($"PostgreSQL: {PostgresTestServer.EnvironmentVariable} (admin connection string; bench.sh sets it to scripts/pg.sh's bench instance)");
     return 2;
 }
@@ -31,6 +32,10 @@ else if (args[0] == "grainwrites")
 else if (args[0] == "storage")
 {
     await StorageBench.RunAsync(Option("--grains", 1000), Option("--payload", 512), Option("--passes", 2), TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp));
+}
+else if (args[0] == "tasks")
+{
+    await TaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), Option("--agents", 8));
 }
 else
 {
