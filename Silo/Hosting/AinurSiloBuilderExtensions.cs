@@ -20,8 +20,9 @@ public static class AinurSiloBuilderExtensions
 {
     private const string Invariant = "Npgsql";
 
-    // Written on every task transition: group-committed, not one transaction per write.
-    private static readonly string[] HotPathStores = [AinurStores.Tasks, AinurStores.Escrows, AinurStores.Reputation];
+    // Written on every task transition: group-committed, not one transaction per write. Stream pub-sub state is written
+    // once per task too (each task's event stream registers its producer).
+    private static readonly string[] HotPathStores = [AinurStores.Tasks, AinurStores.Escrows, AinurStores.Reputation, AinurStores.PubSub];
 
     /// <summary>Configures clustering, storage, reminders and Ainur's services from the <c>Ainur</c> section.</summary>
     public static ISiloBuilder AddAinurSilo(this ISiloBuilder silo, IConfiguration configuration) =>
@@ -64,7 +65,6 @@ public static class AinurSiloBuilderExtensions
         {
             silo.AddMemoryGrainStorage(AinurStores.Agents);
             silo.AddMemoryGrainStorage(AinurStores.Ledger);
-            silo.AddMemoryGrainStorage(AinurStores.PubSub);
             foreach (var store in HotPathStores)
             {
                 silo.AddMemoryGrainStorage(store);
@@ -98,7 +98,7 @@ public static class AinurSiloBuilderExtensions
     private static void AddPostgresStorage(ISiloBuilder silo, PostgresOptions postgres)
     {
         var connectionString = postgres.ConnectionString!;
-        var adoNetStores = new[] { AinurStores.Agents, AinurStores.Ledger, AinurStores.PubSub }.Concat(postgres.GroupCommit ? [] : HotPathStores);
+        var adoNetStores = new[] { AinurStores.Agents, AinurStores.Ledger }.Concat(postgres.GroupCommit ? [] : HotPathStores);
         foreach (var store in adoNetStores)
         {
             silo.AddAdoNetGrainStorage(store, o =>

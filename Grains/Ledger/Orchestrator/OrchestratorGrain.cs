@@ -9,8 +9,9 @@ using Orleans.Concurrency;
 namespace Ainur.Grains.Ledger.Orchestrator;
 
 /// <summary>
-/// See <see cref="IOrchestratorGrain"/>. Reentrant so callers can queue while a batch is on its way; one pump sends
-/// one batch at a time, because a later sequence finalized first would make the earlier batch invalid.
+/// See <see cref="IOrchestratorGrain"/>. Reentrant so callers can queue while batches are on their way. A few batches
+/// travel at once, with increasing sequences: a block orders one signer's transactions by sequence, and a batch that
+/// still loses its place (a later one finalized first) is refused as stale and sent again under a new sequence.
 /// </summary>
 [Reentrant]
 internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimeProvider clock, ILogger<OrchestratorGrain> logger)
@@ -18,11 +19,13 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
 {
     // One batch is one transaction in one block: large enough to carry a block's worth of settlements.
     private const int MaxOperationsPerBatch = 1000;
+    private const int MaxBatchesInFlight = 4;
     private static readonly TimeSpan FinalityWait = TimeSpan.FromSeconds(30);
 
     private readonly LinkedList<QueuedUnit> _queue = new();
-    private Task? _pump;
+    private int _inFlight;
     private long _sequence = -1;
+    private Task<long>? _sequenceRead;
 
     /// <inheritdoc/>
     public Task<UnitOutcome> ExecuteAsync(ImmutableArray<ProtocolOp> unit)
@@ -40,24 +43,63 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
 
         var queued = new QueuedUnit(unit, Alone: false, new TaskCompletionSource<UnitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
         _queue.AddLast(queued);
-        _pump ??= PumpAsync();
+        Pump();
         return queued.Outcome.Task;
     }
 
-    private async Task PumpAsync()
+    private void Pump()
+    {
+        while (_inFlight < MaxBatchesInFlight && _queue.First is not null)
+        {
+            _inFlight++;
+            _ = SendThenPumpAsync(TakeBatch());
+        }
+    }
+
+    private async Task SendThenPumpAsync(List<QueuedUnit> batch)
     {
         try
         {
-            while (_queue.First is not null)
-            {
-                await SendAsync(TakeBatch());
-            }
+            await SendAsync(batch);
         }
         finally
         {
-            _pump = null;
+            _inFlight--;
+            Pump();
         }
     }
+
+    /// <summary>The next sequence; after a reset, one read of the ledger's last sequence serves every batch waiting for it.</summary>
+    private async Task<long> NextSequenceAsync()
+    {
+        if (_sequence < 0)
+        {
+            var read = _sequenceRead ??= ReadSequenceAsync();
+            long last;
+            try
+            {
+                last = await read;
+            }
+            finally
+            {
+                // A failed read is not kept: the next batch reads again.
+                if (ReferenceEquals(_sequenceRead, read))
+                {
+                    _sequenceRead = null;
+                }
+            }
+
+            if (_sequence < 0)
+            {
+                _sequence = last;
+            }
+        }
+
+        return ++_sequence;
+    }
+
+    private async Task<long> ReadSequenceAsync() =>
+        (await GrainFactory.GetGrain<ILedgerQueryGrain>(0).GetEscrowAsync(Hash32.Zero)).OrchestratorSequence;
 
     /// <summary>Units from the front of the queue up to the batch size; a unit marked alone travels by itself.</summary>
     private List<QueuedUnit> TakeBatch()
@@ -83,12 +125,7 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
         TxStatus status;
         try
         {
-            if (_sequence < 0)
-            {
-                _sequence = (await GrainFactory.GetGrain<ILedgerQueryGrain>(0).GetEscrowAsync(Hash32.Zero)).OrchestratorSequence;
-            }
-
-            var body = new ProtocolBatch(settings.Orchestrator.Did, ++_sequence, [.. batch.SelectMany(u => u.Unit)]);
+            var body = new ProtocolBatch(settings.Orchestrator.Did, await NextSequenceAsync(), [.. batch.SelectMany(u => u.Unit)]);
             var transaction = SignedTransaction.Sign(body, settings.Orchestrator, settings.ChainId);
             status = await LedgerSubmission.SubmitAndWaitAsync(GrainFactory, transaction, FinalityWait, clock);
             while (status.State is TxState.Pending or TxState.Unknown)
