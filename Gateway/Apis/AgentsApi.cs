@@ -1,6 +1,7 @@
 using Ainur.Gateway.Authentication;
 using Ainur.Gateway.Cluster;
 using Ainur.Gateway.Errors;
+using Ainur.Gateway.Tasks;
 using Ainur.Gateway.Telemetry;
 using Ainur.Grains.Interfaces.Agents;
 using Ainur.Protocol.Agents;
@@ -36,7 +37,7 @@ public static class AgentsApi
     }
 
     private static async Task<Results<Created<AgentView>, Ok<AgentView>, ProblemHttpResult>> RegisterAsync(
-        HttpContext context, IClusterClient cluster, IOptions<JsonOptions> json, AinurMetrics metrics)
+        HttpContext context, IClusterClient cluster, IOptions<JsonOptions> json, AinurMetrics metrics, InputSchemas schemas)
     {
         var signed = context.Features.GetRequiredFeature<SignedRequest>();
         if (!JsonBody.TryRead<RegisterAgentRequest>(signed.Body, json.Value.SerializerOptions, "a JSON object with 'did' and 'manifest'", out var request, out var malformed))
@@ -54,7 +55,18 @@ public static class AgentsApi
             return NotOwner(signed.Signer, subject, "register");
         }
 
-        var command = new RegisterAgent(signed.Signer, request.Manifest.ToManifest());
+        // The grain checks the protocol's rules again; only the gateway can compile the input schemas (Protocol does not
+        // reference JsonSchema.Net), so a schema no input could satisfy is refused here, with every other broken rule.
+        var manifest = request.Manifest.ToManifest();
+        var errors = ManifestRules.Validate(manifest);
+        var broken = errors.Select(e => e.Field).ToHashSet(StringComparer.Ordinal);
+        errors = errors.AddRange(schemas.Vet(manifest).Where(e => !broken.Contains(e.Field)));
+        if (!errors.IsEmpty)
+        {
+            return Problems.InvalidManifest(errors);
+        }
+
+        var command = new RegisterAgent(signed.Signer, manifest);
         var decision = await GrainRetry.RunAsync(
             () => cluster.GetGrain<IAgentGrain>(subject.Value).RegisterAsync(command, context.RequestAborted), context.RequestAborted);
 

@@ -94,7 +94,7 @@ public static class TasksApi
         var check = schemas.Check(request.Input.Text, offered);
         if (check.Satisfied.IsEmpty)
         {
-            return TaskProblems.SchemaMismatch(check.Errors);
+            return check.TimedOut ? TaskProblems.SchemaCheckTimedOut(schemas.Budget, check.Errors) : TaskProblems.SchemaMismatch(check.Errors);
         }
 
         // Submitting equal terms again is the same task (idempotent), so a resend after a failover is safe.

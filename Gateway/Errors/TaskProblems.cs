@@ -45,8 +45,19 @@ public static class TaskProblems
     /// <summary>The input satisfies none of the capability's input schemas; <paramref name="errors"/> lists why, per schema.</summary>
     public static ProblemHttpResult SchemaMismatch(IEnumerable<SchemaError> errors) =>
         Problems.Create(StatusCodes.Status422UnprocessableEntity, "input-schema-mismatch", "The input satisfies no input schema of the capability",
-            "See 'errors': each names the schema (its hash), where in the input, and what is wrong.",
-            new Dictionary<string, object?> { ["errors"] = errors.Select(e => new { schema = e.Schema, path = e.Path, message = e.Message }).ToArray() });
+            "See 'errors': each names the schema (its hash), where in the input, and what is wrong.", Errors(errors));
+
+    /// <summary>
+    /// Checking the input ran out of time (<paramref name="budget"/>) before any input schema was satisfied: a schema's
+    /// regular expression backtracks too long on this input. <paramref name="errors"/> lists each schema's outcome.
+    /// </summary>
+    public static ProblemHttpResult SchemaCheckTimedOut(TimeSpan budget, IEnumerable<SchemaError> errors) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "schema-evaluation-timeout", "Checking the input against the capability's input schemas took too long",
+            $"No input schema was satisfied within {budget.TotalMilliseconds} ms; a pattern in an agent's schema takes too long on this input. See 'errors' for each schema.",
+            Errors(errors));
+
+    private static Dictionary<string, object?> Errors(IEnumerable<SchemaError> errors) =>
+        new() { ["errors"] = errors.Select(e => new { schema = e.Schema, path = e.Path, message = e.Message }).ToArray() };
 }
 
 /// <summary>One reason an input fails a schema: the schema's hex hash, a JSON Pointer into the input, and a message.</summary>

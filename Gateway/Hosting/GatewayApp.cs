@@ -45,7 +45,9 @@ public static class GatewayApp
     private static void AddGatewayServices(WebApplicationBuilder builder, AinurOptions ainur)
     {
         var services = builder.Services;
-        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateOnStart();
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
+            .Validate(o => o.SchemaCheckMilliseconds is >= 1 and <= 60_000, "Ainur:Gateway:SchemaCheckMilliseconds must be from 1 to 60000 (milliseconds).")
+            .ValidateOnStart();
         var maxBody = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.MaxRequestBodyBytes ?? new GatewayOptions().MaxRequestBodyBytes;
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
 

@@ -15,6 +15,12 @@ public sealed class GatewayOptions
     /// <summary>Latest accepted signature <c>created</c> time, in seconds after now: allowed clock skew (default 30).</summary>
     public int SignatureMaxFutureSkewSeconds { get; set; } = 30;
 
+    /// <summary>
+    /// Time for checking one task input against its capability's input schemas, in milliseconds (default 500). Schemas
+    /// not decided in time count as unsatisfied; an input none satisfied in time is refused (422 schema-evaluation-timeout).
+    /// </summary>
+    public int SchemaCheckMilliseconds { get; set; } = 500;
+
     /// <summary>Requests per second and burst allowed to one client IP address, for every endpoint but health and metrics.</summary>
     public RateLimitSettings PerIp { get; set; } = new() { PerSecond = 200, Burst = 400 };
 

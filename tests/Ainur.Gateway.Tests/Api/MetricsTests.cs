@@ -1,5 +1,6 @@
 using System.Net;
 using Ainur.Gateway.Tests.Ledger;
+using Ainur.Gateway.Tests.Tasks;
 using Ainur.Protocol.Identity;
 using Ainur.Testing;
 using Ainur.Testing.Http;
@@ -17,7 +18,7 @@ namespace Ainur.Gateway.Tests.Api;
 public sealed class MetricsTests
 {
     [Fact]
-    public async Task Metrics_CountRegistrations_AuthFailuresByReason_AndTheLedger()
+    public async Task Metrics_CountRegistrations_AuthFailuresByReason_TheLedger_AndTasks()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var database = await TestDatabase.CreateAsync(ct);
@@ -32,9 +33,27 @@ public sealed class MetricsTests
         await ledger.FundAsync(key);
         await HttpAssert.JsonAsync(await ledger.TransferAsync(key, bob.Did, 5, nonce: 1), HttpStatusCode.OK);
 
-        // The block's ledger metrics are recorded just after its waiters are told: read until they are there.
+        // One task, submitted over HTTP, run by a remote agent and accepted by its client.
+        var tasks = new TaskClient(gateway);
+        var (draft, _, _) = await tasks.VerifyingAsync();
+        await HttpAssert.JsonAsync(await tasks.PostAsync(draft.Client, $"/v1/tasks/{draft.Id}/accept", ""), HttpStatusCode.OK);
+        await tasks.WaitForStateAsync(draft.Id, "settled");
+
+        // And one whose agent gives up: the attempt is requeued.
+        var capability = TaskClient.NewCapability();
+        var quitter = await tasks.AgentAsync(capability);
+        var failing = TaskDraft.For(await tasks.ClientAsync(), capability);
+        await tasks.SubmitAsync(failing);
+        var item = await tasks.NextAsync(quitter);
+        await HttpAssert.JsonAsync(
+            await tasks.PostAsync(quitter, $"/v1/tasks/{failing.Id}/result", $"{{\"attempt\":{item.GetProperty("attempt").GetInt32()},\"error\":\"gave up\"}}"), HttpStatusCode.OK);
+
+        // The block's ledger metrics are recorded just after its waiters are told, a task's just after its state is
+        // written: read until they are there.
         var metrics = "";
-        for (var attempt = 0; attempt < 50 && !metrics.Contains("ainur_ledger_block_rounds_count", StringComparison.Ordinal); attempt++)
+        for (var attempt = 0; attempt < 50 && !(metrics.Contains("ainur_ledger_block_rounds_count", StringComparison.Ordinal)
+            && metrics.Contains("ainur_tasks_settle_seconds_count", StringComparison.Ordinal)
+            && metrics.Contains("ainur_tasks_requeues_total", StringComparison.Ordinal)); attempt++)
         {
             await Task.Delay(attempt == 0 ? 0 : 100, ct);
             metrics = await gateway.Http.GetStringAsync("/metrics", ct);
@@ -47,6 +66,14 @@ public sealed class MetricsTests
         Assert.Matches("ainur_ledger_finality_seconds_count(\\{[^}]*\\})? [1-9]", metrics);
         Assert.Matches("ainur_ledger_block_transactions_count(\\{[^}]*\\})? [1-9]", metrics);
         Assert.Matches("ainur_ledger_block_rounds_count(\\{[^}]*\\})? [1-9]", metrics);
+        foreach (var state in new[] { "pending", "assigned", "executing", "verifying", "complete", "settled" })
+        {
+            Assert.Matches($"ainur_tasks_entered_total\\{{[^}}]*state=\"{state}\"[^}}]*\\}} [1-9]", metrics);
+        }
+
+        Assert.Matches("ainur_tasks_settle_seconds_count(\\{[^}]*\\})? [1-9]", metrics);
+        Assert.Matches("ainur_tasks_requeues_total(\\{[^}]*\\})? [1-9]", metrics);
+        Assert.Matches("ainur_tasks_settle_seconds_bucket\\{[^}]*le=\"\\+Inf\"[^}]*\\} [1-9]", metrics);
     }
 }
 

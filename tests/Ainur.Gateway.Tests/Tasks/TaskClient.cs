@@ -41,8 +41,11 @@ internal sealed class TaskClient(InProcessGateway gateway)
         return key;
     }
 
-    /// <summary>A funded remote agent offering <paramref name="capability"/> at <paramref name="price"/>, staked unless told not to.</summary>
-    public async Task<AgentKey> AgentAsync(string capability, long price = 5, bool staked = true, bool deterministic = false)
+    /// <summary>
+    /// A funded remote agent offering <paramref name="capability"/> at <paramref name="price"/> with <paramref name="inputSchema"/>
+    /// (default <see cref="TextSchema"/>), staked unless told not to.
+    /// </summary>
+    public async Task<AgentKey> AgentAsync(string capability, long price = 5, bool staked = true, bool deterministic = false, string inputSchema = TextSchema)
     {
         var key = AgentKey.Generate();
         await Ledger.FundAsync(key);
@@ -52,14 +55,19 @@ internal sealed class TaskClient(InProcessGateway gateway)
             await HttpAssert.JsonAsync(await Ledger.PostAsync(key, "/v1/stake", LedgerCalls.SubmitBody(stake.Encoded.Span)), HttpStatusCode.OK);
         }
 
-        var manifest = $$$"""
-            {"name":"echo","version":"1.0.0","capabilities":[{"id":"{{{capability}}}","description":"Echoes its input.","price":{{{price}}},
-             "deterministic":{{{(deterministic ? "true" : "false")}}},"inputSchema":{{{TextSchema}}},"outputSchema":{"type":"object"}}],"runtime":{"kind":"remote"}}
-            """;
-        var body = $"{{\"did\":{JsonSerializer.Serialize(key.Did.Value)},\"manifest\":{manifest}}}";
-        var registered = await Ledger.PostAsync(key, "/v1/agents", body);
+        var registered = await RegisterAsync(key, capability, inputSchema, price, deterministic);
         Assert.True(registered.StatusCode == HttpStatusCode.Created, await SignedClient.DescribeAsync(registered));
         return key;
+    }
+
+    /// <summary>Registers <paramref name="key"/> as a remote agent with one capability and returns the gateway's answer.</summary>
+    public Task<HttpResponseMessage> RegisterAsync(AgentKey key, string capability, string inputSchema, long price = 5, bool deterministic = false)
+    {
+        var manifest = $$$"""
+            {"name":"echo","version":"1.0.0","capabilities":[{"id":"{{{capability}}}","description":"Echoes its input.","price":{{{price}}},
+             "deterministic":{{{(deterministic ? "true" : "false")}}},"inputSchema":{{{inputSchema}}},"outputSchema":{"type":"object"}}],"runtime":{"kind":"remote"}}
+            """;
+        return Ledger.PostAsync(key, "/v1/agents", $"{{\"did\":{JsonSerializer.Serialize(key.Did.Value)},\"manifest\":{manifest}}}");
     }
 
     public Task<HttpResponseMessage> PostAsync(AgentKey key, string path, string body) => Ledger.PostAsync(key, path, body);

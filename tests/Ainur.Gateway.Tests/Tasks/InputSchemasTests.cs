@@ -1,0 +1,125 @@
+using System.Collections.Immutable;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ainur.Gateway.Hosting;
+using Ainur.Gateway.Tasks;
+using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Protocol.Agents;
+using Ainur.Protocol.Hashing;
+using CsCheck;
+using Json.Schema;
+using Microsoft.Extensions.Options;
+
+namespace Ainur.Gateway.Tests.Tasks;
+
+/// <summary>The gateway's input-schema check: the same answers as JsonSchema.Net, within the node's time for it.</summary>
+public sealed class InputSchemasTests
+{
+    private const string Backtracking = """{"type":"object","properties":{"text":{"type":"string","pattern":"^(a+)+$"}},"required":["text"]}""";
+
+    // 2^60 ways to split the a's before the '!' refuses the match: no backtracking engine gets through them.
+    private static readonly string Crafted = $"{{\"text\":\"{new string('a', 60)}!\"}}";
+
+    [Fact]
+    public void Check_BacktrackingPatternOnACraftedInput_TimesOutUndecided()
+    {
+        var check = Schemas().Check(Crafted, [Schema(Backtracking)]);
+
+        Assert.True(check.TimedOut);
+        Assert.Empty(check.Satisfied);
+        Assert.Contains("not decided", Assert.Single(check.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_ManyStringsEachSlowButUnderTheMatchTimeout_StopsAtTheBudgetForTheWholeInput()
+    {
+        // Each string alone backtracks for well under a match timeout; all of them together far exceed the budget. Only a
+        // time for the whole check (not one per match) ends this with TimedOut rather than, much later, a mismatch.
+        var schema = Schema("""{"type":"array","items":{"type":"string","pattern":"^(a+)+$"}}""");
+        var input = JsonSerializer.Serialize(Enumerable.Range(0, 2000).Select(_ => new string('a', 16) + "!"));
+
+        var check = Schemas().Check(input, [schema]);
+
+        Assert.True(check.TimedOut);
+        Assert.Empty(check.Satisfied);
+    }
+
+    [Fact]
+    public void Check_SchemaThatRanOutOfTimeBefore_IsTriedLast_SoOthersAreStillDecided()
+    {
+        var schemas = Schemas();
+        var slow = Schema(Backtracking);
+        var plain = Schema("""{"type":"object","properties":{"text":{"type":"string"}}}""");
+
+        var first = schemas.Check(Crafted, [slow, plain]);
+        var second = schemas.Check(Crafted, [slow, plain]);
+
+        Assert.True(first.TimedOut);
+        Assert.Empty(first.Satisfied);
+        Assert.Equal([plain.Hash], second.Satisfied);
+    }
+
+    [Fact]
+    public void Check_ConcurrentChecksOfOneSchema_AllGetTheirOwnAnswer()
+    {
+        var schemas = Schemas();
+        var schema = Schema("""{"type":"object","properties":{"n":{"type":"integer","minimum":10}},"required":["n"]}""");
+
+        var answers = Enumerable.Range(0, 400).AsParallel().Select(n => (n, schemas.Check($"{{\"n\":{n % 20}}}", [schema]).Satisfied.Length)).ToList();
+
+        Assert.All(answers, a => Assert.Equal(a.n % 20 >= 10 ? 1 : 0, a.Length));
+    }
+
+    [Fact]
+    public void Check_OrdinaryPatterns_AgreeWithJsonSchemaNet()
+    {
+        string[] texts =
+        [
+            """{"type":"string","pattern":"^a+$"}""",
+            """{"type":"array","items":{"pattern":"^[ab]*1$"}}""",
+            """{"patternProperties":{"^b":{"type":"string","pattern":"1"}},"additionalProperties":{"type":"array"}}""",
+            """{"propertyNames":{"pattern":"^(ab|a)*$"},"additionalProperties":{"items":{"pattern":"\\d"}}}""",
+        ];
+        var schemas = Schemas(5000);
+        var strings = Gen.String[Gen.Char["ab1-"], 0, 6];
+        var inputs = Gen.OneOf(
+            strings.Select(s => JsonSerializer.Serialize(s)),
+            strings.Array[0, 4].Select(a => JsonSerializer.Serialize(a)),
+            Gen.Dictionary(strings, strings.Array[0, 3])[0, 3].Select(d => JsonSerializer.Serialize(d)));
+
+        Gen.Select(Gen.Int[0, texts.Length - 1], inputs).Sample((i, input) =>
+        {
+            var expected = JsonSchema.FromText(texts[i]).Evaluate(JsonNode.Parse(input)).IsValid;
+            var check = schemas.Check(input, [Schema(texts[i])]);
+            return !check.TimedOut && expected == !check.Satisfied.IsEmpty;
+        }, iter: 2000);
+    }
+
+    [Fact]
+    public void Vet_RefusesEachInputSchemaNoInputCouldSatisfy_AndAcceptsUpToThePatternLimit()
+    {
+        string[] schemas =
+        [
+            Backtracking,
+            """{"type":"string","pattern":"(unclosed"}""",
+            """{"patternProperties":{"[z-a]":{}}}""",
+            """{"type":5}""",
+            Patterns(SchemaPatterns.MaxPatterns),
+            Patterns(SchemaPatterns.MaxPatterns + 1),
+            "true",
+        ];
+        var manifest = new AgentManifest("a", "1", [.. schemas.Select((s, i) => new Capability($"c{i}", "d", 1, s, "{}"))], new AgentRuntime(RuntimeKind.Remote, null), null);
+
+        var errors = Schemas().Vet(manifest).ToList();
+
+        Assert.Equal(["capabilities/1/inputSchema", "capabilities/2/inputSchema", "capabilities/3/inputSchema", "capabilities/5/inputSchema"], errors.Select(e => e.Field));
+        Assert.All(errors, e => Assert.False(string.IsNullOrWhiteSpace(e.Message)));
+
+        static string Patterns(int count) => $"{{\"anyOf\":[{string.Join(",", Enumerable.Range(0, count).Select(i => $"{{\"pattern\":\"^{i}$\"}}"))}]}}";
+    }
+
+    private static InputSchemas Schemas(int milliseconds = 200) => new(Options.Create(new GatewayOptions { SchemaCheckMilliseconds = milliseconds }));
+
+    private static CapabilitySchema Schema(string text) => new(Blake2b.Content(Encoding.UTF8.GetBytes(text)), text);
+}
