@@ -55,7 +55,12 @@ public sealed class InProcessGateway : IAsyncDisposable
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
-        builder.UseOrleans(silo => configure?.Invoke(silo.AddAinurSilo(builder.Configuration)));
+        builder.UseOrleans(silo =>
+        {
+            // Not configure?.Invoke(silo.AddAinurSilo(…)): a null delegate would skip evaluating the argument too.
+            silo.AddAinurSilo(builder.Configuration);
+            configure?.Invoke(silo);
+        });
         var host = builder.Build();
         await host.StartAsync();
         return host;

@@ -8,6 +8,9 @@ public sealed class GroupCommitStorageTests(DatabaseFixture fixture) : IClassFix
 {
     private readonly string _serviceId = $"service-{Guid.NewGuid():N}";
 
+    // A store name of its own: batch sizes are observed by store name, and other tests' silos write to "tasks" meanwhile.
+    private readonly string _store = $"store-{Guid.NewGuid():N}";
+
     [Fact]
     public async Task Read_WhenMissing_GivesDefaultStateAndNullETag()
     {
@@ -260,6 +263,6 @@ public sealed class GroupCommitStorageTests(DatabaseFixture fixture) : IClassFix
         await store.DisposeAsync();
     }
 
-    private GroupCommitStore Open(string name = "tasks", int maxBatchSize = 512, int maxInFlight = 2) =>
-        GroupCommitStore.Open(fixture.Database.ConnectionString, _serviceId, name, maxBatchSize, maxInFlight);
+    private GroupCommitStore Open(string? name = null, int maxBatchSize = 512, int maxInFlight = 2) =>
+        GroupCommitStore.Open(fixture.Database.ConnectionString, _serviceId, name ?? _store, maxBatchSize, maxInFlight);
 }
