@@ -49,7 +49,7 @@ public sealed class SignedClient : IDisposable
     /// <summary>A small valid manifest (the echo agent), as JSON text; <paramref name="name"/> makes it distinct.</summary>
     public static string EchoManifestJson(string name = "echo", string version = "1.0.0") =>
         $$$"""
-        {"name":{{{JsonSerializer.Serialize(name)}}},"version":{{{JsonSerializer.Serialize(version)}}},"capabilities":[{"id":"text.echo","description":"Returns its input text.","price":1,"inputSchema":{"type":"object"},"outputSchema":{"type":"object"}}],"runtime":{"kind":"remote"}}
+        {"name":{{{JsonSerializer.Serialize(name)}}},"version":{{{JsonSerializer.Serialize(version)}}},"capabilities":[{"id":"text.echo","description":"Returns its input text.","price":1,"inputSchema":{"type":"object"},"outputSchema":{"type":"object"},"deterministic":false}],"runtime":{"kind":"remote"}}
         """;
 
     /// <inheritdoc />
