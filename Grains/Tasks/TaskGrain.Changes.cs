@@ -17,7 +17,7 @@ internal sealed partial class TaskGrain
     /// <inheritdoc/>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (Record is not { } record || record.IsClosed)
+        if (_stored is not { } record || record.IsClosed)
         {
             await DropReminderAsync();
             return;

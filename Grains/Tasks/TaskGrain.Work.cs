@@ -48,7 +48,7 @@ internal sealed partial class TaskGrain
 
     private async Task PassAsync()
     {
-        if (Record is not { } record || record.IsClosed)
+        if (_stored is not { } record || record.IsClosed)
         {
             return;
         }
@@ -68,7 +68,7 @@ internal sealed partial class TaskGrain
         foreach (var step in steps)
         {
             await step(record, obligations);
-            if (!ReferenceEquals(Record, record))
+            if (!ReferenceEquals(_stored, record))
             {
                 return;
             }

@@ -25,12 +25,17 @@ internal sealed partial class TaskGrain(
     // Signed locks received in this activation: the background work may reach the escrow before the caller's own hand-over.
     private readonly Dictionary<HoldKind, SignedTransaction> _locks = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    // The record as storage holds it: what readers are shown and what the background work acts on. state.State.Record
+    // runs ahead of it while a write is in flight (readers and the work interleave with it), and a write that fails, or
+    // a crash, would take back a change someone had already been told of or acted on.
+    private TaskRecord? _stored;
 
     private TaskRecord? Record => state.State.Record;
 
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _stored = Record;
         if (Record is { } record && !record.IsClosed)
         {
             ScheduleDeadline(record);
@@ -46,7 +51,7 @@ internal sealed partial class TaskGrain(
         ArgumentNullException.ThrowIfNull(submit);
         if (submit.Terms.TaskId() != TaskId)
         {
-            return new TaskReply(Record, new TaskRejection(TaskRejectionKind.Invalid, "the terms do not hash to this task id"));
+            return new TaskReply(_stored, new TaskRejection(TaskRejectionKind.Invalid, "the terms do not hash to this task id"));
         }
 
         _locks[HoldKind.Payment] = paymentLock;
@@ -88,9 +93,9 @@ internal sealed partial class TaskGrain(
     /// <inheritdoc/>
     public async Task<TaskReply> ReportRerunAsync(Did verifier, Hash32 outputHash)
     {
-        if (Record is not { Result: { } result, Agent: { } agent } record)
+        if (_stored is not { Result: { } result, Agent: { } agent } record)
         {
-            return new TaskReply(Record, new TaskRejection(TaskRejectionKind.Conflict, "there is no result to re-run"));
+            return new TaskReply(_stored, new TaskRejection(TaskRejectionKind.Conflict, "there is no result to re-run"));
         }
 
         var deterministic = await GrainFactory.GetGrain<ICapabilityRosterGrain>(record.Terms.Capability).IsDeterministicAsync(agent);
@@ -100,14 +105,14 @@ internal sealed partial class TaskGrain(
     }
 
     /// <inheritdoc/>
-    public Task<TaskRecord?> GetAsync() => Task.FromResult(Record);
+    public Task<TaskRecord?> GetAsync() => Task.FromResult(_stored);
 
     /// <inheritdoc/>
     public async Task<TaskRecord?> WaitForChangeAsync(int after, TimeSpan timeout)
     {
-        if (Record is null || Record.History.Length > after)
+        if (_stored is null || _stored.History.Length > after)
         {
-            return Record;
+            return _stored;
         }
 
         try
@@ -119,7 +124,7 @@ internal sealed partial class TaskGrain(
             // Nothing new: the caller asks again.
         }
 
-        return Record;
+        return _stored;
     }
 
     private Hash32 TaskId => Hash32.Parse(this.GetPrimaryKeyString());
@@ -157,6 +162,8 @@ internal sealed partial class TaskGrain(
                 DeactivateOnIdle();
                 throw;
             }
+
+            _stored = decision.Next;
         }
         finally
         {

@@ -5,7 +5,6 @@ using Ainur.Protocol.Identity;
 using Ainur.Testing;
 using Ainur.Testing.Http;
 using Ainur.Testing.Processes;
-using Ainur.Testing.Nodes;
 
 namespace Ainur.Gateway.Tests.Durability;
 
@@ -29,9 +28,9 @@ public sealed class StandaloneDurabilityTests
         try
         {
             // First life: register everything, each acknowledged 201 created at version 1.
-            await using (var first = await StartGatewayAsync(db, serviceId, ct))
+            await using (var first = await GatewayProcess.StartStandaloneAsync(db, serviceId, cancellationToken: ct))
             {
-                using var client = new SignedClient(first.BaseAddress);
+                using var client = new SignedClient(first.Address);
                 for (var i = 0; i < Agents; i++)
                 {
                     using var response = await client.RegisterAsync(keys[i], manifests[i], ct);
@@ -47,8 +46,8 @@ public sealed class StandaloneDurabilityTests
             }
 
             // Second life on the same database: every acknowledged agent is there, same manifest and version.
-            await using var second = await StartGatewayAsync(db, serviceId, ct);
-            using var reader = new SignedClient(second.BaseAddress);
+            await using var second = await GatewayProcess.StartStandaloneAsync(db, serviceId, cancellationToken: ct);
+            using var reader = new SignedClient(second.Address);
             for (var i = 0; i < Agents; i++)
             {
                 var did = keys[i].Did.Value;
@@ -78,27 +77,5 @@ public sealed class StandaloneDurabilityTests
                 key.Dispose();
             }
         }
-    }
-
-    private static async Task<Gateway> StartGatewayAsync(TestDatabase db, string serviceId, CancellationToken ct)
-    {
-        var port = FreePort.Next();
-        var node = NodeProcess.StartGateway(port, NodeSettings.Standalone(db.ConnectionString, serviceId).AsEnvironment());
-        var gateway = new Gateway(node, new Uri($"http://127.0.0.1:{port}"));
-        try
-        {
-            await node.WaitForHttpReadyAsync(gateway.BaseAddress, cancellationToken: ct);
-            return gateway;
-        }
-        catch
-        {
-            await gateway.DisposeAsync();
-            throw;
-        }
-    }
-
-    private sealed record Gateway(NodeProcess Node, Uri BaseAddress) : IAsyncDisposable
-    {
-        public ValueTask DisposeAsync() => Node.DisposeAsync();
     }
 }

@@ -13,7 +13,7 @@ namespace Ainur.Gateway.Tests.Ledger;
 internal sealed record AccountState(long Balance, long Stake, long Nonce, long Height);
 
 /// <summary>The ledger API as the tests call it: real HTTP, requests signed as clients sign them.</summary>
-internal sealed class LedgerCalls(InProcessGateway gateway)
+internal sealed class LedgerCalls(IGatewayEndpoint gateway)
 {
     /// <summary>The standalone node's chain id (no chain id is configured in tests).</summary>
     public const string ChainId = LedgerSetup.DevelopmentChainId;

@@ -14,7 +14,7 @@ using Ainur.Testing.Nodes;
 namespace Ainur.Gateway.Tests.Tasks;
 
 /// <summary>The task API as the tests call it over real HTTP, with clients and remote agents on fresh keys.</summary>
-internal sealed class TaskClient(InProcessGateway gateway)
+internal sealed class TaskClient(IGatewayEndpoint gateway)
 {
     /// <summary>The stake an agent needs (the node's default minimum).</summary>
     public const long MinStake = 10;
@@ -26,7 +26,7 @@ internal sealed class TaskClient(InProcessGateway gateway)
 
     public LedgerCalls Ledger { get; } = new(gateway);
 
-    public InProcessGateway Gateway => gateway;
+    public IGatewayEndpoint Gateway => gateway;
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -51,8 +51,7 @@ internal sealed class TaskClient(InProcessGateway gateway)
         await Ledger.FundAsync(key);
         if (staked)
         {
-            var stake = SignedTransaction.Sign(new Stake(key.Did, MinStake, 1), key, LedgerCalls.ChainId);
-            await HttpAssert.JsonAsync(await Ledger.PostAsync(key, "/v1/stake", LedgerCalls.SubmitBody(stake.Encoded.Span)), HttpStatusCode.OK);
+            await StakeAsync(key);
         }
 
         var registered = await RegisterAsync(key, capability, inputSchema, price, deterministic);
@@ -68,6 +67,13 @@ internal sealed class TaskClient(InProcessGateway gateway)
              "deterministic":{{{(deterministic ? "true" : "false")}}},"inputSchema":{{{inputSchema}}},"outputSchema":{"type":"object"}}],"runtime":{"kind":"remote"}}
             """;
         return Ledger.PostAsync(key, "/v1/agents", $"{{\"did\":{JsonSerializer.Serialize(key.Did.Value)},\"manifest\":{manifest}}}");
+    }
+
+    /// <summary>Stakes <see cref="MinStake"/> for <paramref name="agent"/> (its first ledger transaction) and expects it final.</summary>
+    public async Task StakeAsync(AgentKey agent)
+    {
+        var stake = SignedTransaction.Sign(new Stake(agent.Did, MinStake, 1), agent, LedgerCalls.ChainId);
+        await HttpAssert.JsonAsync(await Ledger.PostAsync(agent, "/v1/stake", LedgerCalls.SubmitBody(stake.Encoded.Span)), HttpStatusCode.OK);
     }
 
     public Task<HttpResponseMessage> PostAsync(AgentKey key, string path, string body) => Ledger.PostAsync(key, path, body);
@@ -96,7 +102,8 @@ internal sealed class TaskClient(InProcessGateway gateway)
     public Task<JsonElement> WaitForPaymentAsync(Hash32 id, string payment) =>
         WaitForAsync(id, t => t.GetProperty("payment").GetString() == payment, $"payment {payment}");
 
-    private async Task<JsonElement> WaitForAsync(Hash32 id, Func<JsonElement, bool> reached, string what)
+    /// <summary>Polls the task until <paramref name="reached"/> holds of it (<paramref name="what"/> names that in a failure).</summary>
+    public async Task<JsonElement> WaitForAsync(Hash32 id, Func<JsonElement, bool> reached, string what)
     {
         var started = Stopwatch.StartNew();
         while (true)

@@ -3,11 +3,48 @@ using Orleans.Storage;
 
 namespace Ainur.Grains.Tests.Reputation;
 
-/// <summary>Which of the next grain-state writes fail, shared by every silo's <see cref="FlakyGrainStorage"/>.</summary>
+/// <summary>Which of the next grain-state writes fail or wait, shared by every silo's <see cref="FlakyGrainStorage"/>.</summary>
 internal sealed class WriteFaults
 {
+    private readonly Dictionary<string, (int Skip, WriteHold Hold)> _holds = [];
     private int _failBefore;
     private int _failAfter;
+
+    /// <summary>
+    /// The write of the grain keyed <paramref name="grainKey"/> after the next <paramref name="skip"/> ones waits, before
+    /// anything is stored, until the returned hold lets it go (stored) or loses it.
+    /// </summary>
+    public WriteHold HoldWriteOf(string grainKey, int skip = 0)
+    {
+        var hold = new WriteHold();
+        lock (_holds)
+        {
+            _holds[grainKey] = (skip, hold);
+        }
+
+        return hold;
+    }
+
+    /// <summary>The hold for this write of <paramref name="grainKey"/>, if it is the one to hold.</summary>
+    public WriteHold? TakeHold(string grainKey)
+    {
+        lock (_holds)
+        {
+            if (!_holds.TryGetValue(grainKey, out var entry))
+            {
+                return null;
+            }
+
+            if (entry.Skip > 0)
+            {
+                _holds[grainKey] = (entry.Skip - 1, entry.Hold);
+                return null;
+            }
+
+            _holds.Remove(grainKey);
+            return entry.Hold;
+        }
+    }
 
     /// <summary>The next write fails without storing anything: a lost request.</summary>
     public void FailNextBeforeStoring() => Interlocked.Increment(ref _failBefore);
@@ -36,7 +73,30 @@ internal sealed class WriteFaults
     }
 }
 
-/// <summary>A grain storage that passes everything to the real one, except the writes <see cref="WriteFaults"/> says to fail.</summary>
+/// <summary>One held write: <see cref="Reached"/> once it waits; <see cref="Store"/> or <see cref="Lose"/> ends the wait.</summary>
+internal sealed class WriteHold
+{
+    private readonly TaskCompletionSource _reached = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource<bool> _store = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the held write has started and waits.</summary>
+    public Task Reached => _reached.Task;
+
+    /// <summary>The write goes on to the real store.</summary>
+    public void Store() => _store.TrySetResult(true);
+
+    /// <summary>The write fails without storing anything.</summary>
+    public void Lose() => _store.TrySetResult(false);
+
+    /// <summary>Called by the store: waits for the decision; true to store.</summary>
+    public Task<bool> WaitAsync()
+    {
+        _reached.TrySetResult();
+        return _store.Task;
+    }
+}
+
+/// <summary>A grain storage that passes everything to the real one, except the writes <see cref="WriteFaults"/> says to fail or hold.</summary>
 internal sealed class FlakyGrainStorage(IGrainStorage inner, WriteFaults faults) : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
     /// <summary>Replaces the store named <paramref name="name"/> on <paramref name="silo"/> with a flaky wrapper of itself.</summary>
@@ -53,7 +113,7 @@ internal sealed class FlakyGrainStorage(IGrainStorage inner, WriteFaults faults)
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (faults.TakeBefore())
+        if (faults.TakeBefore() || (faults.TakeHold(grainId.Key.ToString()!) is { } hold && !await hold.WaitAsync()))
         {
             throw new TimeoutException("Injected: the write was lost before it reached the database.");
         }

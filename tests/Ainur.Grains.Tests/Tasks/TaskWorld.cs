@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
 using System.Text;
+using Ainur.Grains.Interfaces;
 using Ainur.Grains.Interfaces.Agents;
 using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Grains.Tests.Cluster;
+using Ainur.Grains.Tests.Reputation;
 using Ainur.Protocol.Agents;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
@@ -37,10 +39,13 @@ public sealed class TaskWorld : IAsyncLifetime
 
     public IGrainFactory Grains => Cluster.Client;
 
+    /// <summary>Lost or held writes of the task store, for the tests that ask for them (none otherwise).</summary>
+    internal WriteFaults TaskWrites { get; } = new();
+
     /// <summary>Clients and agents funded at genesis, by name.</summary>
     public AgentKey Account(string name) => LedgerSecrets.Account(ClusterId, name);
 
-    public static IReadOnlyList<string> Names { get; } = [.. Enumerable.Range(0, 8).Select(i => $"client{i}"), .. Enumerable.Range(0, 8).Select(i => $"agent{i}")];
+    public static IReadOnlyList<string> Names { get; } = [.. Enumerable.Range(0, 9).Select(i => $"client{i}"), .. Enumerable.Range(0, 9).Select(i => $"agent{i}")];
 
     /// <summary>Every account that can hold money in this world: genesis accounts, the treasury, the orchestrator.</summary>
     public IEnumerable<Did> AllAccounts => Names.Select(n => Account(n).Did).Append(Account("treasury").Did).Append(Account("poor").Did);
@@ -59,7 +64,8 @@ public sealed class TaskWorld : IAsyncLifetime
         SlashClientShareBps = 5000,
     };
 
-    public async ValueTask InitializeAsync() => _cluster = await PostgresTestCluster.StartAsync(ClusterId, Options);
+    public async ValueTask InitializeAsync() =>
+        _cluster = await PostgresTestCluster.StartAsync(ClusterId, Options, silo => FlakyGrainStorage.Wrap(silo, AinurStores.Tasks, TaskWrites));
 
     public async ValueTask DisposeAsync()
     {
@@ -91,14 +97,19 @@ public sealed class TaskWorld : IAsyncLifetime
         return agent;
     }
 
-    /// <summary>Submits a task as <paramref name="client"/> would: terms, the signed payment lock, the input.</summary>
-    public async Task<(Hash32 Id, TaskReply Reply)> SubmitAsync(AgentKey client, string capability, string input, long maxPrice = 50, TimeSpan? deadline = null)
+    /// <summary>
+    /// Submits a task as <paramref name="client"/> would: terms, the signed payment lock, the input.
+    /// <paramref name="beforeSubmit"/> is told the task id before the task grain is called.
+    /// </summary>
+    public async Task<(Hash32 Id, TaskReply Reply)> SubmitAsync(
+        AgentKey client, string capability, string input, long maxPrice = 50, TimeSpan? deadline = null, Action<Hash32>? beforeSubmit = null)
     {
         var terms = new TaskTerms(client.Did, capability, Blake2b.Content(Encoding.UTF8.GetBytes(input)), maxPrice,
             (DateTimeOffset.UtcNow + (deadline ?? TimeSpan.FromMinutes(2))).ToUnixTimeMilliseconds(), Guid.NewGuid().ToString("N"));
         var id = terms.TaskId();
         var schemas = (await Grains.GetGrain<ICapabilityRosterGrain>(capability).GetSchemasAsync()).Select(s => s.Hash).ToImmutableArray();
         var paymentLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.Payment(id), maxPrice), client, Secrets.ChainId);
+        beforeSubmit?.Invoke(id);
         var reply = await Task(id).SubmitAsync(new SubmitTask(terms, input, schemas), paymentLock);
         return (id, reply);
     }

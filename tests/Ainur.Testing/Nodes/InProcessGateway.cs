@@ -11,7 +11,7 @@ namespace Ainur.Testing.Nodes;
 /// A real gateway in this process, built exactly as the node's Program builds it: Kestrel on a free loopback port,
 /// durable on a real PostgreSQL test database. <see cref="StartClusterAsync"/> runs one silo host and client gateways.
 /// </summary>
-public sealed class InProcessGateway : IAsyncDisposable
+public sealed class InProcessGateway : IGatewayEndpoint, IAsyncDisposable
 {
     private readonly WebApplication _app;
 
@@ -22,10 +22,10 @@ public sealed class InProcessGateway : IAsyncDisposable
         Http = new HttpClient { BaseAddress = address };
     }
 
-    /// <summary>The gateway's base address, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
+    /// <inheritdoc/>
     public Uri Address { get; }
 
-    /// <summary>A client for <see cref="Address"/>.</summary>
+    /// <inheritdoc/>
     public HttpClient Http { get; }
 
     /// <summary>The gateway's services.</summary>
