@@ -77,16 +77,9 @@ public sealed class LedgerClusterFixture : IAsyncLifetime
 
     private AinurOptions Options(TestDatabase database)
     {
-        var ledger = Secrets.Options();
-        ledger.Allocations.Add(new AllocationOptions { Account = Payer.Did.Value, Amount = 1_000_000_000 });
-        return new AinurOptions
-        {
-            Mode = AinurMode.Cluster,
-            Storage = AinurStorage.Postgres,
-            Postgres = { ConnectionString = database.ConnectionString, MigrateOnStart = false },
-            Cluster = { ClusterId = ClusterId, ServiceId = ClusterId },
-            Ledger = ledger,
-        };
+        var options = PostgresClusterFixture.Options(ClusterId, database);
+        options.Ledger.Allocations.Add(new AllocationOptions { Account = Payer.Did.Value, Amount = 1_000_000_000 });
+        return options;
     }
 }
 

@@ -166,35 +166,28 @@ public sealed class TaskWorld : IAsyncLifetime
 
     private AinurOptions Options(TestDatabase database)
     {
-        var ledger = Secrets.Options();
+        var options = PostgresClusterFixture.Options(ClusterId, database);
         foreach (var name in Names)
         {
-            ledger.Allocations.Add(new AllocationOptions { Account = Account(name).Did.Value, Amount = Funds });
+            options.Ledger.Allocations.Add(new AllocationOptions { Account = Account(name).Did.Value, Amount = Funds });
         }
 
-        ledger.Allocations.Add(new AllocationOptions { Account = Account("poor").Did.Value, Amount = 5 });
-        ledger.Treasury = Account("treasury").Did.Value;
-        return new AinurOptions
+        options.Ledger.Allocations.Add(new AllocationOptions { Account = Account("poor").Did.Value, Amount = 5 });
+        options.Ledger.Treasury = Account("treasury").Did.Value;
+        options.Tasks = new TaskOptions
         {
-            Mode = AinurMode.Cluster,
-            Storage = AinurStorage.Postgres,
-            Postgres = { ConnectionString = database.ConnectionString, MigrateOnStart = false },
-            Cluster = { ClusterId = ClusterId, ServiceId = ClusterId },
-            Ledger = ledger,
-            Tasks =
-            {
-                MaxAttempts = Policy.MaxAttempts,
-                ExecutionTimeout = Policy.ExecutionTimeout,
-                ChallengeWindow = Policy.ChallengeWindow,
-                VerdictTimeout = Policy.VerdictTimeout,
-                ProtocolFeeBps = Policy.ProtocolFeeBps,
-                DisputeBond = Policy.DisputeBond,
-                VerifierFee = Policy.VerifierFee,
-                VerifierQuorum = Policy.VerifierQuorum,
-                MinStake = Policy.MinStake,
-                SlashClientShareBps = Policy.SlashClientShareBps,
-                ReminderPeriod = TimeSpan.FromSeconds(5),
-            },
+            MaxAttempts = Policy.MaxAttempts,
+            ExecutionTimeout = Policy.ExecutionTimeout,
+            ChallengeWindow = Policy.ChallengeWindow,
+            VerdictTimeout = Policy.VerdictTimeout,
+            ProtocolFeeBps = Policy.ProtocolFeeBps,
+            DisputeBond = Policy.DisputeBond,
+            VerifierFee = Policy.VerifierFee,
+            VerifierQuorum = Policy.VerifierQuorum,
+            MinStake = Policy.MinStake,
+            SlashClientShareBps = Policy.SlashClientShareBps,
+            ReminderPeriod = TimeSpan.FromSeconds(5),
         };
+        return options;
     }
 }
