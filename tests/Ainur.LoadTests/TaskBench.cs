@@ -27,10 +27,12 @@ internal static class TaskBench
     private const string Capability = "bench.echo";
     private const long Price = 10;
 
-    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, int agents)
+    /// <summary>Both phases; with <paramref name="groupCommitOnly"/>, phase b alone (for profiling).</summary>
+    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, int agents, bool groupCommitOnly)
     {
         var runs = new List<(PhaseResult Phase, string Writes, string Steps)>();
-        foreach (var (name, groupCommit) in new[] { ("a. ADO.NET provider for task state", false), ("b. group-commit store for task state", true) })
+        var phases = new[] { ("a. ADO.NET provider for task state", false), ("b. group-commit store for task state", true) };
+        foreach (var (name, groupCommit) in phases.Where(p => p.Item2 || !groupCommitOnly))
         {
             runs.Add(await RunOnceAsync(name, groupCommit, concurrency, duration, warmUp, agents));
         }
@@ -46,7 +48,11 @@ internal static class TaskBench
             Console.WriteLine($"{phase.Name[..2]} mean time per step (server clock, last tasks): {steps}");
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Settled tasks/s, b / a = {runs[1].Phase.PerSecond / runs[0].Phase.PerSecond:F2}"));
+        if (runs.Count == 2)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Settled tasks/s, b / a = {runs[1].Phase.PerSecond / runs[0].Phase.PerSecond:F2}"));
+        }
+
         Console.WriteLine();
     }
 
