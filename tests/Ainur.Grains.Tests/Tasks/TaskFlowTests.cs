@@ -1,4 +1,8 @@
+using System.Text;
+using Ainur.Grains.Interfaces.Agents;
 using Ainur.Grains.Interfaces.Reputation;
+using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Tasks;
 
 namespace Ainur.Grains.Tests.Tasks;
@@ -95,5 +99,38 @@ public sealed class TaskFlowTests(TaskWorld world)
         Assert.Equal(workerBefore + 40 + world.Policy.DisputeBond - paidJudges * world.Policy.VerifierFee, (await world.AccountAsync(worker.Agent)).Account.Balance);
         var judgesAfter = await Task.WhenAll(new[] { judge1, judge2, judge3 }.Select(j => world.AccountAsync(j.Agent)));
         Assert.Equal(paidJudges * world.Policy.VerifierFee, judgesAfter.Sum(a => a.Account.Balance) - judgesBefore.Sum(a => a.Account.Balance));
+    }
+
+    [Fact]
+    public async Task Only_staked_registered_agents_are_assigned_and_a_deregistered_agents_task_in_flight_still_finishes()
+    {
+        const string capability = "flow.deregister";
+        var client = world.Account("client9");
+        var leaving = (await world.EnlistAsync("agent9", capability, price: 5)).Did;
+        var (first, _) = await world.SubmitAsync(client, capability, """{"text":"in flight"}""", maxPrice: 5);
+        var offered = await world.Grains.GetGrain<IAgentFeedGrain>(leaving.Value).NextAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(first, offered!.TaskId);
+        Assert.Null((await world.Task(first).ExecuteAsync(new StartTask(leaving, offered.Attempt))).Rejection);
+
+        Assert.Null((await world.Grains.GetGrain<IAgentGrain>(leaving.Value).DeregisterAsync(leaving, TestContext.Current.CancellationToken)).Rejection);
+        var output = AgentLoop.Output(offered.Input);
+        Assert.Null((await world.Task(first).ExecuteAsync(new PostResult(leaving, offered.Attempt, output, Blake2b.Content(Encoding.UTF8.GetBytes(output))))).Rejection);
+        Assert.Null((await world.Task(first).ExecuteAsync(new AcceptResult(client.Did))).Rejection);
+        Assert.Equal(leaving, (await world.WaitForAsync(first, t => t.State == TaskState.Settled && t.IsClosed)).Agent);
+
+        // A registered agent without stake, beside the deregistered one: the next task finds nobody to take it. Several
+        // assignment retries (one per RetryDelay, 1 s) pass before the check, so "still pending" means "refused".
+        var unstaked = (await world.EnlistAsync("agent10", capability, price: 5, stake: 0)).Did;
+        var (second, _) = await world.SubmitAsync(client, capability, """{"text":"nobody"}""", maxPrice: 5);
+        await world.WaitForAsync(second, t => t.Payment == HoldState.Locked);
+        await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken);
+        var waiting = await world.Task(second).GetAsync();
+        Assert.Equal((TaskState.Pending, 0), (waiting!.State, waiting.Attempt));
+
+        // Once it holds the minimum stake, it is assigned.
+        await world.StakeAsync(world.Account("agent10"), world.Policy.MinStake);
+        await using var loop = new AgentLoop(world, unstaked).Start();
+        var settled = await world.WaitForAsync(second, t => t.State == TaskState.Verifying);
+        Assert.Equal(unstaked, settled.Agent);
     }
 }

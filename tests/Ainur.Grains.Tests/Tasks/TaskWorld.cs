@@ -45,7 +45,7 @@ public sealed class TaskWorld : IAsyncLifetime
     /// <summary>Clients and agents funded at genesis, by name.</summary>
     public AgentKey Account(string name) => LedgerSecrets.Account(ClusterId, name);
 
-    public static IReadOnlyList<string> Names { get; } = [.. Enumerable.Range(0, 9).Select(i => $"client{i}"), .. Enumerable.Range(0, 9).Select(i => $"agent{i}")];
+    public static IReadOnlyList<string> Names { get; } = [.. Enumerable.Range(0, 10).Select(i => $"client{i}"), .. Enumerable.Range(0, 11).Select(i => $"agent{i}")];
 
     /// <summary>Every account that can hold money in this world: genesis accounts, the treasury, the orchestrator.</summary>
     public IEnumerable<Did> AllAccounts => Names.Select(n => Account(n).Did).Append(Account("treasury").Did).Append(Account("poor").Did);
@@ -90,11 +90,17 @@ public sealed class TaskWorld : IAsyncLifetime
         Assert.Null(decision.Rejection);
         if (stake > 0)
         {
-            var status = await FinalizeAsync(SignedTransaction.Sign(new Stake(agent.Did, stake, NextNonce(agent.Did)), agent, Secrets.ChainId));
-            Assert.Equal(TxState.Final, status.State);
+            await StakeAsync(agent, stake);
         }
 
         return agent;
+    }
+
+    /// <summary>Stakes <paramref name="amount"/> of <paramref name="agent"/>'s balance and waits until it is final.</summary>
+    public async Task StakeAsync(AgentKey agent, long amount)
+    {
+        var status = await FinalizeAsync(SignedTransaction.Sign(new Stake(agent.Did, amount, NextNonce(agent.Did)), agent, Secrets.ChainId));
+        Assert.Equal(TxState.Final, status.State);
     }
 
     /// <summary>
