@@ -123,7 +123,23 @@ public static class AinurSiloBuilderExtensions
             o.ConnectionString = connectionString;
         });
         silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
-        silo.Services.TryAddSingleton<ISeenSignatureStore, PostgresSeenSignatureStore>();
+        AddPostgresSeenSignatureStore(silo.Services);
         silo.Services.TryAddSingleton<ILedgerStore, PostgresLedgerStore>();
+    }
+
+    /// <summary>
+    /// Unless a seen-signature store is already registered: the PostgreSQL one, which group-commits on a loop of its
+    /// own and so stops with the silo, after the grains that record signatures.
+    /// </summary>
+    private static void AddPostgresSeenSignatureStore(IServiceCollection services)
+    {
+        if (services.Any(d => d.ServiceType == typeof(ISeenSignatureStore)))
+        {
+            return;
+        }
+
+        services.AddSingleton<PostgresSeenSignatureStore>();
+        services.AddSingleton<ISeenSignatureStore>(provider => provider.GetRequiredService<PostgresSeenSignatureStore>());
+        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(provider => provider.GetRequiredService<PostgresSeenSignatureStore>());
     }
 }

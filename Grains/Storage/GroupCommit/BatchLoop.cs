@@ -9,12 +9,16 @@ namespace Ainur.Grains.Storage.GroupCommit;
 /// the batch being filled or in one still running is held, in arrival order, for a later batch: one statement cannot
 /// update a row twice, and operations of one key complete in the order they came.
 /// </summary>
+/// <typeparam name="TItem">A queued operation; the loop completes or fails each exactly once.</typeparam>
+/// <typeparam name="TKey">What names an operation's row: two operations with equal keys never share a batch.</typeparam>
 /// <remarks>
 /// <c>commit</c> completes every operation of the batch; when it throws, every operation of the batch that it did
 /// not complete fails with that exception. Batches running together share no key, so they never wait on each
 /// other's row locks.
 /// </remarks>
-internal sealed class BatchLoop<TItem> : IDisposable where TItem : class, IPendingOperation
+internal sealed class BatchLoop<TItem, TKey> : IDisposable
+    where TItem : class, IPendingOperation<TKey>
+    where TKey : notnull
 {
     private readonly Channel<TItem> _queue = Channel.CreateUnbounded<TItem>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Func<List<TItem>, CancellationToken, Task> _commit;
@@ -26,7 +30,7 @@ internal sealed class BatchLoop<TItem> : IDisposable where TItem : class, IPendi
 
     // Only the loop touches these.
     private readonly Queue<TItem> _held = new();
-    private readonly HashSet<StateKey> _busy = [];
+    private readonly HashSet<TKey> _busy = [];
     private readonly List<(Task Commit, List<TItem> Batch)> _running = [];
 
     /// <param name="maxBatch">Most operations in one batch.</param>
@@ -102,7 +106,7 @@ internal sealed class BatchLoop<TItem> : IDisposable where TItem : class, IPendi
         }
         finally
         {
-            var stopped = new ObjectDisposedException(nameof(BatchLoop<TItem>), "The grain storage stopped before this operation ran.");
+            var stopped = new ObjectDisposedException(nameof(BatchLoop<TItem, TKey>), "The store stopped before this operation ran.");
             FailAll(_held, stopped);
             while (_queue.Reader.TryRead(out var item))
             {
@@ -118,7 +122,7 @@ internal sealed class BatchLoop<TItem> : IDisposable where TItem : class, IPendi
     private List<TItem>? NextBatch()
     {
         var batch = new List<TItem>();
-        var keys = new HashSet<StateKey>();
+        var keys = new HashSet<TKey>();
         for (var held = _held.Count; held > 0; held--)
         {
             Admit(_held.Dequeue(), batch, keys);
@@ -133,7 +137,7 @@ internal sealed class BatchLoop<TItem> : IDisposable where TItem : class, IPendi
         return batch.Count > 0 ? batch : null;
     }
 
-    private void Admit(TItem item, List<TItem> batch, HashSet<StateKey> keys)
+    private void Admit(TItem item, List<TItem> batch, HashSet<TKey> keys)
     {
         if (batch.Count < _maxBatch && !_busy.Contains(item.Key) && keys.Add(item.Key))
         {

@@ -104,7 +104,7 @@ internal sealed class GrainStateTable(NpgsqlDataSource dataSource, string servic
         }
     }
 
-    private NpgsqlCommand Command<TItem>(string sql, List<TItem> batch) where TItem : IPendingOperation
+    private NpgsqlCommand Command<TItem>(string sql, List<TItem> batch) where TItem : IPendingOperation<StateKey>
     {
         var grainIds = new string[batch.Count];
         var stateNames = new string[batch.Count];

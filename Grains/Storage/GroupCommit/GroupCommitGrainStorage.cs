@@ -33,8 +33,8 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, ILifecycleP
     private readonly GroupCommitMetrics _metrics;
     private readonly ILogger _logger;
     private readonly NpgsqlDataSource _dataSource;
-    private readonly BatchLoop<PendingWrite> _writes;
-    private readonly BatchLoop<PendingRead> _reads;
+    private readonly BatchLoop<PendingWrite, StateKey> _writes;
+    private readonly BatchLoop<PendingRead, StateKey> _reads;
     private int _stopped;
 
     /// <summary>Opens the store and starts its loops; rows are those of <paramref name="serviceId"/> and store <paramref name="name"/>.</summary>
@@ -58,8 +58,8 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, ILifecycleP
         _logger = logger;
         _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
         var table = new GrainStateTable(_dataSource, serviceId, name);
-        _writes = new BatchLoop<PendingWrite>(options.MaxBatchSize, options.MaxBatchesInFlight, Measured<PendingWrite>("write", table.WriteAsync), (e, rows) => LogBatchFailed(e, _name, "write", rows));
-        _reads = new BatchLoop<PendingRead>(options.MaxBatchSize, options.MaxBatchesInFlight, Measured<PendingRead>("read", table.ReadAsync), (e, rows) => LogBatchFailed(e, _name, "read", rows));
+        _writes = new BatchLoop<PendingWrite, StateKey>(options.MaxBatchSize, options.MaxBatchesInFlight, Measured<PendingWrite>("write", table.WriteAsync), (e, rows) => LogBatchFailed(e, _name, "write", rows));
+        _reads = new BatchLoop<PendingRead, StateKey>(options.MaxBatchSize, options.MaxBatchesInFlight, Measured<PendingRead>("read", table.ReadAsync), (e, rows) => LogBatchFailed(e, _name, "read", rows));
     }
 
     /// <inheritdoc />
@@ -141,7 +141,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, ILifecycleP
         return ETagOf(await write.Task.ConfigureAwait(false));
     }
 
-    private void Enqueue<TItem>(BatchLoop<TItem> loop, TItem item, CancellationToken cancellationToken) where TItem : class, IPendingOperation
+    private void Enqueue<TItem>(BatchLoop<TItem, StateKey> loop, TItem item, CancellationToken cancellationToken) where TItem : class, IPendingOperation<StateKey>
     {
         cancellationToken.ThrowIfCancellationRequested();
         if (!loop.TryEnqueue(item))

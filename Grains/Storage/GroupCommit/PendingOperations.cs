@@ -15,10 +15,10 @@ internal readonly record struct StateKey(string StateName, string GrainId) : ICo
 /// <summary>A stored row: <see cref="Payload"/> null is a cleared state (a tombstone that keeps counting versions).</summary>
 internal sealed record StoredState(byte[]? Payload, int Version);
 
-/// <summary>An operation waiting for its batch. Completed exactly once by the loop that took it.</summary>
-internal interface IPendingOperation
+/// <summary>An operation waiting for its batch, on the row <see cref="Key"/> names. Completed exactly once by the loop that took it.</summary>
+internal interface IPendingOperation<out TKey>
 {
-    StateKey Key { get; }
+    TKey Key { get; }
 
     /// <summary>The batch failed as a whole (connection lost, store stopped): tells this caller, wrapping <paramref name="cause"/>.</summary>
     void Fail(Exception cause);
@@ -29,7 +29,7 @@ internal interface IPendingOperation
 /// <see cref="ExpectedVersion"/> 0 means the caller holds no etag, i.e. expects no row.
 /// </summary>
 internal sealed class PendingWrite(StateKey key, byte[]? payload, int expectedVersion)
-    : TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously), IPendingOperation
+    : TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously), IPendingOperation<StateKey>
 {
     public StateKey Key => key;
 
@@ -44,7 +44,7 @@ internal sealed class PendingWrite(StateKey key, byte[]? payload, int expectedVe
 
 /// <summary>A read waiting for its batch; completes with the stored row, or null when there is none.</summary>
 internal sealed class PendingRead(StateKey key)
-    : TaskCompletionSource<StoredState?>(TaskCreationOptions.RunContinuationsAsynchronously), IPendingOperation
+    : TaskCompletionSource<StoredState?>(TaskCreationOptions.RunContinuationsAsynchronously), IPendingOperation<StateKey>
 {
     public StateKey Key => key;
 
