@@ -5,9 +5,9 @@ using Ainur.Protocol.Tasks;
 namespace Ainur.Grains.Interfaces.Tasks;
 
 /// <summary>
-/// A task's money on the ledger (key: the task id in hex): its payment and its dispute bond. Each command carries an
-/// id (a lock's transaction id, a close's unit id) and is idempotent: repeating it returns the recorded outcome and
-/// moves nothing twice. Every change is a ledger transaction; this grain keeps what it submitted and what became final.
+/// A task's money on the ledger (key: the task id in hex): its payment and its dispute bond. Each command is identified
+/// by what it acts on (a lock by its hold and its signed transaction's id, a close by the holds it closes, each of
+/// which closes once on the ledger) and is idempotent: repeating it returns the recorded outcome and moves nothing twice. Every change is a ledger transaction; this grain keeps what it submitted and what became final.
 /// </summary>
 [Alias("ainur.IEscrowGrain")]
 public interface IEscrowGrain : IGrainWithStringKey
