@@ -97,7 +97,14 @@ public static class TasksApi
             return check.TimedOut ? TaskProblems.SchemaCheckTimedOut(schemas.Budget, check.Errors) : TaskProblems.SchemaMismatch(check.Errors);
         }
 
-        // Submitting equal terms again is the same task (idempotent), so a resend after a failover is safe.
+        // Submitting equal terms again is the same task (idempotent), so a resend after a failover is safe; its money is
+        // already locked, so only a new task's client must still hold maxPrice.
+        if (await GrainRetry.RunAsync(() => cluster.Task(taskId).GetAsync(), ct) is null
+            && await EscrowLockCheck.FundedAsync(cluster, expected, "paymentLock", ct) is { } shortfall)
+        {
+            return shortfall;
+        }
+
         var submit = new SubmitTask(terms, request.Input.Text, check.Satisfied);
         var reply = await GrainRetry.RunAsync(() => cluster.Task(taskId).SubmitAsync(submit, paymentLock!), ct);
         return reply switch
@@ -205,6 +212,12 @@ public static class TasksApi
         if (lockProblem is not null)
         {
             return lockProblem;
+        }
+
+        if (await GrainRetry.RunAsync(() => cluster.Task(taskId).GetAsync(), ct) is { Bond: HoldState.None }
+            && await EscrowLockCheck.FundedAsync(cluster, expected, "bondLock", ct) is { } shortfall)
+        {
+            return shortfall;
         }
 
         var dispute = new DisputeResult(signed.Signer, request.Reason);

@@ -38,6 +38,11 @@ public static class TaskProblems
     public static ProblemHttpResult InvalidLock(string member, string detail) =>
         Problems.Create(StatusCodes.Status422UnprocessableEntity, "invalid-escrow-lock", $"'{member}' is not the escrow lock this request needs", detail);
 
+    /// <summary>The payer's balance is short of what a lock would hold: nothing was submitted.</summary>
+    public static ProblemHttpResult InsufficientBalance(string member, long balance, long amount) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "insufficient-balance", "The balance is short of what the lock would hold",
+            $"'{member}' locks {amount} credits; the signer's finalized balance is {balance}. Nothing was submitted.");
+
     /// <summary>No registered agent offers the capability.</summary>
     public static ProblemHttpResult UnknownCapability(string capability) =>
         Problems.Create(StatusCodes.Status422UnprocessableEntity, "unknown-capability", "No agent offers this capability", $"No agent offers capability '{capability}'.");

@@ -1,5 +1,7 @@
+using Ainur.Gateway.Cluster;
 using Ainur.Gateway.Errors;
 using Ainur.Gateway.Ledger;
+using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Protocol.Ledger.Transactions;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -42,5 +44,16 @@ internal static class EscrowLockCheck
         return transaction.VerifySignature(await ledger.GetChainIdAsync(cancellationToken))
             ? (transaction, null)
             : (null, LedgerProblems.InvalidTransactionSignature($"'{member}' is not signed by {expected.Payer} for this chain (see GET /v1/ledger/validators for the chain id)."));
+    }
+
+    /// <summary>
+    /// 422 when the payer's finalized balance is short of the lock's amount. The ledger would refuse such a lock anyway;
+    /// refusing it here changes nothing and keeps the signed lock from being stored, where it would stay valid (a lock
+    /// has no expiry) and could be submitted later, when the payer has the credits, for a task that already failed.
+    /// </summary>
+    public static async Task<ProblemHttpResult?> FundedAsync(IClusterClient cluster, EscrowLock expected, string member, CancellationToken cancellationToken)
+    {
+        var account = await GrainRetry.RunAsync(() => cluster.GetGrain<ILedgerQueryGrain>(0).GetAccountAsync(expected.Payer), cancellationToken);
+        return account.Account.Balance >= expected.Amount ? null : TaskProblems.InsufficientBalance(member, account.Account.Balance, expected.Amount);
     }
 }

@@ -45,7 +45,8 @@ internal sealed partial class EscrowGrain(
         var next = status.State switch
         {
             TxState.Final => entry with { State = HoldState.Locked },
-            TxState.Rejected => entry with { State = HoldState.LockRejected, Reason = $"{status.Rejection!.Code}: {status.Rejection.Message}" },
+            // The refused lock's bytes are dropped: a lock has no expiry, and kept they could be submitted later.
+            TxState.Rejected => entry with { LockTransaction = [], State = HoldState.LockRejected, Reason = $"{status.Rejection!.Code}: {status.Rejection.Message}" },
             _ => entry,
         };
         if (next != entry)

@@ -127,6 +127,20 @@ public sealed class TaskBadInputTests(TaskNodeFixture fixture)
     }
 
     [Fact]
+    public async Task Submit_ByAClientShortOfMaxPrice_Is422_AndTheLockIsNeitherStoredNorSubmitted()
+    {
+        var funded = await DraftAsync();
+        using var poor = AgentKey.Generate();
+        var draft = funded with { Client = poor };
+
+        var problem = await HttpAssert.ProblemAsync(await _tasks.PostAsync(poor, "/v1/tasks", draft.Body()), HttpStatusCode.UnprocessableEntity, "insufficient-balance");
+
+        Assert.Contains($"locks {draft.MaxPrice} credits", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("unknown", await _tasks.Ledger.TxStatusAsync(draft.PaymentLock().Id.ToString()));
+        await AssertNothingAsync(draft);
+    }
+
+    [Fact]
     public async Task Submit_CapabilityNoAgentOffers_Is422()
     {
         var draft = TaskDraft.For(await _tasks.ClientAsync(), TaskClient.NewCapability());
