@@ -5,12 +5,13 @@ using Ainur.Gateway.Tests.Ledger;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Tasks;
+using Ainur.Testing.Processes;
 
 namespace Ainur.Gateway.Tests.Tasks;
 
 /// <summary>
 /// The CLI as client and as remote agent, in process, against a real node: <c>task submit</c> follows the task to its
-/// end, <c>agent run --once --exec cat</c> serves it, <c>task accept|cancel|dispute|watch</c> steer and follow it.
+/// end, <c>agent run --once --exec examples/agents/echo-agent.sh</c> (or cat) serves it, <c>task accept|cancel|dispute|watch</c> steer and follow it.
 /// </summary>
 [Collection(TaskNodeCollection.Name)]
 public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
@@ -31,7 +32,9 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
         var (deadline, taskId) = Terms(client, capability, "cli-settled");
 
         var submitting = Submit(client, capability, deadline, "cli-settled");
-        var (agentCode, agentOutput, agentError) = await _cli.RunAsync("agent", "run", "--exec", "cat", "--once", "--key", agentFile);
+        // The example agent's command, as the README runs it.
+        var example = Path.Combine(BuiltNode.RepositoryRoot, "examples", "agents", "echo-agent.sh");
+        var (agentCode, agentOutput, agentError) = await _cli.RunAsync("agent", "run", "--exec", example, "--once", "--key", agentFile);
         Assert.True(agentCode == 0, agentError);
         Assert.Contains($"executed attempt 1 of verifying: {taskId}", agentOutput, StringComparison.Ordinal);
 
