@@ -67,6 +67,24 @@ public sealed class LedgerClusterFixture : IAsyncLifetime
         return status;
     }
 
+    /// <summary>
+    /// Submits transactions of one sender in nonce order in one call, then waits for each. Submitted concurrently, a
+    /// later nonce could be final before an earlier one arrives, which the ledger then refuses as not increasing.
+    /// </summary>
+    public async Task<TxStatus[]> SubmitAllAndWaitAsync(IReadOnlyList<SignedTransaction> transactions, TimeSpan timeout, CancellationToken ct)
+    {
+        try
+        {
+            await Mempool.SubmitManyAsync([.. transactions]);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            // The pool's silo is going away: each wait below submits its transaction again.
+        }
+
+        return await Task.WhenAll(transactions.Select(t => SubmitAndWaitAsync(t, timeout, ct)));
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_cluster is not null)

@@ -16,7 +16,7 @@ public sealed class LedgerClusterTests(LedgerClusterFixture fixture)
         var ct = TestContext.Current.CancellationToken;
         var transfers = Enumerable.Range(0, 20).Select(_ => fixture.NextTransfer()).ToList();
 
-        var statuses = await Task.WhenAll(transfers.Select(t => fixture.SubmitAndWaitAsync(t, Finality, ct)));
+        var statuses = await fixture.SubmitAllAndWaitAsync(transfers, Finality, ct);
 
         Assert.All(statuses, s => Assert.Equal(TxState.Final, s.State));
         var validators = new ValidatorSet([.. fixture.Secrets.ValidatorSeeds.Select(seed => AgentKey.FromSeed(seed).Did)]);
@@ -78,7 +78,7 @@ public sealed class LedgerClusterTests(LedgerClusterFixture fixture)
         try
         {
             behind = (await fixture.Validator(3).GetStatusAsync()).FinalizedHeight;
-            var whileOff = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => fixture.SubmitAndWaitAsync(fixture.NextTransfer(), Finality, ct)));
+            var whileOff = await fixture.SubmitAllAndWaitAsync([.. Enumerable.Range(0, 5).Select(_ => fixture.NextTransfer())], Finality, ct);
             Assert.All(whileOff, s => Assert.Equal(TxState.Final, s.State));
             Assert.Equal(behind, (await fixture.Validator(3).GetStatusAsync()).FinalizedHeight);
         }

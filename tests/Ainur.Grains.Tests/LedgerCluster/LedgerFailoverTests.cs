@@ -12,7 +12,7 @@ public sealed class LedgerFailoverTests(LedgerClusterFixture fixture)
     public async Task KillingASiloWithValidators_TheyMoveToTheSurvivor_ChainKeepsFinalizing_NoBlockChanges_NoDoubleSign()
     {
         var ct = TestContext.Current.CancellationToken;
-        var first = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => fixture.SubmitAndWaitAsync(fixture.NextTransfer(), Finality, ct)));
+        var first = await fixture.SubmitAllAndWaitAsync([.. Enumerable.Range(0, 10).Select(_ => fixture.NextTransfer())], Finality, ct);
         Assert.All(first, s => Assert.Equal(TxState.Final, s.State));
         var before = await LedgerChain.StoredHashesAsync(fixture, ct);
 
@@ -23,7 +23,7 @@ public sealed class LedgerFailoverTests(LedgerClusterFixture fixture)
 
         await fixture.Cluster.KillSiloAsync(victim, ct);
 
-        var second = await Task.WhenAll(Enumerable.Range(0, 10).Select(_ => fixture.SubmitAndWaitAsync(fixture.NextTransfer(), Finality, ct)));
+        var second = await fixture.SubmitAllAndWaitAsync([.. Enumerable.Range(0, 10).Select(_ => fixture.NextTransfer())], Finality, ct);
         Assert.All(second, s => Assert.Equal(TxState.Final, s.State));
 
         var survivor = fixture.Cluster.Silos[0].SiloAddress.ToString();
