@@ -43,7 +43,8 @@ public sealed class TaskConservationTests(TaskWorld world)
             var failRate = i < 6 ? 0.05 : 0.5;
             var vanishRate = i < 6 ? 0.01 : 0.1;
             var agentRandom = new Random(seed + i + 1);
-            loops.Add(new AgentLoop(world, (await world.EnlistAsync($"agent{i}", Capability, price: 5 + i)).Did)
+            // Each lost dispute slashes up to MinStake: agents stake enough for their share of a long run to stay eligible.
+            loops.Add(new AgentLoop(world, (await world.EnlistAsync($"agent{i}", Capability, price: 5 + i, stake: 100 + (tasks / 5))).Did)
             {
                 Behaviour = _ => Pick(agentRandom, failRate, vanishRate),
                 Verdicts = _ => agentRandom.NextDouble() < 0.5,
