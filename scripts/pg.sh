@@ -2,6 +2,9 @@
 # Local PostgreSQL (>= 15) for Ainur: one cluster per instance, bound to 127.0.0.1.
 #   scripts/pg.sh start|stop|status|url [node|test|bench]
 # start/stop are idempotent; status exits 0 when running, 3 when stopped; url prints an Npgsql connection string.
+# Ports: AINUR_PG_NODE_PORT, AINUR_PG_TEST_PORT, AINUR_PG_BENCH_PORT override the defaults below (e.g. a second
+# checkout beside a running node). The port is written into the instance's postgresql.conf when it is created, and
+# passed again at every start, so a changed variable takes effect at the next start.
 # node:  port 54320, .data/pg-node, durable (fsync on), database "ainur".
 # test:  port 54329, .data/pg-test, throwaway (fsync/synchronous_commit/full_page_writes off).
 # bench: port 54321, .data/pg-bench, durable (fsync on) like node, but its own port so bench.sh can run while a
@@ -13,9 +16,9 @@ command="${1:-}"
 instance="${2:-node}"
 
 case "$instance" in
-  node) port=54320; durable=1; database=ainur ;;
-  test) port=54329; durable=0; database=postgres ;;
-  bench) port=54321; durable=1; database=postgres ;;
+  node) port="${AINUR_PG_NODE_PORT:-54320}"; durable=1; database=ainur ;;
+  test) port="${AINUR_PG_TEST_PORT:-54329}"; durable=0; database=postgres ;;
+  bench) port="${AINUR_PG_BENCH_PORT:-54321}"; durable=1; database=postgres ;;
   *) echo "pg.sh: unknown instance '$instance' (node|test|bench)" >&2; exit 2 ;;
 esac
 data="$root/.data/pg-$instance"
@@ -111,7 +114,7 @@ start() {
   ensure_installed
   if is_running; then return; fi
   [[ -f "$data/PG_VERSION" ]] || init_cluster
-  if ! as_owner "$bin/pg_ctl" start -D "$data" -l "$log" -w -t 30 >/dev/null; then
+  if ! as_owner "$bin/pg_ctl" start -D "$data" -l "$log" -o "-p $port" -w -t 30 >/dev/null; then
     echo "pg.sh: PostgreSQL ($instance) failed to start; end of $log:" >&2
     tail -n 20 "$log" >&2 || true
     exit 1
