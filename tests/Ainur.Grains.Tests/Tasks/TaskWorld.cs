@@ -14,6 +14,7 @@ using Ainur.Protocol.Tasks;
 using Ainur.Silo.Hosting;
 using Ainur.Testing;
 using Ainur.Testing.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace Ainur.Grains.Tests.Tasks;
@@ -24,17 +25,31 @@ namespace Ainur.Grains.Tests.Tasks;
 /// agents, and submit tasks signed the way a client signs them. Tests share the cluster, never an account: each makes
 /// its own clients and agents (funded from a genesis bank), so no test sees another's money move, whatever the order.
 /// </summary>
-public sealed class TaskWorld : IAsyncLifetime
+public class TaskWorld : IAsyncLifetime
 {
     public const long Funds = 1_000_000;
     private const long BankFunds = 1_000_000_000_000;
     private const string Schema = """{"type":"object","required":["text"]}""";
 
+    private readonly TimeProvider? _clock;
+    private readonly TimeSpan _reminderPeriod;
     private PostgresTestCluster? _cluster;
     private readonly Dictionary<Did, long> _nonces = [];
     private readonly List<AgentKey> _keys = [];
     // The bank's transfers must reach the ledger in nonce order: one funding at a time.
     private readonly SemaphoreSlim _bank = new(1, 1);
+
+    public TaskWorld()
+        : this(null, TimeSpan.FromSeconds(5))
+    {
+    }
+
+    /// <summary>A world whose silos read time from <paramref name="clock"/>, with reminders <paramref name="reminderPeriod"/> apart.</summary>
+    protected TaskWorld(TimeProvider? clock, TimeSpan reminderPeriod)
+    {
+        _clock = clock;
+        _reminderPeriod = reminderPeriod;
+    }
 
     public string ClusterId { get; } = $"tasks-{Guid.NewGuid():N}";
 
@@ -66,7 +81,14 @@ public sealed class TaskWorld : IAsyncLifetime
     };
 
     public async ValueTask InitializeAsync() =>
-        _cluster = await PostgresTestCluster.StartAsync(ClusterId, Options, silo => FlakyGrainStorage.Wrap(silo, AinurStores.Tasks, TaskWrites));
+        _cluster = await PostgresTestCluster.StartAsync(ClusterId, Options, silo =>
+        {
+            FlakyGrainStorage.Wrap(silo, AinurStores.Tasks, TaskWrites);
+            if (_clock is not null)
+            {
+                silo.Services.AddSingleton(_clock);
+            }
+        });
 
     public async ValueTask DisposeAsync()
     {
@@ -82,6 +104,7 @@ public sealed class TaskWorld : IAsyncLifetime
 
         _bankKey?.Dispose();
         _bank.Dispose();
+        GC.SuppressFinalize(this);
     }
 
     /// <summary>A fresh account holding <paramref name="funds"/> (final on the ledger when this returns).</summary>
@@ -253,7 +276,7 @@ public sealed class TaskWorld : IAsyncLifetime
             VerifierQuorum = Policy.VerifierQuorum,
             MinStake = Policy.MinStake,
             SlashClientShareBps = Policy.SlashClientShareBps,
-            ReminderPeriod = TimeSpan.FromSeconds(5),
+            ReminderPeriod = _reminderPeriod,
         };
         return options;
     }
