@@ -5,6 +5,7 @@ using Ainur.Gateway.Authentication;
 using Ainur.Gateway.Errors;
 using Ainur.Gateway.Health;
 using Ainur.Gateway.Ledger;
+using Ainur.Gateway.OpenApi;
 using Ainur.Gateway.RateLimiting;
 using Ainur.Gateway.Tasks;
 using Ainur.Gateway.Telemetry;
@@ -71,7 +72,7 @@ public static class GatewayApp
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblems.AddCode);
         services.AddExceptionHandler<ExceptionProblems>();
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
-        services.AddOpenApi();
+        services.AddAinurOpenApi();
 
         var health = services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
         if (ainur.NeedsPostgres)
