@@ -1,14 +1,13 @@
 using System.Collections.Immutable;
 using Ainur.Grains.Ledger;
 using Ainur.Protocol.Consensus;
-using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger;
 using Ainur.Silo.Hosting;
 
 namespace Ainur.Silo.Ledger;
 
-/// <summary>Turns validated <see cref="LedgerOptions"/> into the grains' <see cref="LedgerSettings"/>, deriving development keys where allowed.</summary>
+/// <summary>Turns validated <see cref="LedgerOptions"/> into the grains' <see cref="LedgerSettings"/>, with a standalone node's generated development keys where allowed.</summary>
 public static class LedgerSetup
 {
     /// <summary>The chain id standalone nodes use when none is configured.</summary>
@@ -84,17 +83,23 @@ public static class LedgerSetup
         }
     }
 
-    /// <summary>Builds the settings; in standalone mode missing keys and the faucet's come from <see cref="DevelopmentSeed"/>.</summary>
-    public static LedgerSettings Build(LedgerOptions options, AinurMode mode)
+    /// <summary>
+    /// Builds the settings. In standalone mode <paramref name="development"/> (the node's generated keys) supplies the
+    /// faucet and whatever validator or orchestrator key is not configured; configured keys always win.
+    /// </summary>
+    public static LedgerSettings Build(LedgerOptions options, AinurMode mode, DevelopmentKeys? development)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var standalone = mode == AinurMode.Standalone;
-        var developmentKeys = options.ValidatorKeys.Count == 0 || options.OrchestratorKey is null;
+        if (mode == AinurMode.Standalone && development is null)
+        {
+            throw new ArgumentNullException(nameof(development), "A standalone node needs its development keys (at least for the faucet).");
+        }
+
         var validatorKeys = options.ValidatorKeys.Count != 0
             ? options.ValidatorKeys.Select(FromBase64).ToImmutableArray()
-            : [.. Enumerable.Range(0, options.Validators).Select(i => AgentKey.FromSeed(DevelopmentSeed($"validator/{i}")))];
-        var orchestrator = options.OrchestratorKey is { } seed ? FromBase64(seed) : AgentKey.FromSeed(DevelopmentSeed("orchestrator"));
-        var faucet = standalone ? AgentKey.FromSeed(DevelopmentSeed("faucet")) : null;
+            : [.. development!.ValidatorSeeds.Select(seed => AgentKey.FromSeed(seed))];
+        var orchestrator = options.OrchestratorKey is { } seed ? FromBase64(seed) : AgentKey.FromSeed(development!.OrchestratorSeed);
+        var faucet = development is null ? null : AgentKey.FromSeed(development.FaucetSeed);
 
         var allocations = options.Allocations.Select(a => new GenesisAllocation(Did.Parse(a.Account), a.Amount));
         if (faucet is not null && options.FaucetAllocation > 0)
@@ -118,7 +123,8 @@ public static class LedgerSetup
             Orchestrator = orchestrator,
             Faucet = faucet,
             FaucetGrant = options.FaucetGrant,
-            DevelopmentKeys = developmentKeys,
+            DevelopmentKeys = options.ValidatorKeys.Count == 0 || options.OrchestratorKey is null,
+            DevelopmentKeysFile = development?.Path,
             Timeouts = new TimeoutSettings(
                 TimeSpan.FromMilliseconds(options.ProposeTimeoutMs),
                 TimeSpan.FromMilliseconds(options.PrevoteTimeoutMs),
@@ -130,10 +136,6 @@ public static class LedgerSetup
             SnapshotEveryBlocks = options.SnapshotEveryBlocks,
         };
     }
-
-    /// <summary>A development seed: Blake2b-256 of a public label. Anyone can derive it, so it guards nothing.</summary>
-    public static byte[] DevelopmentSeed(string label) =>
-        Blake2b.Content(System.Text.Encoding.UTF8.GetBytes("ainur-dev/" + label)).ToArray();
 
     private static bool IsSeed(string text)
     {
