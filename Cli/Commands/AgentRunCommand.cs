@@ -23,7 +23,7 @@ internal static class AgentRunCommand
 
     public static Command Create(CliContext context)
     {
-        var exec = new Option<string>("--exec") { Description = "The command that runs a task: input JSON on stdin, output JSON on stdout, e.g. \"python3 summarize.py\".", Required = true };
+        var exec = new Option<string>("--exec") { Description = "The command that runs a task: input JSON on stdin, output JSON on stdout, e.g. \"python3 examples/agents/summarize-agent.py\".", Required = true };
         var judge = new Option<string?>("--judge") { Description = "The command that judges a disputed result: {\"input\":…,\"output\":…} on stdin; exit 0 upholds it. Without it, judging is skipped." };
         var once = new Option<bool>("--once") { Description = "Handle one item, then exit." };
         var keyOption = KeyCommands.KeyOption();
