@@ -11,6 +11,9 @@ if [ -z "${Ainur__Postgres__ConnectionString:-}" ]; then
   export Ainur__Postgres__ConnectionString="$(bash scripts/pg.sh url node)"
 fi
 
+# The node's own files (its generated development keys, node-keys.json) sit beside its database in .data/.
+export Ainur__DataDir="${Ainur__DataDir:-$root/.data}"
+
 dotnet build Gateway/Ainur.Gateway.csproj -c Release --nologo -v quiet -clp:ErrorsOnly
 cd Gateway/bin/Release/net10.0
 exec dotnet Ainur.Gateway.dll "$@"

@@ -28,7 +28,8 @@ public static class AinurCli
             LedgerCommands.Ledger(context),
             VerifyCommand.Create(context),
         };
-        return root.Parse(args).InvokeAsync(new InvocationConfiguration { Output = context.Output, Error = context.Error }, cancellationToken);
+        // No response files: `--input @file.json` is the option's own syntax, not a list of arguments to splice in.
+        return root.Parse(args, new ParserConfiguration { ResponseFileTokenReplacer = null }).InvokeAsync(new InvocationConfiguration { Output = context.Output, Error = context.Error }, cancellationToken);
     }
 
     /// <summary>Options shared by every command.</summary>

@@ -13,7 +13,8 @@ namespace Ainur.Cli.Commands;
 /// which must be JSON, is posted as the result with its Blake2b hash (a non-zero exit or non-JSON output is posted as the
 /// attempt's failure, with the end of standard error). Disputes it is asked to judge: for a deterministic capability CMD
 /// runs again and the hash of its output is the verdict; otherwise <c>--judge</c> gets <c>{"input":…,"output":…}</c> and
-/// upholds the result by exiting 0. Ctrl+C stops it between or during items (a running CMD is killed).
+/// upholds the result by exiting 0. Each item handled is a line on standard output (with <c>--json</c>, a JSON object); a
+/// failed attempt's line carries its reason. Ctrl+C stops it between or during items (a running CMD is killed).
 /// </summary>
 internal static class AgentRunCommand
 {
@@ -22,14 +23,18 @@ internal static class AgentRunCommand
 
     public static Command Create(CliContext context)
     {
-        var exec = new Option<string>("--exec") { Description = "The command that runs a task: input JSON on stdin, output JSON on stdout, e.g. \"python3 summarize.py\".", Required = true };
+        var exec = new Option<string>("--exec") { Description = "The command that runs a task: input JSON on stdin, output JSON on stdout, e.g. \"python3 examples/agents/summarize-agent.py\".", Required = true };
         var judge = new Option<string?>("--judge") { Description = "The command that judges a disputed result: {\"input\":…,\"output\":…} on stdin; exit 0 upholds it. Without it, judging is skipped." };
         var once = new Option<bool>("--once") { Description = "Handle one item, then exit." };
         var keyOption = KeyCommands.KeyOption();
         var gateway = GatewayOutput.GatewayOption();
+        var json = new Option<bool>("--json")
+        {
+            Description = "Write one JSON object per handled item to standard output: {taskId, attempt, kind, outcome, reason, task}.",
+        };
         var command = new Command("run", "Run this key's remote agent: take its tasks from the gateway, run them with --exec, post the results; Ctrl+C stops.")
         {
-            exec, judge, once, keyOption, gateway,
+            exec, judge, once, keyOption, gateway, json,
         };
         command.SetAction((parse, ct) => AinurCli.RunAsync(context, async () =>
         {
@@ -37,7 +42,7 @@ internal static class AgentRunCommand
             var judgeRunner = parse.GetValue(judge) is { } judgeLine ? LocalCommand.Parse(judgeLine, "--judge") : null;
             using var key = KeyCommands.Load(context, parse.GetValue(keyOption));
             using var client = GatewayClient.Create(context, parse.GetValue(gateway));
-            var loop = new AgentLoop(context, client, key, runner, judgeRunner);
+            var loop = new AgentLoop(context, client, key, runner, judgeRunner, parse.GetValue(json));
             await context.Error.WriteLineAsync($"agent {key.Did} waiting for tasks (Ctrl+C stops)");
             try
             {
@@ -58,7 +63,7 @@ internal static class AgentRunCommand
         return command;
     }
 
-    private sealed class AgentLoop(CliContext context, GatewayClient client, AgentKey key, LocalCommand runner, LocalCommand? judge)
+    private sealed class AgentLoop(CliContext context, GatewayClient client, AgentKey key, LocalCommand runner, LocalCommand? judge, bool json)
     {
         /// <summary>Waits for one item and handles it: its exit code, or null when none came (or the gateway could not answer).</summary>
         public async Task<int?> NextAsync(CancellationToken ct)
@@ -100,19 +105,18 @@ internal static class AgentRunCommand
         {
             var (taskId, attempt) = ((string)item["taskId"]!, (int)item["attempt"]!);
             var outcome = await runner.RunAsync(item["input"]?.ToJsonString() ?? "null", TimeLeft(item), ct);
-            byte[] body;
             if (outcome.ExitCode == 0 && JsonText.TryCompact(outcome.Output, out var output))
             {
-                body = JsonText.Object(("attempt", attempt), ("output", new JsonText.Raw(output)), ("outputHash", JsonText.Hash(output).ToString()));
-            }
-            else
-            {
-                var why = outcome.ExitCode is { } exit && exit != 0 ? $"{runner} exited with code {exit}" : outcome.ExitCode is null ? $"{runner} did not finish" : $"{runner} wrote no JSON";
-                body = JsonText.Object(("attempt", attempt), ("error", $"{why}: {outcome.ErrorTail.Trim()}"));
+                var result = JsonText.Object(("attempt", attempt), ("output", new JsonText.Raw(output)), ("outputHash", JsonText.Hash(output).ToString()));
+                var posted = await client.PostSignedAsync($"v1/tasks/{taskId}/result", result, key, ct);
+                return await ReportAsync(posted, item, "executed", null, view => $"executed attempt {attempt} of {TaskText.Task(view)}");
             }
 
-            var response = await client.PostSignedAsync($"v1/tasks/{taskId}/result", body, key, ct);
-            return await GatewayOutput.ReportAsync(context, response, json: false, view => $"executed attempt {attempt} of {TaskText.Task(view)}");
+            var why = outcome.ExitCode is { } exit && exit != 0 ? $"{runner} exited with code {exit}" : outcome.ExitCode is null ? $"{runner} did not finish" : $"{runner} wrote no JSON";
+            var reason = outcome.ErrorTail.Trim() is { Length: > 0 } tail ? $"{why}: {tail}" : why;
+            var failure = JsonText.Object(("attempt", attempt), ("error", reason));
+            var response = await client.PostSignedAsync($"v1/tasks/{taskId}/result", failure, key, ct);
+            return await ReportAsync(response, item, "failed", reason, view => $"failed attempt {attempt} of {taskId}: {reason}\n  the task is now {TaskText.Task(view)}");
         }
 
         private async Task<int> VerifyAsync(JsonNode item, CancellationToken ct)
@@ -125,8 +129,7 @@ internal static class AgentRunCommand
                 var rerun = await runner.RunAsync(input, TimeLeft(item), ct);
                 if (rerun.ExitCode != 0 || !JsonText.TryCompact(rerun.Output, out var output))
                 {
-                    await context.Error.WriteLineAsync($"skipped: task {taskId}: re-running {runner} gave no JSON output, so no verdict: {rerun.ErrorTail.Trim()}");
-                    return ExitCodes.Ok;
+                    return await SkipAsync(item, $"re-running {runner} gave no JSON output, so no verdict: {rerun.ErrorTail.Trim()}");
                 }
 
                 body = JsonText.Object(("outputHash", JsonText.Hash(output).ToString()));
@@ -137,21 +140,47 @@ internal static class AgentRunCommand
                 var verdict = await judge.RunAsync(System.Text.Encoding.UTF8.GetString(payload), TimeLeft(item), ct);
                 if (verdict.ExitCode is null)
                 {
-                    await context.Error.WriteLineAsync($"skipped: task {taskId}: {judge} did not finish: {verdict.ErrorTail.Trim()}");
-                    return ExitCodes.Ok;
+                    return await SkipAsync(item, $"{judge} did not finish: {verdict.ErrorTail.Trim()}");
                 }
 
                 body = JsonText.Object(("upholds", verdict.ExitCode == 0));
             }
             else
             {
-                await context.Error.WriteLineAsync($"skipped: task {taskId}: asked to judge a result, but no --judge command was given");
-                return ExitCodes.Ok;
+                return await SkipAsync(item, "asked to judge a result, but no --judge command was given");
             }
 
             var response = await client.PostSignedAsync($"v1/tasks/{taskId}/verdict", body, key, ct);
-            return await GatewayOutput.ReportAsync(context, response, json: false, view => $"judged {TaskText.Task(view)}");
+            return await ReportAsync(response, item, "judged", null, view => $"judged {TaskText.Task(view)}");
         }
+
+        // What became of an item: a line of text (or, with --json, one JSON object) on standard output; a refusal on standard error.
+        private async Task<int> ReportAsync(GatewayResponse response, JsonNode item, string outcome, string? reason, Func<JsonNode, string> describe)
+        {
+            if (!json || (int)response.Status is < 200 or >= 300)
+            {
+                return await GatewayOutput.ReportAsync(context, response, json, describe);
+            }
+
+            await context.Output.WriteLineAsync(Line(item, outcome, reason, JsonNode.Parse(response.Body)));
+            return ExitCodes.Ok;
+        }
+
+        private async Task<int> SkipAsync(JsonNode item, string reason)
+        {
+            await (json ? context.Output.WriteLineAsync(Line(item, "skipped", reason, null)) : context.Error.WriteLineAsync($"skipped: task {item["taskId"]}: {reason}"));
+            return ExitCodes.Ok;
+        }
+
+        private static string Line(JsonNode item, string outcome, string? reason, JsonNode? task) => new JsonObject
+        {
+            ["taskId"] = item["taskId"]?.DeepClone(),
+            ["attempt"] = item["attempt"]?.DeepClone(),
+            ["kind"] = item["kind"]?.DeepClone(),
+            ["outcome"] = outcome,
+            ["reason"] = reason,
+            ["task"] = task,
+        }.ToJsonString();
 
         private async Task<int?> RetryLaterAsync(string message, CancellationToken ct)
         {

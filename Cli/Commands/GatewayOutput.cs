@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Net;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -7,8 +8,8 @@ namespace Ainur.Cli.Commands;
 
 /// <summary>
 /// What every gateway command shares: the <c>--gateway</c> option, and how an answer is shown. Success bodies go to
-/// standard output (as-is with <c>--json</c>); a problem+json goes to standard error as <c>error: title: detail</c>,
-/// with exit code 3 for a 4xx and 4 for anything else.
+/// standard output (as-is with <c>--json</c>); a problem+json goes to standard error as <c>error: title: detail (code)</c> and
+/// one line per entry of its <c>errors</c>, with exit code 3 for a 4xx and 4 for anything else.
 /// </summary>
 internal static class GatewayOutput
 {
@@ -51,10 +52,48 @@ internal static class GatewayOutput
         }
     }
 
-    private static string Describe(GatewayResponse response, JsonNode? node) =>
-        node is JsonObject problem && problem["title"] is { } title
-            ? $"error: {title}" + (problem["detail"] is { } detail ? $": {detail}" : "")
-            : $"error: gateway answered {(int)response.Status} {response.Status}: {response.Body}";
+    // The problem's title, detail and code on one line, then one line per entry of its `errors` (a manifest rule, a schema
+    // the input missed): without them a 422 says only that something is wrong.
+    private static string Describe(GatewayResponse response, JsonNode? node)
+    {
+        if (node is not JsonObject problem || problem["title"] is not { } title)
+        {
+            return $"error: gateway answered {(int)response.Status} {response.Status}: {response.Body}";
+        }
+
+        var text = new StringBuilder($"error: {title}");
+        if ((string?)problem["detail"] is { Length: > 0 } detail)
+        {
+            text.Append(": ").Append(detail);
+        }
+
+        if ((string?)problem["code"] is { Length: > 0 } code)
+        {
+            text.Append(" (").Append(code).Append(')');
+        }
+
+        if (problem["errors"] is JsonArray errors)
+        {
+            foreach (var error in errors)
+            {
+                text.Append('\n').Append("  ").Append(ErrorLine(error));
+            }
+        }
+
+        return text.ToString();
+    }
+
+    // `{field, message}` or `{schema, path, message}` as `field: message` or `schema path: message`; anything else as JSON.
+    private static string ErrorLine(JsonNode? error)
+    {
+        if (error is not JsonObject entry || (string?)entry["message"] is not { } message)
+        {
+            return error?.ToJsonString() ?? "null";
+        }
+
+        var where = string.Join(' ', entry.Where(p => p.Key != "message" && p.Value is JsonValue).Select(p => p.Value!.ToString()).Where(v => v.Length > 0));
+        return where.Length > 0 ? $"{where}: {message}" : message;
+    }
 
     private static int FailureCode(GatewayResponse response) =>
         (int)response.Status is >= 400 and < 500 && response.Status != HttpStatusCode.RequestTimeout ? ExitCodes.Refused : ExitCodes.Unavailable;

@@ -7,7 +7,7 @@ namespace Ainur.Cli.Tasks;
 /// <summary>
 /// Follows a task's event stream, printing each transition on one line (or its JSON with <c>--json</c>), until the task
 /// is terminal: exit code 0 when it settled, 6 when it failed or was cancelled. A dropped stream is resumed after the
-/// last event received.
+/// last event received. While a result waits for its challenge window, standard error says until when and how to end it.
 /// </summary>
 internal static class TaskWatch
 {
@@ -53,10 +53,36 @@ internal static class TaskWatch
 
         await foreach (var item in ServerEvent.ReadAllAsync(await response.Content.ReadAsStreamAsync(ct), ct))
         {
-            await context.Output.WriteLineAsync(json ? item.Data : TaskText.Transition(JsonNode.Parse(item.Data)!));
+            var transition = JsonNode.Parse(item.Data)!;
+            await context.Output.WriteLineAsync(json ? item.Data : TaskText.Transition(transition));
             last = item.Id ?? last;
+            if ((string?)transition["to"] == "verifying" && (string?)transition["state"] == "verifying")
+            {
+                await ExplainWindowAsync(context, client, taskId, ct);
+            }
         }
 
         return last;
+    }
+
+    // A result stands for the challenge window, which may be long: say on standard error what the wait is for and how
+    // to end it now, so that a silent terminal is not mistaken for a hang.
+    private static async Task ExplainWindowAsync(CliContext context, GatewayClient client, string taskId, CancellationToken ct)
+    {
+        JsonNode task;
+        try
+        {
+            task = GatewayOutput.Require(await client.GetAsync($"v1/tasks/{taskId}", ct));
+        }
+        catch (CliException)
+        {
+            return; // Only a hint: the stream goes on either way.
+        }
+
+        if ((string?)task["state"] == "verifying" && (string?)task["result"]?["windowEndsAt"] is { } windowEndsAt)
+        {
+            await context.Error.WriteLineAsync(
+                $"waiting for the challenge window to end at {windowEndsAt}, when the agent is paid; `ainur task accept {taskId}` pays now, `ainur task dispute {taskId}` contests the result");
+        }
     }
 }

@@ -27,8 +27,11 @@ public sealed class LedgerSettings
     /// <summary>How much one faucet request grants.</summary>
     public long FaucetGrant { get; init; } = 1_000_000;
 
-    /// <summary>True when the keys were derived from public constants (standalone development only).</summary>
+    /// <summary>True when a validator or the orchestrator signs with a standalone node's generated development key.</summary>
     public bool DevelopmentKeys { get; init; }
+
+    /// <summary>The file holding the standalone node's development keys (the faucet's at least); null in cluster mode.</summary>
+    public string? DevelopmentKeysFile { get; init; }
 
     /// <summary>Consensus timeouts.</summary>
     public required TimeoutSettings Timeouts { get; init; }

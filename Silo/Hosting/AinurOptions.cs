@@ -47,6 +47,15 @@ public sealed class AinurOptions
     /// <summary>Reputation: this cluster's replica id.</summary>
     public ReputationOptions Reputation { get; set; } = new();
 
+    /// <summary>
+    /// The folder of this node's own files: a standalone node keeps its generated development keys there
+    /// (<c>node-keys.json</c>). Relative paths are from the current directory; default <c>.data</c>.
+    /// </summary>
+    public string? DataDir { get; set; }
+
+    /// <summary><see cref="DataDir"/> as a full path.</summary>
+    public string DataDirectory => Path.GetFullPath(string.IsNullOrWhiteSpace(DataDir) ? ".data" : DataDir);
+
     /// <summary>Whether anything durable is configured, i.e. what a restart keeps.</summary>
     public bool IsDurable => Storage == AinurStorage.Postgres;
 

@@ -2,8 +2,9 @@ namespace Ainur.Silo.Hosting;
 
 /// <summary>
 /// The <c>Ainur:Ledger</c> section. Keys are secrets: give them through the environment or a secret store
-/// (<c>Ainur__Ledger__ValidatorKeys__0</c>, …), never in a committed file. In standalone mode, keys left out are
-/// derived from public constants (development keys, logged as such); cluster mode refuses to start without them.
+/// (<c>Ainur__Ledger__ValidatorKeys__0</c>, …), never in a committed file. In standalone mode, keys left out are the
+/// node's development keys, generated at its first start and kept in its data folder (logged as such); cluster mode
+/// refuses to start without them.
 /// Every silo of a cluster must see the same genesis values, or its validators disagree from block 1.
 /// </summary>
 public sealed class LedgerOptions

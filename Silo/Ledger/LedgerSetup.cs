@@ -7,11 +7,11 @@ using Ainur.Silo.Hosting;
 
 namespace Ainur.Silo.Ledger;
 
-/// <summary>Turns validated <see cref="LedgerOptions"/> into the grains' <see cref="LedgerSettings"/>, deriving development keys where allowed.</summary>
+/// <summary>Turns validated <see cref="LedgerOptions"/> into the grains' <see cref="LedgerSettings"/>, with a standalone node's generated development keys where allowed.</summary>
 public static class LedgerSetup
 {
     /// <summary>The chain id standalone nodes use when none is configured.</summary>
-    public const string DevelopmentChainId = DevelopmentKeys.ChainId;
+    public const string DevelopmentChainId = "ainur-dev";
 
     /// <summary>Problems with the ledger section, each naming the setting; empty when it is usable in <paramref name="mode"/>.</summary>
     public static IEnumerable<string> Validate(LedgerOptions options, AinurMode mode)
@@ -83,17 +83,23 @@ public static class LedgerSetup
         }
     }
 
-    /// <summary>Builds the settings; in standalone mode missing keys and the faucet's are <see cref="DevelopmentKeys"/>.</summary>
-    public static LedgerSettings Build(LedgerOptions options, AinurMode mode)
+    /// <summary>
+    /// Builds the settings. In standalone mode <paramref name="development"/> (the node's generated keys) supplies the
+    /// faucet and whatever validator or orchestrator key is not configured; configured keys always win.
+    /// </summary>
+    public static LedgerSettings Build(LedgerOptions options, AinurMode mode, DevelopmentKeys? development)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var standalone = mode == AinurMode.Standalone;
-        var developmentKeys = options.ValidatorKeys.Count == 0 || options.OrchestratorKey is null;
+        if (mode == AinurMode.Standalone && development is null)
+        {
+            throw new ArgumentNullException(nameof(development), "A standalone node needs its development keys (at least for the faucet).");
+        }
+
         var validatorKeys = options.ValidatorKeys.Count != 0
             ? options.ValidatorKeys.Select(FromBase64).ToImmutableArray()
-            : [.. Enumerable.Range(0, options.Validators).Select(DevelopmentKeys.Validator)];
-        var orchestrator = options.OrchestratorKey is { } seed ? FromBase64(seed) : DevelopmentKeys.Orchestrator();
-        var faucet = standalone ? DevelopmentKeys.Faucet() : null;
+            : [.. development!.ValidatorSeeds.Select(seed => AgentKey.FromSeed(seed))];
+        var orchestrator = options.OrchestratorKey is { } seed ? FromBase64(seed) : AgentKey.FromSeed(development!.OrchestratorSeed);
+        var faucet = development is null ? null : AgentKey.FromSeed(development.FaucetSeed);
 
         var allocations = options.Allocations.Select(a => new GenesisAllocation(Did.Parse(a.Account), a.Amount));
         if (faucet is not null && options.FaucetAllocation > 0)
@@ -117,7 +123,8 @@ public static class LedgerSetup
             Orchestrator = orchestrator,
             Faucet = faucet,
             FaucetGrant = options.FaucetGrant,
-            DevelopmentKeys = developmentKeys,
+            DevelopmentKeys = options.ValidatorKeys.Count == 0 || options.OrchestratorKey is null,
+            DevelopmentKeysFile = development?.Path,
             Timeouts = new TimeoutSettings(
                 TimeSpan.FromMilliseconds(options.ProposeTimeoutMs),
                 TimeSpan.FromMilliseconds(options.PrevoteTimeoutMs),
@@ -129,9 +136,6 @@ public static class LedgerSetup
             SnapshotEveryBlocks = options.SnapshotEveryBlocks,
         };
     }
-
-    /// <summary>A development seed (<see cref="DevelopmentKeys.Seed"/>). Anyone can derive it, so it guards nothing.</summary>
-    public static byte[] DevelopmentSeed(string label) => DevelopmentKeys.Seed(label);
 
     private static bool IsSeed(string text)
     {

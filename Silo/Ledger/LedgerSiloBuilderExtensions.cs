@@ -25,7 +25,10 @@ public static class LedgerSiloBuilderExtensions
             throw new OptionsValidationException(AinurOptions.Section, typeof(LedgerOptions), problems);
         }
 
-        silo.Services.TryAddSingleton(_ => LedgerSetup.Build(options.Ledger, options.Mode));
+        silo.Services.TryAddSingleton(_ => LedgerSetup.Build(
+            options.Ledger,
+            options.Mode,
+            options.Mode == AinurMode.Standalone ? DevelopmentKeys.LoadOrCreate(options.DataDirectory, options.Ledger.Validators) : null));
         silo.Services.AddMetrics();
         silo.Services.TryAddSingleton<LedgerMetrics>();
         silo.Services.AddHostedService<LedgerKeepAlive>();

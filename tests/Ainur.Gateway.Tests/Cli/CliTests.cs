@@ -152,6 +152,51 @@ public sealed class CliTests : IDisposable
     }
 
     [Fact]
+    public async Task AgentRegister_Problem422_PrintsEachManifestErrorWithoutJson()
+    {
+        Assert.Equal(0, await RunAsync("keys", "new", "--unencrypted"));
+        var handler = new FakeGateway(_ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.UnprocessableEntity)
+        {
+            Content = new StringContent(
+                """{"title":"The manifest is invalid","status":422,"code":"invalid-manifest","errors":[{"field":"capabilities/0/price","message":"must not be negative"},{"field":"name","message":"is required"}]}""",
+                Encoding.UTF8,
+                "application/problem+json"),
+        }));
+
+        Assert.Equal(3, await RunAsync(handler, "agent", "register", "--manifest", await ManifestAsync()));
+
+        Assert.Equal(
+            ["error: The manifest is invalid (invalid-manifest)", "capabilities/0/price: must not be negative", "name: is required"],
+            _error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+    }
+
+    [Fact]
+    public async Task TaskSubmit_InputFromAtFile_SendsTheFilesJson()
+    {
+        Assert.Equal(0, await RunAsync("keys", "new", "--unencrypted"));
+        var inputFile = Path.Combine(_directory, "input.json");
+        await File.WriteAllTextAsync(inputFile, "{ \"text\": \"two words\" }\n", TestContext.Current.CancellationToken);
+        JsonNode? sent = null;
+        var handler = new FakeGateway(async request =>
+        {
+            if (request.Method == HttpMethod.Get)
+            {
+                return Json(HttpStatusCode.OK, """{"chainId":"test-chain"}""");
+            }
+
+            sent = JsonNode.Parse(await request.Content!.ReadAsStringAsync());
+            return Json(HttpStatusCode.Accepted, """{"id":"00","state":"pending"}""");
+        });
+
+        Assert.Equal(0, await RunAsync(handler, "task", "submit", "--capability", "text.echo", "--input", "@" + inputFile, "--max-price", "3", "--no-watch", "--gateway", "http://gw.test:5080"));
+
+        Assert.Equal("""{"text":"two words"}""", sent!["input"]!.ToJsonString());
+
+        static HttpResponseMessage Json(HttpStatusCode status, string body) =>
+            new(status) { Content = new StringContent(body, Encoding.UTF8, "application/json") };
+    }
+
+    [Fact]
     public async Task AgentShow_ServerError_ExitCode4() =>
         Assert.Equal(4, await RunAsync(
             new FakeGateway(_ => Task.FromResult(new HttpResponseMessage(HttpStatusCode.ServiceUnavailable))),

@@ -16,6 +16,13 @@ internal sealed class CliRun(Uri gateway) : IDisposable
     {
         using var output = new StringWriter();
         using var error = new StringWriter();
+        var code = await RunAsync(output, error, args);
+        return (code, output.ToString(), error.ToString());
+    }
+
+    /// <summary>Runs with the caller's writers, which it may read while the command runs (see <see cref="LiveWriter"/>).</summary>
+    public Task<int> RunAsync(TextWriter output, TextWriter error, params string[] args)
+    {
         var environment = new Dictionary<string, string>
         {
             ["HOME"] = Home,
@@ -23,7 +30,6 @@ internal sealed class CliRun(Uri gateway) : IDisposable
             ["AINUR_GATEWAY"] = gateway.ToString(),
         };
         var context = new CliContext(output, error, name => environment.GetValueOrDefault(name), _ => null);
-        var code = await AinurCli.InvokeAsync(args, context, TestContext.Current.CancellationToken);
-        return (code, output.ToString(), error.ToString());
+        return AinurCli.InvokeAsync(args, context, TestContext.Current.CancellationToken);
     }
 }

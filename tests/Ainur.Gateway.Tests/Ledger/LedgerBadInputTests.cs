@@ -155,12 +155,12 @@ public sealed class LedgerBadInputTests(StandaloneGatewayFixture fixture)
     public async Task Faucet_WithABody_Is400AndGrantsNothing(string body)
     {
         using var alice = AgentKey.Generate();
-        var faucet = await _ledger.AccountAsync(LedgerCalls.Faucet);
+        var faucet = await _ledger.AccountAsync(_ledger.Faucet);
 
         await HttpAssert.ProblemAsync(await _ledger.PostAsync(alice, "/v1/faucet", body), HttpStatusCode.BadRequest, "malformed-body");
 
         Assert.Equal(0, (await _ledger.AccountAsync(alice.Did)).Balance);
-        Assert.Equal(faucet.Nonce, (await _ledger.AccountAsync(LedgerCalls.Faucet)).Nonce);
+        Assert.Equal(faucet.Nonce, (await _ledger.AccountAsync(_ledger.Faucet)).Nonce);
     }
 
     [Theory]

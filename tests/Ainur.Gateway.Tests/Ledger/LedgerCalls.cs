@@ -1,11 +1,13 @@
 using System.Net;
 using System.Text.Json;
 using Ainur.Gateway.Tests.Api;
+using Ainur.Grains.Ledger;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Transactions;
 using Ainur.Silo.Ledger;
 using Ainur.Testing.Http;
 using Ainur.Testing.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Ainur.Gateway.Tests.Ledger;
 
@@ -21,8 +23,10 @@ internal sealed class LedgerCalls(IGatewayEndpoint gateway)
     /// <summary>What one faucet request grants by default.</summary>
     public const long Grant = 1_000_000;
 
-    /// <summary>The standalone faucet's account.</summary>
-    public static Did Faucet { get; } = Did.FromPublicKey(FaucetPublicKey());
+    /// <summary>The faucet's account of the standalone node in this process (a key it generated at its first start).</summary>
+    public Did Faucet => gateway is InProcessGateway node && node.Services.GetRequiredService<LedgerSettings>().Faucet is { } faucet
+        ? faucet.Did
+        : throw new InvalidOperationException("Only a standalone node in this process shows its faucet's key to tests.");
 
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
@@ -66,11 +70,5 @@ internal sealed class LedgerCalls(IGatewayEndpoint gateway)
         return response.StatusCode == HttpStatusCode.NotFound
             ? "unknown"
             : (await HttpAssert.JsonAsync(response, HttpStatusCode.OK)).GetProperty("status").GetString()!;
-    }
-
-    private static byte[] FaucetPublicKey()
-    {
-        using var key = AgentKey.FromSeed(LedgerSetup.DevelopmentSeed("faucet"));
-        return key.Did.PublicKey.ToArray();
     }
 }

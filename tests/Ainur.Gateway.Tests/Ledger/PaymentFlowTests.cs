@@ -22,7 +22,7 @@ public sealed class PaymentFlowTests(StandaloneGatewayFixture fixture)
 
         Assert.Equal("final", grant.GetProperty("status").GetString());
         var granted = grant.GetProperty("transaction").GetProperty("fields");
-        Assert.Equal(LedgerCalls.Faucet.Value, granted.GetProperty("from").GetString());
+        Assert.Equal(_ledger.Faucet.Value, granted.GetProperty("from").GetString());
         Assert.Equal(alice.Did.Value, granted.GetProperty("to").GetString());
         Assert.Equal(LedgerCalls.Grant, granted.GetProperty("amount").GetInt64());
         var before = await SupplyAsync(alice.Did, bob.Did);
@@ -161,5 +161,5 @@ public sealed class PaymentFlowTests(StandaloneGatewayFixture fixture)
 
     // The faucet, the two parties: all that a transfer between the two may touch.
     private async Task<long> SupplyAsync(Did first, Did second) =>
-        (await _ledger.AccountAsync(LedgerCalls.Faucet)).Balance + (await _ledger.AccountAsync(first)).Balance + (await _ledger.AccountAsync(second)).Balance;
+        (await _ledger.AccountAsync(_ledger.Faucet)).Balance + (await _ledger.AccountAsync(first)).Balance + (await _ledger.AccountAsync(second)).Balance;
 }

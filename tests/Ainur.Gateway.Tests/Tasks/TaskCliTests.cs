@@ -129,6 +129,77 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
         Assert.Equal(3, (await _cli.RunAsync("task", "watch", new string('0', 64))).Code);
     }
 
+    [Fact]
+    public async Task Submit_InputBreakingTheSchema_PrintsEachSchemaErrorWithoutJson()
+    {
+        var capability = TaskClient.NewCapability();
+        await _tasks.AgentAsync(capability, staked: false);
+        var client = await _tasks.ClientAsync();
+
+        var (code, _, error) = await _cli.RunAsync("task", "submit", "--capability", capability, "--input", """{"text":5}""", "--max-price", "8", "--key", KeyFileOf(client));
+
+        Assert.Equal(3, code);
+        var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        Assert.EndsWith("(input-schema-mismatch)", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines[1..], l => l.Contains(" /text: ", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Watch_OfAResultInItsChallengeWindow_SaysWhatItWaitsForAndThatAcceptPaysNow()
+    {
+        var (draft, _, _) = await _tasks.VerifyingAsync();
+        var windowEndsAt = (await _tasks.TaskAsync(draft.Id)).GetProperty("result").GetProperty("windowEndsAt").GetString();
+        using var output = new LiveWriter();
+        using var error = new LiveWriter();
+
+        var watching = _cli.RunAsync(output, error, "task", "watch", draft.Id.ToString());
+        await error.WaitForAsync($"`ainur task accept {draft.Id}` pays now", TimeSpan.FromSeconds(30));
+        Assert.Contains($"waiting for the challenge window to end at {windowEndsAt}", error.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain("waiting for", output.ToString(), StringComparison.Ordinal); // stdout stays the transitions
+
+        var (acceptCode, _, acceptError) = await _cli.RunAsync("task", "accept", draft.Id.ToString(), "--key", KeyFileOf(draft.Client));
+        Assert.True(acceptCode == 0, acceptError);
+        Assert.Equal(0, await watching);
+    }
+
+    [Fact]
+    public async Task AgentRun_FailingCommand_LogsTheAttemptsFailureWithItsReason()
+    {
+        var (agentFile, draft) = await SubmittedAsync();
+
+        var (code, output, error) = await _cli.RunAsync("agent", "run", "--exec", "sh -c 'echo no model loaded >&2; exit 3'", "--once", "--key", agentFile);
+
+        Assert.True(code == 0, error);
+        Assert.Contains($"failed attempt 1 of {draft.Id}: sh -c echo no model loaded >&2; exit 3 exited with code 3: no model loaded", output, StringComparison.Ordinal);
+        var history = await _tasks.GetAsync($"/v1/tasks/{draft.Id}/history");
+        Assert.Contains("no model loaded", await history.Content.ReadAsStringAsync(TestContext.Current.CancellationToken), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AgentRun_Json_WritesOneObjectPerItem()
+    {
+        var (agentFile, draft) = await SubmittedAsync();
+
+        var (code, output, error) = await _cli.RunAsync("agent", "run", "--exec", "cat", "--once", "--json", "--key", agentFile);
+
+        Assert.True(code == 0, error);
+        var line = System.Text.Json.Nodes.JsonNode.Parse(output)!;
+        Assert.Equal(draft.Id.ToString(), (string?)line["taskId"]);
+        Assert.Equal(("execute", "executed", 1), ((string?)line["kind"], (string?)line["outcome"], (int?)line["attempt"]));
+        Assert.Null(line["reason"]);
+        Assert.Equal("verifying", (string?)line["task"]!["state"]);
+    }
+
+    // A submitted task and the key file of the one staked agent of its capability, whose feed hands it out.
+    private async Task<(string AgentFile, TaskDraft Draft)> SubmittedAsync()
+    {
+        var capability = TaskClient.NewCapability();
+        var agentFile = KeyFileOf(await _tasks.AgentAsync(capability));
+        var draft = TaskDraft.For(await _tasks.ClientAsync(), capability);
+        await _tasks.SubmitAsync(draft);
+        return (agentFile, draft);
+    }
+
     private Task<(int Code, string Output, string Error)> Submit(AgentKey client, string capability, DateTimeOffset deadline, string salt) =>
         _cli.RunAsync(
             "task", "submit", "--capability", capability, "--input", Input, "--max-price", "8",

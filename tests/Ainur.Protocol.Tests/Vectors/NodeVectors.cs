@@ -11,27 +11,9 @@ using static Ainur.Protocol.Tests.Vectors.VectorKeys;
 
 namespace Ainur.Protocol.Tests.Vectors;
 
-/// <summary>development.json (a standalone node's public keys), http-signatures.json and schema-ids.json.</summary>
+/// <summary>http-signatures.json and schema-ids.json.</summary>
 internal static class NodeVectors
 {
-    public static JsonObject Development()
-    {
-        var validators = Enumerable.Range(0, 4).Select(DevelopmentKeys.Validator).ToList();
-        using var orchestrator = DevelopmentKeys.Orchestrator();
-        using var faucet = DevelopmentKeys.Faucet();
-        return new JsonObject
-        {
-            ["description"] = "The keys of a standalone node left at its defaults (development keys: seeds are BLAKE2b-256 of public labels, so they guard nothing).",
-            ["reference"] = "docs/protocol.md#9-fees-settlement-and-the-treasury",
-            ["chainId"] = DevelopmentKeys.ChainId,
-            ["validators"] = Array(validators.Select((k, i) => (JsonNode?)Key($"validator/{i}", k))),
-            ["validatorSetHash"] = new ValidatorSet([.. validators.Select(v => v.Did)]).Hash().ToString(),
-            ["orchestrator"] = Key("orchestrator", orchestrator),
-            ["treasury"] = orchestrator.Did.Value,
-            ["faucet"] = Key("faucet", faucet),
-        };
-    }
-
     public static JsonObject HttpSignatures()
     {
         var body = "{}"u8.ToArray();
@@ -69,13 +51,6 @@ internal static class NodeVectors
             })),
         };
     }
-
-    private static JsonObject Key(string label, AgentKey key) => new()
-    {
-        ["label"] = "ainur-dev/" + label,
-        ["seed"] = Hex(DevelopmentKeys.Seed(label)),
-        ["did"] = key.Did.Value,
-    };
 
     private static JsonObject Request(string name, string method, string path, string query, byte[] body, long created, string? nonce)
     {

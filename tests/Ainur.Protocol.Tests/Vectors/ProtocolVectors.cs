@@ -18,7 +18,6 @@ internal static class ProtocolVectors
         ["tasks.json"] = TaskVectors.Tasks,
         ["settlement.json"] = TaskVectors.Settlement,
         ["task-transitions.json"] = TaskVectors.Transitions,
-        ["development.json"] = NodeVectors.Development,
         ["http-signatures.json"] = NodeVectors.HttpSignatures,
         ["schema-ids.json"] = NodeVectors.SchemaIds,
     };

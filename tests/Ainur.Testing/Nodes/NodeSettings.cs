@@ -10,9 +10,19 @@ namespace Ainur.Testing.Nodes;
 /// </summary>
 public static class NodeSettings
 {
-    /// <summary>A standalone gateway (co-hosted silo, localhost clustering) identified by <paramref name="clusterId"/>.</summary>
-    public static Dictionary<string, string?> Standalone(string connectionString, string clusterId) =>
-        Common("Standalone", connectionString, clusterId, withSiloPorts: true);
+    /// <summary>A standalone gateway (co-hosted silo, localhost clustering) identified by <paramref name="clusterId"/>, with its own data folder.</summary>
+    public static Dictionary<string, string?> Standalone(string connectionString, string clusterId)
+    {
+        var settings = Common("Standalone", connectionString, clusterId, withSiloPorts: true);
+        settings["Ainur:DataDir"] = DataDir(clusterId);
+        return settings;
+    }
+
+    /// <summary>
+    /// The data folder of the standalone node <paramref name="clusterId"/>, where it keeps the development keys it generates:
+    /// one per cluster id, so every test node has keys of its own and a node restarted on its database keeps them.
+    /// </summary>
+    public static string DataDir(string clusterId) => Path.Combine(Path.GetTempPath(), "ainur-test-nodes", clusterId);
 
     /// <summary>
     /// A silo of the cluster <paramref name="clusterId"/>. Migration is off: the test database already has the schema,

@@ -78,6 +78,7 @@ public sealed class GroupCommitClusterTests
         Postgres = { ConnectionString = connectionString, MigrateOnStart = false },
         Cluster = { ClusterId = clusterId, ServiceId = clusterId },
         Ledger = LedgerSecrets.For(clusterId).Options(),
+        DataDir = NodeSettings.DataDir(clusterId),
     };
 
     /// <summary>The version of the counter's row in the <c>tasks</c> store, read from the table itself.</summary>
