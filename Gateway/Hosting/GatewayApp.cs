@@ -47,6 +47,9 @@ public static class GatewayApp
         var services = builder.Services;
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
             .Validate(o => o.SchemaCheckMilliseconds is >= 1 and <= 60_000, "Ainur:Gateway:SchemaCheckMilliseconds must be from 1 to 60000 (milliseconds).")
+            .Validate(o => o.SchemaCheckMaxSteps is >= 100 and <= 100_000_000, "Ainur:Gateway:SchemaCheckMaxSteps must be from 100 to 100000000.")
+            .Validate(o => o.SchemaCheckWorkers is >= 0 and <= 256, "Ainur:Gateway:SchemaCheckWorkers must be from 0 (half the cores) to 256.")
+            .Validate(o => o.SchemaCheckQueue is >= 0 and <= 100_000, "Ainur:Gateway:SchemaCheckQueue must be from 0 to 100000.")
             .ValidateOnStart();
         var maxBody = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.MaxRequestBodyBytes ?? new GatewayOptions().MaxRequestBodyBytes;
         builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
@@ -57,6 +60,7 @@ public static class GatewayApp
         services.AddSingleton<LedgerIdentity>();
         services.AddSingleton<TransactionSubmitter>();
         services.AddSingleton<InputSchemas>();
+        services.AddSingleton<SchemaCheckPool>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblems.AddCode);
         services.AddExceptionHandler<ExceptionProblems>();
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
