@@ -189,6 +189,28 @@ public sealed class HostileSchemaTests(TaskNodeFixture fixture)
         Assert.True(pool.Workers < Environment.ProcessorCount || Environment.ProcessorCount == 1, $"{pool.Workers} workers on {Environment.ProcessorCount} cores leave none free");
     }
 
+    [Theory]
+    [InlineData("name", "\"ech\u202Eo\"", "\"Echoes.\"", "\"https://agent.example/run\"")]
+    [InlineData("capabilities/0/description", "\"echo\"", "\"Echoes\u200B its input.\"", "\"https://agent.example/run\"")]
+    [InlineData("endpoint", "\"echo\"", "\"Echoes.\"", "\"https://agent:secret@agent.example/\"")]
+    [InlineData("endpoint", "\"echo\"", "\"Echoes.\"", "\"http://169.254.169.254/latest/meta-data/\"")]
+    [InlineData("endpoint", "\"echo\"", "\"Echoes.\"", "\"http://metadata.google.internal/\"")]
+    public async Task Register_HiddenCharactersOrAMetadataEndpoint_Is422AndStoresNothing(string field, string name, string description, string endpoint)
+    {
+        using var key = AgentKey.Generate();
+        var manifest = $$$"""
+            {"name":{{{name}}},"version":"1.0.0","capabilities":[{"id":"{{{TaskClient.NewCapability()}}}","description":{{{description}}},"price":1,
+             "inputSchema":{},"outputSchema":{}}],"runtime":{"kind":"remote"},"endpoint":{{{endpoint}}}}
+            """;
+
+        var problem = await HttpAssert.ProblemAsync(
+            await _tasks.PostAsync(key, "/v1/agents", $"{{\"did\":{JsonSerializer.Serialize(key.Did.Value)},\"manifest\":{manifest}}}"),
+            HttpStatusCode.UnprocessableEntity, "invalid-manifest");
+
+        Assert.Equal(field, Assert.Single(problem.GetProperty("errors").EnumerateArray()).GetProperty("field").GetString());
+        await HttpAssert.ProblemAsync(await _tasks.GetAsync($"/v1/agents/{key.Did}"), HttpStatusCode.NotFound, "agent-not-found");
+    }
+
     private async Task<TimeSpan> TransferFinalityAsync(AgentKey payer, long nonce)
     {
         using var payee = AgentKey.Generate();
