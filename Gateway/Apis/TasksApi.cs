@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Globalization;
 using Ainur.Gateway.Authentication;
 using Ainur.Gateway.Cluster;
@@ -66,7 +67,8 @@ public static class TasksApi
     }
 
     private static async Task<Results<Accepted<TaskView>, ProblemHttpResult>> SubmitAsync(
-        HttpContext context, IClusterClient cluster, LedgerIdentity ledger, InputSchemas schemas, AinurOptions ainur, TimeProvider clock, IOptions<JsonOptions> json)
+        HttpContext context, IClusterClient cluster, LedgerIdentity ledger, InputSchemas schemas, SchemaCheckPool checks, AinurOptions ainur, TimeProvider clock,
+        IOptions<JsonOptions> json)
     {
         var ct = context.RequestAborted;
         var signed = context.Features.GetRequiredFeature<SignedRequest>();
@@ -91,10 +93,23 @@ public static class TasksApi
             return TaskProblems.UnknownCapability(terms.Capability);
         }
 
-        var check = schemas.Check(request.Input.Text, offered);
+        if (InputShape.Problem(JsonNode.Parse(request.Input.Text)) is { } shape)
+        {
+            return TaskProblems.InputTooComplex(shape);
+        }
+
+        if (checks.TryRun(() => schemas.Check(request.Input.Text, offered), ct) is not { } pending)
+        {
+            context.Response.Headers.RetryAfter = "1";
+            return TaskProblems.SchemaCheckBusy();
+        }
+
+        var check = await pending;
         if (check.Satisfied.IsEmpty)
         {
-            return check.TimedOut ? TaskProblems.SchemaCheckTimedOut(schemas.Budget, check.Errors) : TaskProblems.SchemaMismatch(check.Errors);
+            return check.TimedOut ? TaskProblems.SchemaCheckTimedOut(schemas.Budget, check.Errors)
+                : check.TooCostly ? TaskProblems.SchemaCheckTooCostly(schemas.MaxSteps, check.Errors)
+                : TaskProblems.SchemaMismatch(check.Errors);
         }
 
         // Submitting equal terms again is the same task (idempotent), so a resend after a failover is safe; its money is

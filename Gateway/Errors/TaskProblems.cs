@@ -61,6 +61,24 @@ public static class TaskProblems
             $"No input schema was satisfied within {budget.TotalMilliseconds} ms; a pattern in an agent's schema takes too long on this input. See 'errors' for each schema.",
             Errors(errors));
 
+    /// <summary>
+    /// An input schema was not evaluated because this input would cost it more than <paramref name="maxSteps"/> steps
+    /// (deep recursion, a quadratic uniqueItems), and no other schema was satisfied.
+    /// </summary>
+    public static ProblemHttpResult SchemaCheckTooCostly(long maxSteps, IEnumerable<SchemaError> errors) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "schema-evaluation-too-costly", "Checking the input against the capability's input schemas would take too much work",
+            $"No input schema was satisfied; evaluating an agent's schema on this input would take more than {maxSteps} steps, so it was not evaluated. See 'errors' for each schema.",
+            Errors(errors));
+
+    /// <summary>The input nests too deep or holds too many values to be checked against any schema.</summary>
+    public static ProblemHttpResult InputTooComplex(string detail) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "input-too-complex", "The task input is too deeply nested or holds too many values", detail);
+
+    /// <summary>Every schema-check worker is busy and the queue is full; nothing was submitted. Sent with Retry-After.</summary>
+    public static ProblemHttpResult SchemaCheckBusy() =>
+        Problems.Create(StatusCodes.Status503ServiceUnavailable, "schema-check-busy", "The node is busy checking other inputs",
+            "Too many input-schema checks are waiting; nothing was submitted. Retry after the time in Retry-After.");
+
     private static Dictionary<string, object?> Errors(IEnumerable<SchemaError> errors) =>
         new() { ["errors"] = errors.Select(e => new { schema = e.Schema, path = e.Path, message = e.Message }).ToArray() };
 }

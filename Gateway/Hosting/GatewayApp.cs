@@ -52,6 +52,9 @@ public static class GatewayApp
             .Validate(o => o.MaxRequestHeaderBytes is >= 1024 and <= 1024 * 1024, "Ainur:Gateway:MaxRequestHeaderBytes must be from 1024 to 1048576 (bytes).")
             .Validate(o => o.PublicAuthorities.All(PublicAuthorities.IsValidEntry),
                 "Ainur:Gateway:PublicAuthorities entries must be host[:port] or http(s)://host[:port] (no path, query or user).")
+            .Validate(o => o.SchemaCheckMaxSteps is >= 100 and <= 100_000_000, "Ainur:Gateway:SchemaCheckMaxSteps must be from 100 to 100000000.")
+            .Validate(o => o.SchemaCheckWorkers is >= 0 and <= 256, "Ainur:Gateway:SchemaCheckWorkers must be from 0 (half the cores) to 256.")
+            .Validate(o => o.SchemaCheckQueue is >= 0 and <= 100_000, "Ainur:Gateway:SchemaCheckQueue must be from 0 to 100000.")
             .ValidateOnStart();
         var limits = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
         builder.WebHost.ConfigureKestrel(k =>
@@ -69,6 +72,7 @@ public static class GatewayApp
         services.AddSingleton<LedgerIdentity>();
         services.AddSingleton<TransactionSubmitter>();
         services.AddSingleton<InputSchemas>();
+        services.AddSingleton<SchemaCheckPool>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblems.AddCode);
         services.AddExceptionHandler<ExceptionProblems>();
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));

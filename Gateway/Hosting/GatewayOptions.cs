@@ -35,6 +35,22 @@ public sealed class GatewayOptions
     /// </summary>
     public int SchemaCheckMilliseconds { get; set; } = 500;
 
+    /// <summary>
+    /// Most evaluation steps one input may cost against one input schema (default 25,000: about the check's time here);
+    /// a schema the input would cost more is not evaluated and counts as unsatisfied (422 schema-evaluation-too-costly
+    /// when none was satisfied). A step is one subschema applied at one input location, or 8 item pairs compared by uniqueItems.
+    /// </summary>
+    public int SchemaCheckMaxSteps { get; set; } = 25_000;
+
+    /// <summary>
+    /// Threads that run input-schema checks (default 0: half the processor count, at least 1), so hostile schemas can
+    /// hold at most these and never the threads that serve the ledger and other requests.
+    /// </summary>
+    public int SchemaCheckWorkers { get; set; }
+
+    /// <summary>Checks that may wait for a worker (default 16); past that a submission gets 503 schema-check-busy with Retry-After.</summary>
+    public int SchemaCheckQueue { get; set; } = 16;
+
     /// <summary>Requests per second and burst allowed to one client IP address, for every endpoint but health and metrics.</summary>
     public RateLimitSettings PerIp { get; set; } = new() { PerSecond = 200, Burst = 400 };
 

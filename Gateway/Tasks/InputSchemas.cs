@@ -16,14 +16,23 @@ namespace Ainur.Gateway.Tasks;
 
 /// <summary>
 /// Checks a task input against a capability's input schemas (JSON Schema, with JsonSchema.Net) within the node's time
-/// for it (<see cref="GatewayOptions.SchemaCheckMilliseconds"/>): schemas come from agents, and a backtracking regular
-/// expression could otherwise hold a thread for minutes on a crafted input (<see cref="SchemaPatterns"/>). Compiled
-/// schemas are cached by their hash; a schema that cannot be compiled or evaluated (a reference it cannot resolve, say)
-/// is one the input does not satisfy, and registration refuses it up front (<see cref="Vet"/>). Formats are annotations
-/// only, and references are never fetched from the network.
+/// for it (<see cref="GatewayOptions.SchemaCheckMilliseconds"/>) and its work limit
+/// (<see cref="GatewayOptions.SchemaCheckMaxSteps"/>): schemas come from agents, and a backtracking regular expression
+/// (<see cref="SchemaPatterns"/>), a fan-out that grows with the input's depth or a quadratic <c>uniqueItems</c>
+/// (<see cref="SchemaCost"/>) could otherwise hold a thread for minutes. JsonSchema.Net cannot be interrupted, so the
+/// work is bounded before it starts. Compiled schemas are cached by their hash; a schema that is not usable (a $ref cycle
+/// that would overflow the stack, a reference it cannot resolve, see <see cref="SchemaGraph"/>) is one the input does not
+/// satisfy, and is never evaluated: registration refuses it up front (<see cref="Vet"/>), and this check refuses it
+/// again for agents registered before. Formats are annotations only, and references are never fetched.
 /// </summary>
 public sealed class InputSchemas(IOptions<GatewayOptions> options)
 {
+    /// <summary>
+    /// Deepest nesting of subschema evaluations for one input. Measured here: JsonSchema.Net uses about 1.7 KB of stack
+    /// per level, so this stays well inside even a 1 MiB stack.
+    /// </summary>
+    public const int MaxNesting = 256;
+
     // Distinct schemas are few (agents × capabilities); the bound only keeps a flood of registrations from growing the cache.
     private const int MaxCached = 1024;
     private const int MaxErrorsPerSchema = 16;
@@ -33,45 +42,57 @@ public sealed class InputSchemas(IOptions<GatewayOptions> options)
     /// <summary>The time for checking one input against all the schemas of its capability.</summary>
     public TimeSpan Budget { get; } = TimeSpan.FromMilliseconds(options.Value.SchemaCheckMilliseconds);
 
+    /// <summary>Most evaluation steps (<see cref="SchemaCost"/>) one input may cost against one schema.</summary>
+    public long MaxSteps { get; } = options.Value.SchemaCheckMaxSteps;
+
     /// <summary>
     /// The hashes of the schemas <paramref name="input"/> (JSON text) satisfies, and why it fails the others. Schemas
-    /// not decided when the time runs out count as unsatisfied (<see cref="SchemaCheck.TimedOut"/>); schemas that ran out
-    /// of time before are tried last, so one agent's slow schema does not use up the time of the others.
+    /// not decided when the time runs out count as unsatisfied (<see cref="SchemaCheck.TimedOut"/>), and so do schemas
+    /// the input would cost too much work to evaluate (<see cref="SchemaCheck.TooCostly"/>); schemas that ran out of
+    /// time or work before are tried last, so one agent's slow schema does not use up the time of the others. The input's
+    /// shape must be within <see cref="InputShape"/>'s bounds (the caller checks; here it is checked again).
     /// </summary>
     public SchemaCheck Check(string input, ImmutableArray<CapabilitySchema> schemas)
     {
         ArgumentNullException.ThrowIfNull(input);
         var instance = JsonNode.Parse(input);
+        if (InputShape.Problem(instance) is { } shape)
+        {
+            throw new ArgumentException(shape, nameof(input));
+        }
+
         var strings = SchemaPatterns.StringsOf(instance);
         var deadline = Stopwatch.GetTimestamp() + (long)(Budget.TotalSeconds * Stopwatch.Frequency);
         var satisfied = ImmutableArray.CreateBuilder<Hash32>();
         var errors = new List<SchemaError>();
-        var timedOut = false;
+        var (timedOut, tooCostly) = (false, false);
         foreach (var (schema, compiled) in schemas.Select(s => (s, Compile(s))).OrderBy(c => c.Item2.Slow))
         {
-            var failures = timedOut || Stopwatch.GetTimestamp() > deadline ? null : compiled.Evaluate(instance, strings, deadline);
-            if (failures is null)
+            var verdict = timedOut || Stopwatch.GetTimestamp() > deadline ? Verdict.OutOfTime : compiled.Evaluate(instance, strings, deadline, MaxSteps);
+            timedOut |= verdict.TimedOut;
+            tooCostly |= verdict.TooCostly;
+            if (verdict.TimedOut)
             {
-                timedOut = true;
                 errors.Add(new SchemaError(schema.Hash.ToString(), "", $"not decided: checking the input ran past {Budget.TotalMilliseconds} ms"));
             }
-            else if (failures.Count == 0)
+            else if (verdict.Failures.Count == 0)
             {
                 satisfied.Add(schema.Hash);
             }
             else
             {
-                errors.AddRange(failures.Select(f => new SchemaError(schema.Hash.ToString(), f.Path, f.Message)));
+                errors.AddRange(verdict.Failures.Select(f => new SchemaError(schema.Hash.ToString(), f.Path, f.Message)));
             }
         }
 
-        return new SchemaCheck(satisfied.ToImmutable(), errors, timedOut);
+        return new SchemaCheck(satisfied.ToImmutable(), errors, timedOut, tooCostly);
     }
 
     /// <summary>
     /// Why each input schema of <paramref name="manifest"/> that is JSON cannot be used (field
-    /// <c>capabilities/i/inputSchema</c>): JsonSchema.Net cannot compile it, or a pattern is not an ECMAScript regular
-    /// expression, or it has more than <see cref="SchemaPatterns.MaxPatterns"/> patterns.
+    /// <c>capabilities/i/inputSchema</c>): <see cref="SchemaGraph"/> finds its evaluation unbounded, JsonSchema.Net cannot
+    /// compile it, a pattern is not an ECMAScript regular expression, or it has more than
+    /// <see cref="SchemaPatterns.MaxPatterns"/> patterns.
     /// </summary>
     public IEnumerable<ManifestError> Vet(AgentManifest manifest)
     {
@@ -104,50 +125,68 @@ public sealed class InputSchemas(IOptions<GatewayOptions> options)
     private sealed class Compiled
     {
         private readonly string _text;
+        private readonly SchemaGraph? _graph;
         private readonly SchemaPatterns? _patterns;
         private readonly ConcurrentBag<Evaluator> _idle = [];
         private volatile bool _slow;
 
-        private Compiled(string text, SchemaPatterns? patterns, string? broken) => (_text, _patterns, Broken) = (text, patterns, broken);
+        private Compiled(string text, SchemaGraph? graph, SchemaPatterns? patterns, string? broken) =>
+            (_text, _graph, _patterns, Broken) = (text, graph, patterns, broken);
 
-        /// <summary>Why no input can satisfy the schema; null when it compiled.</summary>
+        /// <summary>Why no input can satisfy the schema; null when it is usable.</summary>
         public string? Broken { get; }
 
-        /// <summary>An input once ran out of time on this schema.</summary>
+        /// <summary>An input once ran out of time or work on this schema.</summary>
         public bool Slow => _slow;
 
         public static Compiled From(string text, TimeSpan matchTimeout)
         {
+            // First, and without JsonSchema.Net: a schema that could recurse without end must never reach its evaluator.
+            if (SchemaGraph.Read(text, out var problems) is not { } graph)
+            {
+                return new Compiled(text, null, null, $"the schema {string.Join("; ", problems)}");
+            }
+
             try
             {
                 var first = Evaluator.Of(text);
                 if (!SchemaPatterns.TryRead(JsonNode.Parse(text), matchTimeout, out var patterns, out var error))
                 {
-                    return new Compiled(text, null, error);
+                    return new Compiled(text, null, null, error);
                 }
 
-                var compiled = new Compiled(text, patterns, null);
+                var compiled = new Compiled(text, graph, patterns, null);
                 compiled._idle.Add(first);
                 return compiled;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                return new Compiled(text, null, $"the schema cannot be compiled: {e.Message}");
+                return new Compiled(text, null, null, $"the schema cannot be compiled: {e.Message}");
             }
         }
 
-        /// <summary>Why <paramref name="instance"/> fails the schema (empty: it satisfies it), or null when <paramref name="deadline"/> came first.</summary>
-        public List<(string Path, string Message)>? Evaluate(JsonNode? instance, IReadOnlyList<string> strings, long deadline)
+        /// <summary>Why <paramref name="instance"/> fails the schema (no failures: it satisfies it), or why it was not decided.</summary>
+        public Verdict Evaluate(JsonNode? instance, IReadOnlyList<string> strings, long deadline, long maxSteps)
         {
-            if (_patterns is null)
+            if (_graph is null || _patterns is null)
             {
-                return [("", Broken!)];
+                return Verdict.Failed([("", Broken!)]);
             }
 
-            if (!_patterns.RunBefore(strings, deadline))
+            var cost = SchemaCost.Of(_graph, instance, maxSteps, MaxNesting);
+            if (cost.Exceeded)
             {
                 _slow = true;
-                return null;
+                return Verdict.Failed([("", cost.Nesting > MaxNesting
+                    ? $"not decided: the input would nest more than {MaxNesting} evaluations of this schema"
+                    : $"not decided: the input would take more than {maxSteps} evaluation steps of this schema")], tooCostly: true);
+            }
+
+            if (!_patterns.RunBefore(strings, deadline, out var slowest)
+                || (cost.PatternMatches > 0 && cost.PatternMatches > (deadline - Stopwatch.GetTimestamp()) / Math.Max(slowest, 1)))
+            {
+                _slow = true;
+                return Verdict.OutOfTime;
             }
 
             // JsonSchema.Net 7.4 caches evaluation state in the schema and its options: concurrent evaluations of one
@@ -162,11 +201,11 @@ public sealed class InputSchemas(IOptions<GatewayOptions> options)
             catch (RegexMatchTimeoutException)
             {
                 _slow = true;
-                return null;
+                return Verdict.OutOfTime;
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                return [("", $"the schema cannot be evaluated: {e.Message}")];
+                return Verdict.Failed([("", $"the schema cannot be evaluated: {e.Message}")]);
             }
 
             if (_idle.Count < Environment.ProcessorCount)
@@ -176,7 +215,7 @@ public sealed class InputSchemas(IOptions<GatewayOptions> options)
 
             if (results.IsValid)
             {
-                return [];
+                return Verdict.Failed([]);
             }
 
             var failures = (results.Details ?? [])
@@ -184,8 +223,16 @@ public sealed class InputSchemas(IOptions<GatewayOptions> options)
                 .SelectMany(d => d.Errors!.Select(error => (d.InstanceLocation.ToString(), $"{error.Key}: {error.Value}")))
                 .Take(MaxErrorsPerSchema)
                 .ToList();
-            return failures.Count == 0 ? [("", "the input does not satisfy the schema")] : failures;
+            return Verdict.Failed(failures.Count == 0 ? [("", "the input does not satisfy the schema")] : failures);
         }
+    }
+
+    /// <summary>One schema's outcome: its failures (none: satisfied), or not decided for lack of time or work.</summary>
+    private sealed record Verdict(IReadOnlyList<(string Path, string Message)> Failures, bool TimedOut, bool TooCostly)
+    {
+        public static Verdict OutOfTime { get; } = new([], TimedOut: true, TooCostly: false);
+
+        public static Verdict Failed(IReadOnlyList<(string Path, string Message)> failures, bool tooCostly = false) => new(failures, false, tooCostly);
     }
 
     private sealed record Evaluator(JsonSchema Schema, EvaluationOptions Options)
@@ -196,6 +243,7 @@ public sealed class InputSchemas(IOptions<GatewayOptions> options)
 
 /// <summary>
 /// The schemas (hashes) an input satisfies, and the errors against the others; <paramref name="TimedOut"/> when the
-/// check's time ran out before every schema was decided.
+/// check's time ran out before every schema was decided, <paramref name="TooCostly"/> when a schema was not evaluated
+/// because the input would have cost it more work than the node allows.
 /// </summary>
-public sealed record SchemaCheck(ImmutableArray<Hash32> Satisfied, IReadOnlyList<SchemaError> Errors, bool TimedOut);
+public sealed record SchemaCheck(ImmutableArray<Hash32> Satisfied, IReadOnlyList<SchemaError> Errors, bool TimedOut, bool TooCostly);

@@ -80,14 +80,18 @@ internal sealed class SchemaPatterns
     /// <summary>
     /// Matches every pattern against every string; false when the clock passed <paramref name="deadline"/> (a
     /// <see cref="Stopwatch"/> timestamp) or a match timed out. One match may overrun the deadline by its own timeout.
+    /// <paramref name="slowest"/> is the longest one match took, in timestamp ticks: the evaluation that follows may
+    /// repeat a match, and its time is bounded by that many.
     /// </summary>
-    public bool RunBefore(IReadOnlyList<string> strings, long deadline)
+    public bool RunBefore(IReadOnlyList<string> strings, long deadline, out long slowest)
     {
+        slowest = 0;
         foreach (var regex in _regexes)
         {
             foreach (var text in strings)
             {
-                if (Stopwatch.GetTimestamp() > deadline)
+                var started = Stopwatch.GetTimestamp();
+                if (started > deadline)
                 {
                     return false;
                 }
@@ -100,6 +104,8 @@ internal sealed class SchemaPatterns
                 {
                     return false;
                 }
+
+                slowest = Math.Max(slowest, Stopwatch.GetTimestamp() - started);
             }
         }
 

@@ -47,9 +47,9 @@ public static partial class ManifestRules
         }
 
         CheckRuntime(errors, manifest.Runtime);
-        if (manifest.Endpoint is { } endpoint && !IsHttpUri(endpoint))
+        if (manifest.Endpoint is { } endpoint && EndpointRules.Problem(endpoint) is { } problem)
         {
-            errors.Add(new("endpoint", "must be an absolute http or https URI of at most 2048 characters"));
+            errors.Add(new("endpoint", problem));
         }
 
         return errors.ToImmutable();
@@ -118,6 +118,10 @@ public static partial class ManifestRules
         {
             errors.Add(new(field, "may not contain control characters"));
         }
+        else if (VisibleText.FirstHidden(value) is { } hidden)
+        {
+            errors.Add(new(field, $"may not contain invisible or formatting characters such as bidirectional controls ({hidden})"));
+        }
     }
 
     private static void CheckSchema(ImmutableArray<ManifestError>.Builder errors, string field, string? schema)
@@ -140,18 +144,18 @@ public static partial class ManifestRules
             if (document.RootElement.ValueKind is not (JsonValueKind.Object or JsonValueKind.True or JsonValueKind.False))
             {
                 errors.Add(new(field, "must be a JSON Schema: an object or a boolean"));
+                return;
             }
         }
         catch (JsonException)
         {
             errors.Add(new(field, "is not valid JSON"));
+            return;
         }
-    }
 
-    private static bool IsHttpUri(string text) =>
-        text.Length <= 2048
-        && Uri.TryCreate(text, UriKind.Absolute, out var uri)
-        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps);
+        SchemaGraph.Read(schema, out var problems);
+        errors.AddRange(problems.Select(problem => new ManifestError(field, problem)));
+    }
 
     [GeneratedRegex("^[a-z0-9][a-z0-9._-]{0,63}$", RegexOptions.CultureInvariant)]
     private static partial Regex CapabilityId();

@@ -119,6 +119,74 @@ public sealed class InputSchemasTests
         static string Patterns(int count) => $"{{\"anyOf\":[{string.Join(",", Enumerable.Range(0, count).Select(i => $"{{\"pattern\":\"^{i}$\"}}"))}]}}";
     }
 
+    [Theory]
+    [InlineData("""{"$ref":"#"}""", "cycle")]
+    [InlineData("""{"$defs":{"a":{"not":{"$ref":"#/$defs/a"}}},"items":{"$ref":"#/$defs/a"}}""", "cycle")]
+    [InlineData("""{"$dynamicAnchor":"node","$dynamicRef":"#node"}""", "$dynamicRef")]
+    [InlineData("""{"$recursiveAnchor":true,"anyOf":[{"$recursiveRef":"#"}]}""", "$recursiveRef")]
+    public void Check_StoredSchemaThatWouldRecurseWithoutEnd_IsRefusedWithoutEvaluating(string text, string reason)
+    {
+        // Stored before registration refused such schemas: evaluating one overflows the stack, which ends the process.
+        var check = Schemas(5000).Check("[1,[2]]", [Schema(text), Schema("{}")]);
+
+        Assert.Single(check.Satisfied);
+        Assert.Contains(reason, Assert.Single(check.Errors).Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Check_InputThatWouldNestEvaluationsPastTheBound_IsNotDecided_AndNotEvaluated()
+    {
+        // Eight levels of allOf per input level: an input 31 deep nests about 280 evaluations, past InputSchemas.MaxNesting.
+        var schema = Schema("""{"allOf":[{"allOf":[{"allOf":[{"allOf":[{"allOf":[{"allOf":[{"allOf":[{"items":{"$ref":"#"}}]}]}]}]}]}]}]}""");
+        var deep = new string('[', 31) + new string(']', 31);
+
+        var check = Schemas(5000).Check(deep, [schema]);
+
+        Assert.True(check.TooCostly);
+        Assert.Contains("nest", Assert.Single(check.Errors).Message, StringComparison.Ordinal);
+        Assert.Single(Schemas(5000).Check("[[[]]]", [schema]).Satisfied);
+    }
+
+    [Fact]
+    public void Check_InputBeyondTheShapeBounds_IsRefusedBeforeAnySchema() =>
+        Assert.Throws<ArgumentException>(() => Schemas().Check(new string('[', InputShape.MaxDepth + 1) + new string(']', InputShape.MaxDepth + 1), [Schema("{}")]));
+
+    [Fact]
+    public async Task Pool_RunsAtMostItsWorkers_AndRefusesWhenTheQueueIsFull()
+    {
+        using var pool = new SchemaCheckPool(Options.Create(new GatewayOptions { SchemaCheckWorkers = 1, SchemaCheckQueue = 1 }));
+        using var gate = new ManualResetEventSlim();
+        using var started = new SemaphoreSlim(0);
+
+        var running = pool.TryRun(() => { started.Release(); gate.Wait(); return 1; }, TestContext.Current.CancellationToken);
+        await started.WaitAsync(TestContext.Current.CancellationToken);
+        var queued = pool.TryRun(() => 2, TestContext.Current.CancellationToken);
+        var refused = pool.TryRun(() => 3, TestContext.Current.CancellationToken);
+        gate.Set();
+
+        Assert.Null(refused);
+        Assert.Equal(new[] { 1, 2 }, await Task.WhenAll(running!, queued!));
+        Assert.Equal(1, pool.PeakRunning);
+    }
+
+    [Fact]
+    public async Task Pool_CheckWhoseCallerLeftBeforeItRan_IsNotRun()
+    {
+        using var pool = new SchemaCheckPool(Options.Create(new GatewayOptions { SchemaCheckWorkers = 1, SchemaCheckQueue = 4 }));
+        using var gate = new ManualResetEventSlim();
+        using var left = new CancellationTokenSource();
+        var ran = false;
+
+        var blocking = pool.TryRun(() => gate.Wait(TimeSpan.FromSeconds(30)), TestContext.Current.CancellationToken);
+        var abandoned = pool.TryRun(() => ran = true, left.Token);
+        await left.CancelAsync();
+        gate.Set();
+
+        await blocking!;
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned!);
+        Assert.False(ran);
+    }
+
     private static InputSchemas Schemas(int milliseconds = 200) => new(Options.Create(new GatewayOptions { SchemaCheckMilliseconds = milliseconds }));
 
     private static CapabilitySchema Schema(string text) => new(Blake2b.Content(Encoding.UTF8.GetBytes(text)), text);
