@@ -62,12 +62,12 @@ internal static class GatewayOutput
         }
 
         var text = new StringBuilder($"error: {title}");
-        if ((string?)problem["detail"] is { Length: > 0 } detail)
+        if (Text(problem["detail"]) is { Length: > 0 } detail)
         {
             text.Append(": ").Append(detail);
         }
 
-        if ((string?)problem["code"] is { Length: > 0 } code)
+        if (Text(problem["code"]) is { Length: > 0 } code)
         {
             text.Append(" (").Append(code).Append(')');
         }
@@ -86,7 +86,7 @@ internal static class GatewayOutput
     // `{field, message}` or `{schema, path, message}` as `field: message` or `schema path: message`; anything else as JSON.
     private static string ErrorLine(JsonNode? error)
     {
-        if (error is not JsonObject entry || (string?)entry["message"] is not { } message)
+        if (error is not JsonObject entry || Text(entry["message"]) is not { } message)
         {
             return error?.ToJsonString() ?? "null";
         }
@@ -94,6 +94,9 @@ internal static class GatewayOutput
         var where = string.Join(' ', entry.Where(p => p.Key != "message" && p.Value is JsonValue).Select(p => p.Value!.ToString()).Where(v => v.Length > 0));
         return where.Length > 0 ? $"{where}: {message}" : message;
     }
+
+    // A member's text when it is a JSON string; the gateway's problems always are, a proxy's answer need not be.
+    private static string? Text(JsonNode? node) => node is JsonValue value && value.TryGetValue<string>(out var text) ? text : null;
 
     private static int FailureCode(GatewayResponse response) =>
         (int)response.Status is >= 400 and < 500 && response.Status != HttpStatusCode.RequestTimeout ? ExitCodes.Refused : ExitCodes.Unavailable;
