@@ -114,17 +114,18 @@ public sealed class TaskWorld : IAsyncLifetime
             (DateTimeOffset.UtcNow + (deadline ?? TimeSpan.FromMinutes(2))).ToUnixTimeMilliseconds(), Guid.NewGuid().ToString("N"));
         var id = terms.TaskId();
         var schemas = (await Grains.GetGrain<ICapabilityRosterGrain>(capability).GetSchemasAsync()).Select(s => s.Hash).ToImmutableArray();
-        var paymentLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.Payment(id), maxPrice), client, Secrets.ChainId);
+        var paymentLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.Payment(id), maxPrice, terms.Deadline), client, Secrets.ChainId);
         beforeSubmit?.Invoke(id);
         var reply = await Task(id).SubmitAsync(new SubmitTask(terms, input, schemas), paymentLock);
         return (id, reply);
     }
 
-    /// <summary>Disputes the task's result as its client, signing the bond lock.</summary>
-    public Task<TaskReply> DisputeAsync(AgentKey client, Hash32 id)
+    /// <summary>Disputes the task's result as its client, signing the bond lock (it expires at the end of the challenge window).</summary>
+    public async Task<TaskReply> DisputeAsync(AgentKey client, Hash32 id)
     {
-        var bondLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.DisputeBond(id), Policy.DisputeBond), client, Secrets.ChainId);
-        return Task(id).DisputeAsync(new DisputeResult(client.Did, "wrong"), bondLock);
+        var expiry = (await Task(id).GetAsync())?.LockExpiry(HoldKind.Bond) ?? 0;
+        var bondLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.DisputeBond(id), Policy.DisputeBond, expiry), client, Secrets.ChainId);
+        return await Task(id).DisputeAsync(new DisputeResult(client.Did, "wrong"), bondLock);
     }
 
     public ITaskGrain Task(Hash32 id) => Grains.GetGrain<ITaskGrain>(id.ToString());
