@@ -45,8 +45,7 @@ internal sealed partial class EscrowGrain(
         var next = status.State switch
         {
             TxState.Final => entry with { State = HoldState.Locked },
-            // The refused lock's bytes are dropped: nothing here may submit them again (the task watches for a relay).
-            TxState.Rejected => entry with { LockTransaction = [], State = HoldState.LockRejected, Reason = $"{status.Rejection!.Code}: {status.Rejection.Message}" },
+            TxState.Rejected => entry with { State = HoldState.LockRejected, Reason = $"{status.Rejection!.Code}: {status.Rejection.Message}" },
             _ => entry,
         };
         if (next != entry)
@@ -96,6 +95,12 @@ internal sealed partial class EscrowGrain(
         if (outcome.State != HoldState.LockRejected && Get(hold)?.State != outcome.State)
         {
             await SaveAsync(hold, Known(hold) with { State = outcome.State, Reason = outcome.Reason });
+        }
+        else if (outcome.State == HoldState.LockRejected && clock.GetUtcNow().ToUnixTimeMilliseconds() > expiry && Get(hold) is { LockTransaction.Length: > 0 } entry)
+        {
+            // Expired by this clock, not yet on the ledger (an idle ledger makes no blocks): submitted again, the lock is
+            // either refused in a block past its expiry, which ends the watch, or applied and then refunded.
+            await GrainFactory.GetGrain<IMempoolGrain>(0).SubmitAsync(SignedTransaction.Decode(entry.LockTransaction));
         }
 
         return outcome;
