@@ -32,6 +32,14 @@ if (( ! all )) && [[ " ${passthrough[*]-} " != *" --filter-query "* ]]; then
   filter=(--filter-not-trait "Category=Slow")
 fi
 
+# Grain and gateway tests run in an order drawn from xunit's seed (tests/Ainur.Testing/SeededOrder.cs): a new one each
+# run unless --seed is given, printed so that a failing order can be replayed.
+if [[ " ${passthrough[*]-} " != *" --seed "* ]]; then
+  seed=$(( (RANDOM << 15) | RANDOM ))
+  passthrough+=(--seed "$seed")
+  echo "test.sh: test order seed $seed (replay with: ./test.sh --seed $seed)"
+fi
+
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 # Exit code 8 means "no test ran" in one test app: expected when a filter selects another project only.

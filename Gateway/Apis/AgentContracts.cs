@@ -16,7 +16,7 @@ public sealed record ManifestBody(string Name, string Version, IReadOnlyList<Cap
     public AgentManifest ToManifest() => new(
         Name,
         Version,
-        [.. Capabilities.Select(c => new Capability(c.Id, c.Description, c.Price, Compact(c.InputSchema), Compact(c.OutputSchema), c.Deterministic))],
+        [.. Capabilities.Select(c => new Capability(c.Id, c.Description, c.Price, SchemaIds.Compact(c.InputSchema), SchemaIds.Compact(c.OutputSchema), c.Deterministic))],
         new AgentRuntime(Runtime.Kind, Runtime.ModuleHash),
         Endpoint);
 
@@ -27,8 +27,6 @@ public sealed record ManifestBody(string Name, string Version, IReadOnlyList<Cap
         [.. manifest.Capabilities.Select(c => new CapabilityBody(c.Id, c.Description, c.Price, Parse(c.InputSchema), Parse(c.OutputSchema), c.Deterministic))],
         new RuntimeBody(manifest.Runtime.Kind, manifest.Runtime.ModuleHash),
         manifest.Endpoint);
-
-    private static string Compact(JsonElement element) => JsonSerializer.Serialize(element);
 
     private static JsonElement Parse(string json)
     {

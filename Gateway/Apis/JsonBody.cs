@@ -10,7 +10,8 @@ internal static class JsonBody
 {
     /// <summary>
     /// The body as <typeparamref name="T"/>, or a 400 <c>malformed-body</c> problem naming <paramref name="expected"/>
-    /// when it is not JSON, is null, or breaks the contract (missing, unknown or mistyped members).
+    /// when it is not JSON, breaks <see cref="JsonTextCheck"/>'s text rules (duplicate members, lone surrogates), is
+    /// null, or breaks the contract (missing, unknown or mistyped members).
     /// </summary>
     public static bool TryRead<T>(
         ReadOnlyMemory<byte> body,
@@ -20,6 +21,13 @@ internal static class JsonBody
         [NotNullWhen(false)] out ProblemHttpResult? problem)
         where T : class
     {
+        if (JsonTextCheck.FindViolation(body.Span) is { } violation)
+        {
+            value = null;
+            problem = Problems.MalformedBody(violation);
+            return false;
+        }
+
         try
         {
             value = JsonSerializer.Deserialize<T>(body.Span, options);

@@ -7,6 +7,9 @@ internal static class FailureCodes
 {
     public const string Replayed = "replayed";
 
+    /// <summary>The request's Host is not one of the gateway's public authorities (421).</summary>
+    public const string Misdirected = "misdirected";
+
     public static string For(SignatureFailure failure) => failure switch
     {
         SignatureFailure.Missing => "missing",

@@ -12,9 +12,9 @@ using Microsoft.Extensions.Options;
 namespace Ainur.Gateway.Authentication;
 
 /// <summary>
-/// Verifies the HTTP message signature of endpoints marked <see cref="RequireSignatureMetadata"/>: signature and
-/// digest, freshness, then the cluster-wide replay guard and the signer's rate limit. A refusal is a 401/413/429
-/// problem and the handler never runs, so nothing changes.
+/// Verifies the HTTP message signature of endpoints marked <see cref="RequireSignatureMetadata"/>: the Host is one of
+/// the gateway's public authorities, then signature and digest, freshness, the cluster-wide replay guard and the
+/// signer's rate limit. A refusal is a 401/413/421/429 problem and the handler never runs, so nothing changes.
 /// </summary>
 internal sealed class SignatureAuthenticationMiddleware(
     RequestDelegate next,
@@ -22,7 +22,8 @@ internal sealed class SignatureAuthenticationMiddleware(
     CallerRateLimiter rateLimiter,
     IOptions<GatewayOptions> options,
     TimeProvider clock,
-    AinurMetrics metrics)
+    AinurMetrics metrics,
+    PublicAuthorities authorities)
 {
     private const string AcceptSignature = "sig1=(\"@method\" \"@authority\" \"@path\" \"content-digest\");alg=\"ed25519\"";
 
@@ -31,6 +32,14 @@ internal sealed class SignatureAuthenticationMiddleware(
         if (context.GetEndpoint()?.Metadata.GetMetadata<RequireSignatureMetadata>() is null)
         {
             await next(context);
+            return;
+        }
+
+        // A signature made for another service must not work here because its Host names that service.
+        if (!authorities.TryMatch(context.Request, out var scheme))
+        {
+            metrics.AuthenticationFailed(FailureCodes.Misdirected);
+            await Problems.Misdirected(context.Request.Host.Value ?? "").ExecuteAsync(context);
             return;
         }
 
@@ -44,7 +53,7 @@ internal sealed class SignatureAuthenticationMiddleware(
 
         var now = clock.GetUtcNow().ToUnixTimeSeconds();
         var policy = new SignaturePolicy(TimeSpan.FromSeconds(settings.SignatureMaxAgeSeconds), TimeSpan.FromSeconds(settings.SignatureMaxFutureSkewSeconds));
-        var check = HttpMessageVerifier.Verify(Describe(context, body), body.Length > 0, now, policy);
+        var check = HttpMessageVerifier.Verify(Describe(context, scheme, body), body.Length > 0, now, policy);
         if (!check.Ok)
         {
             await RefuseAsync(context, FailureCodes.For(check.Failure!.Value), check.Detail ?? "The signature was not accepted.");
@@ -80,7 +89,7 @@ internal sealed class SignatureAuthenticationMiddleware(
         await Problems.Unauthorized(reason, detail).ExecuteAsync(context);
     }
 
-    private static HttpRequestParts Describe(HttpContext context, byte[] body)
+    private static HttpRequestParts Describe(HttpContext context, string scheme, byte[] body)
     {
         var request = context.Request;
 
@@ -97,6 +106,7 @@ internal sealed class SignatureAuthenticationMiddleware(
             name => request.Headers.TryGetValue(name, out var values) ? values.ToString() : null)
         {
             Body = body,
+            Scheme = scheme,
         };
     }
 }

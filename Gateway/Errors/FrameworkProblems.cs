@@ -20,7 +20,9 @@ internal static class FrameworkProblems
             StatusCodes.Status404NotFound => "not-found",
             StatusCodes.Status405MethodNotAllowed => "method-not-allowed",
             StatusCodes.Status413PayloadTooLarge => "body-too-large",
+            StatusCodes.Status414UriTooLong => "uri-too-long",
             StatusCodes.Status415UnsupportedMediaType => "unsupported-media-type",
+            StatusCodes.Status431RequestHeaderFieldsTooLarge => "headers-too-large",
             { } status => $"http-{status}",
             null => "error",
         };

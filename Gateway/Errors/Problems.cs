@@ -43,6 +43,19 @@ public static class Problems
     public static ProblemHttpResult Unauthorized(string reason, string detail) =>
         Create(StatusCodes.Status401Unauthorized, "signature-" + reason, "The request signature was not accepted", detail);
 
+    /// <summary>A signed request addressed to an authority (its Host) this gateway does not answer for.</summary>
+    public static ProblemHttpResult Misdirected(string authority) =>
+        Create(StatusCodes.Status421MisdirectedRequest, "misdirected-request", "This gateway does not answer for that authority",
+            $"'{authority}' is not a public authority of this gateway; sign requests for the address you reach it at (Ainur:Gateway:PublicAuthorities).");
+
+    /// <summary>The request target (path and query) is longer than the gateway accepts.</summary>
+    public static ProblemHttpResult UriTooLong(int limit) =>
+        Create(StatusCodes.Status414UriTooLong, "uri-too-long", "The request target is too long", $"At most {limit} bytes of path and query are accepted.");
+
+    /// <summary>The request's header fields are larger than the gateway accepts.</summary>
+    public static ProblemHttpResult HeadersTooLarge(int limit) =>
+        Create(StatusCodes.Status431RequestHeaderFieldsTooLarge, "headers-too-large", "The request header fields are too large", $"At most {limit} bytes of header fields are accepted.");
+
     /// <summary>The body is larger than the gateway accepts.</summary>
     public static ProblemHttpResult TooLarge(long limit) =>
         Create(StatusCodes.Status413PayloadTooLarge, "body-too-large", "The request body is too large", $"At most {limit} bytes are accepted.");

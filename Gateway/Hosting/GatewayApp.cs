@@ -5,6 +5,7 @@ using Ainur.Gateway.Authentication;
 using Ainur.Gateway.Errors;
 using Ainur.Gateway.Health;
 using Ainur.Gateway.Ledger;
+using Ainur.Gateway.OpenApi;
 using Ainur.Gateway.RateLimiting;
 using Ainur.Gateway.Tasks;
 using Ainur.Gateway.Telemetry;
@@ -47,20 +48,31 @@ public static class GatewayApp
         var services = builder.Services;
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section)
             .Validate(o => o.SchemaCheckMilliseconds is >= 1 and <= 60_000, "Ainur:Gateway:SchemaCheckMilliseconds must be from 1 to 60000 (milliseconds).")
+            .Validate(o => o.MaxRequestTargetBytes is >= 256 and <= 1024 * 1024, "Ainur:Gateway:MaxRequestTargetBytes must be from 256 to 1048576 (bytes).")
+            .Validate(o => o.MaxRequestHeaderBytes is >= 1024 and <= 1024 * 1024, "Ainur:Gateway:MaxRequestHeaderBytes must be from 1024 to 1048576 (bytes).")
+            .Validate(o => o.PublicAuthorities.All(PublicAuthorities.IsValidEntry),
+                "Ainur:Gateway:PublicAuthorities entries must be host[:port] or http(s)://host[:port] (no path, query or user).")
             .ValidateOnStart();
-        var maxBody = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>()?.MaxRequestBodyBytes ?? new GatewayOptions().MaxRequestBodyBytes;
-        builder.WebHost.ConfigureKestrel(k => k.Limits.MaxRequestBodySize = maxBody);
+        var limits = builder.Configuration.GetSection(GatewayOptions.Section).Get<GatewayOptions>() ?? new GatewayOptions();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = limits.MaxRequestBodyBytes;
+            // Kestrel answers what passes its limits with an empty body; RequestHeadLimitsMiddleware answers below them.
+            k.Limits.MaxRequestLineSize = RequestHeadLimitsMiddleware.KestrelCeiling * limits.MaxRequestTargetBytes;
+            k.Limits.MaxRequestHeadersTotalSize = RequestHeadLimitsMiddleware.KestrelCeiling * limits.MaxRequestHeaderBytes;
+        });
 
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<AinurMetrics>();
         services.AddSingleton<CallerRateLimiter>();
+        services.AddSingleton<PublicAuthorities>();
         services.AddSingleton<LedgerIdentity>();
         services.AddSingleton<TransactionSubmitter>();
         services.AddSingleton<InputSchemas>();
         services.AddProblemDetails(o => o.CustomizeProblemDetails = FrameworkProblems.AddCode);
         services.AddExceptionHandler<ExceptionProblems>();
         services.ConfigureHttpJsonOptions(o => ConfigureJson(o.SerializerOptions));
-        services.AddOpenApi();
+        services.AddAinurOpenApi();
 
         var health = services.AddHealthChecks().AddCheck<ClusterHealthCheck>("cluster", tags: [HealthEndpoints.ReadyTag]);
         if (ainur.NeedsPostgres)
@@ -91,6 +103,7 @@ public static class GatewayApp
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
+        app.UseMiddleware<RequestHeadLimitsMiddleware>();
         app.UseRouting();
         app.UseMiddleware<IpRateLimitMiddleware>();
         app.UseMiddleware<SignatureAuthenticationMiddleware>();

@@ -6,8 +6,22 @@ public sealed class GatewayOptions
     /// <summary>The configuration section these options bind to.</summary>
     public const string Section = "Ainur:Gateway";
 
-    /// <summary>Largest request body accepted, in bytes (default 256 KiB); larger gets 413.</summary>
+    /// <summary>Largest request body accepted, in bytes (default 256 KiB); larger gets 413, whether sent with a Content-Length or chunked.</summary>
     public int MaxRequestBodyBytes { get; set; } = 256 * 1024;
+
+    /// <summary>Longest request target (path and query as sent), in bytes (default 8 KiB); longer gets 414.</summary>
+    public int MaxRequestTargetBytes { get; set; } = 8 * 1024;
+
+    /// <summary>Largest total of request header lines, in bytes (default 32 KiB); larger gets 431.</summary>
+    public int MaxRequestHeaderBytes { get; set; } = 32 * 1024;
+
+    /// <summary>
+    /// The authorities signed requests may be addressed to: <c>host[:port]</c> exactly as clients send it in <c>Host</c>,
+    /// or an origin <c>http(s)://host[:port]</c> (the host with or without its default port; the origin's scheme is
+    /// the one <c>@target-uri</c> signatures are checked with). A signed request for any other gets 421. Empty (the
+    /// default): the addresses the gateway listens on.
+    /// </summary>
+    public List<string> PublicAuthorities { get; set; } = [];
 
     /// <summary>Oldest accepted signature <c>created</c> time, in seconds before now (default 300).</summary>
     public int SignatureMaxAgeSeconds { get; set; } = 300;

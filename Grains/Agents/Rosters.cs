@@ -1,7 +1,5 @@
-using System.Text;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Protocol.Agents;
-using Ainur.Protocol.Hashing;
 
 namespace Ainur.Grains.Agents;
 
@@ -18,7 +16,7 @@ internal static class Rosters
         var active = current.IsActive && current.Manifest.Runtime.Kind == RuntimeKind.Remote;
         foreach (var capability in current.Manifest.Capabilities)
         {
-            var schemaHash = Blake2b.Content(Encoding.UTF8.GetBytes(capability.InputSchema));
+            var schemaHash = SchemaIds.Of(capability.InputSchema);
             var entry = new RosterEntry(current.Did, capability.Price, schemaHash, capability.InputSchema, capability.Deterministic, active);
             await grains.GetGrain<ICapabilityRosterGrain>(capability.Id).UpsertAsync(entry);
         }

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Ainur.Grains.Telemetry;
 
 namespace Ainur.Grains.Ledger;
 
@@ -16,7 +17,7 @@ public sealed class LedgerMetrics
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create("Ainur");
         meter.CreateObservableGauge("ainur.ledger.height", () => Volatile.Read(ref _height), "{block}", "Height of the last finalized block.");
-        _finality = meter.CreateHistogram<double>("ainur.ledger.finality", "s", "Time from admission to the mempool until the transaction's block is final.");
+        _finality = meter.CreateHistogram<double>("ainur.ledger.finality", "s", "Time from admission to the mempool until the transaction's block is final.", tags: null, DurationBuckets.Seconds);
         _blockTransactions = meter.CreateHistogram<long>("ainur.ledger.block.transactions", "{transaction}", "Transactions per finalized block.");
         _rounds = meter.CreateHistogram<long>("ainur.ledger.block.rounds", "{round}", "Consensus rounds a height took (1 when decided in its first round).");
     }

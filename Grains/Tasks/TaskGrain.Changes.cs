@@ -86,10 +86,22 @@ internal sealed partial class TaskGrain
             return;
         }
 
-        var delay = due - clock.GetUtcNow();
-        _deadline = this.RegisterGrainTimer(
-            () => ApplyAsync(new TaskTick()),
-            new GrainTimerCreationOptions(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        // Whole milliseconds, rounded up: a timer counts milliseconds on its own clock, and may still fire a little early.
+        var delay = TimeSpan.FromMilliseconds(Math.Ceiling(Math.Max(0, (due - clock.GetUtcNow()).TotalMilliseconds)));
+        _deadline = this.RegisterGrainTimer(DeadlineDueAsync, new GrainTimerCreationOptions(delay, Timeout.InfiniteTimeSpan));
+    }
+
+    /// <summary>
+    /// A tick before the deadline changes nothing, and nothing else would arm the timer again (the reminder is only a
+    /// backstop, a minute apart): so a timer that fired early is armed again for the time that is left.
+    /// </summary>
+    private async Task DeadlineDueAsync()
+    {
+        await ApplyAsync(new TaskTick());
+        if (_stored is { IsClosed: false } record && TaskMachine.NextDeadline(record) > clock.GetUtcNow())
+        {
+            ScheduleDeadline(record);
+        }
     }
 
     private async Task DropReminderAsync()

@@ -114,7 +114,8 @@ internal sealed partial class TaskGrain
             return;
         }
 
-        var item = new FeedItem(record.Id, record.Attempt, FeedKind.Execute, record.Terms.Capability, record.Input, record.Price, record.AttemptDeadline!.Value, null, false);
+        var item = new FeedItem(record.Id, record.Attempt, FeedKind.Execute, record.Terms.Capability, record.Input, record.Price, record.AttemptDeadline!.Value, null,
+            await IsDeterministicAsync(record, agent));
         await GrainFactory.GetGrain<IAgentFeedGrain>(agent.Value).OfferAsync(item);
         _offered = (record.Attempt, agent);
     }
@@ -134,15 +135,18 @@ internal sealed partial class TaskGrain
             return;
         }
 
-        var deterministic = await GrainFactory.GetGrain<ICapabilityRosterGrain>(record.Terms.Capability).IsDeterministicAsync(record.Agent!.Value) == true;
         var item = new FeedItem(record.Id, record.Attempt, FeedKind.Verify, record.Terms.Capability, record.Input, settings.Policy.VerifierFee,
-            record.Dispute!.Deadline!.Value, record.Result!.Output, deterministic);
+            record.Dispute!.Deadline!.Value, record.Result!.Output, await IsDeterministicAsync(record, record.Agent!.Value));
         foreach (var verifier in unasked)
         {
             await GrainFactory.GetGrain<IAgentFeedGrain>(verifier.Value).OfferAsync(item);
             _asked.Add(verifier);
         }
     }
+
+    /// <summary>What <paramref name="agent"/> declared for the task's capability (false once it no longer offers it).</summary>
+    private async Task<bool> IsDeterministicAsync(TaskRecord record, Did agent) =>
+        await GrainFactory.GetGrain<ICapabilityRosterGrain>(record.Terms.Capability).IsDeterministicAsync(agent) == true;
 
     private async Task SettleAsync(TaskRecord record)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Ainur.Grains.Telemetry;
 using Ainur.Protocol.Tasks;
 
 namespace Ainur.Grains.Tasks;
@@ -17,7 +18,8 @@ public sealed class TaskMetrics
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create("Ainur");
         _entered = meter.CreateCounter<long>("ainur.tasks.entered", "{task}", "Tasks that entered each state (label state); open tasks in a state = entered minus left.");
-        _settle = meter.CreateHistogram<double>("ainur.tasks.settle", "s", "Time from a task's submission until it was settled (the agent paid on the ledger).");
+        _settle = meter.CreateHistogram<double>(
+            "ainur.tasks.settle", "s", "Time from a task's submission until it was settled (the agent paid on the ledger).", tags: null, DurationBuckets.Seconds);
         _requeues = meter.CreateCounter<long>("ainur.tasks.requeues", "{attempt}", "Failed attempts requeued to another agent.");
         _disputes = meter.CreateCounter<long>("ainur.tasks.disputes", "{dispute}", "Disputes by how they ended (label resolution; 'open' when opened).");
     }

@@ -21,8 +21,8 @@ public static class HttpMessageVerifier
 
     /// <summary>
     /// Verifies the request's signature against the profile: one signature (or the one labelled <c>sig1</c>), covering
-    /// <c>@method</c>, <c>@authority</c>, <c>@path</c>, <c>@query</c> when the query is not empty and
-    /// <c>content-digest</c> when <paramref name="hasBody"/>; covered content digests must match
+    /// <c>@method</c>, either <c>@target-uri</c> (which needs <see cref="HttpRequestParts.Scheme"/>) or <c>@authority</c>,
+    /// <c>@path</c> and <c>@query</c> when the query is not empty, and <c>content-digest</c> when <paramref name="hasBody"/>; covered content digests must match
     /// <see cref="HttpRequestParts.Body"/>; <c>created</c> within <paramref name="policy"/> of
     /// <paramref name="nowUnixSeconds"/>; <c>alg</c>, if given, <c>ed25519</c>; <c>keyid</c> an Ed25519 DID whose key
     /// verifies the signature. Never throws for any request content.
@@ -124,7 +124,7 @@ public static class HttpMessageVerifier
             return SignatureCheck.Fail(SignatureFailure.Malformed, "nonce must be a string and expires an integer", signer, signature, created);
         }
 
-        var missing = RequiredComponents(request, hasBody).Where(c => !components.Contains(c)).ToList();
+        var missing = RequiredComponents(request, hasBody, components).Where(c => !components.Contains(c)).ToList();
         if (missing.Count != 0)
         {
             return SignatureCheck.Fail(
@@ -161,14 +161,23 @@ public static class HttpMessageVerifier
             : SignatureCheck.Fail(SignatureFailure.BadSignature, "the signature does not verify", signer, signature, created);
     }
 
-    private static IEnumerable<string> RequiredComponents(HttpRequestParts request, bool hasBody)
+    private static IEnumerable<string> RequiredComponents(HttpRequestParts request, bool hasBody, List<string> covered)
     {
         yield return SignatureBase.Method;
-        yield return SignatureBase.Authority;
-        yield return SignatureBase.Path;
-        if (request.Query.Length != 0)
+
+        // The target URI holds the authority, the path and the query: generic RFC 9421 clients cover it instead.
+        if (covered.Contains(SignatureBase.TargetUri))
         {
-            yield return SignatureBase.Query;
+            yield return SignatureBase.TargetUri;
+        }
+        else
+        {
+            yield return SignatureBase.Authority;
+            yield return SignatureBase.Path;
+            if (request.Query.Length != 0)
+            {
+                yield return SignatureBase.Query;
+            }
         }
 
         if (hasBody)

@@ -17,4 +17,11 @@ public sealed record HttpRequestParts(string Method, string Authority, string Pa
     /// so a verifier of a request with a body must set it; empty when there is no body.
     /// </summary>
     public ReadOnlyMemory<byte> Body { get; init; }
+
+    /// <summary>
+    /// The scheme the client addressed (<c>http</c> or <c>https</c>), lower case; with <see cref="Authority"/>,
+    /// <see cref="Path"/> and <see cref="Query"/> it makes the <c>@target-uri</c> component. Null: <c>@target-uri</c>
+    /// cannot be covered.
+    /// </summary>
+    public string? Scheme { get; init; }
 }

@@ -12,6 +12,7 @@ internal static class SignatureBase
     public const string Authority = "@authority";
     public const string Path = "@path";
     public const string Query = "@query";
+    public const string TargetUri = "@target-uri";
 
     public enum Problem
     {
@@ -39,6 +40,7 @@ internal static class SignatureBase
                 Authority => request.Authority.ToLowerInvariant(),
                 Path => request.Path.Length == 0 ? "/" : request.Path,
                 Query => request.Query.Length == 0 ? "?" : request.Query,
+                TargetUri => TargetUriOf(request),
                 _ when name.StartsWith('@') => null,
                 _ => request.Header(name)?.Trim(' ', '\t'),
             };
@@ -62,4 +64,10 @@ internal static class SignatureBase
         component = null;
         return Problem.None;
     }
+
+    // RFC 9421 §2.2.2: the absolute target URI, scheme://authority/path?query, as the client addressed it.
+    private static string? TargetUriOf(HttpRequestParts request) =>
+        request.Scheme is { Length: > 0 } scheme
+            ? scheme + "://" + request.Authority.ToLowerInvariant() + (request.Path.Length == 0 ? "/" : request.Path) + request.Query
+            : null;
 }

@@ -29,6 +29,10 @@ public readonly record struct Did
     // Longer inputs cannot hold a 34-byte payload; refusing them early keeps base58 decoding cheap on hostile text.
     private const int MaxEncodedLength = 64;
 
+    // The decoder indexes a table by character: anything outside the alphabet (non-ASCII above all) is refused first.
+    private static readonly System.Buffers.SearchValues<char> Base58Alphabet =
+        System.Buffers.SearchValues.Create("123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz");
+
     // Null only for default(Did). Shared by copies of this value, so the text and the imported key are computed at most
     // once per decoded DID: ledger blocks decode thousands of DIDs that are compared and verified, rarely printed.
     private readonly KeyHolder? _holder;
@@ -132,8 +136,14 @@ public readonly record struct Did
             return false;
         }
 
+        if (encoded.IsEmpty || encoded.ContainsAnyExcept(Base58Alphabet))
+        {
+            error = "not valid base58btc";
+            return false;
+        }
+
         Span<byte> payload = stackalloc byte[Base58.Bitcoin.GetSafeByteCountForDecoding(encoded)];
-        if (encoded.IsEmpty || !Base58.Bitcoin.TryDecode(encoded, payload, out var written))
+        if (!Base58.Bitcoin.TryDecode(encoded, payload, out var written))
         {
             error = "not valid base58btc";
             return false;

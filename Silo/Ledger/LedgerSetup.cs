@@ -1,7 +1,6 @@
 using System.Collections.Immutable;
 using Ainur.Grains.Ledger;
 using Ainur.Protocol.Consensus;
-using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger;
 using Ainur.Silo.Hosting;
@@ -12,7 +11,7 @@ namespace Ainur.Silo.Ledger;
 public static class LedgerSetup
 {
     /// <summary>The chain id standalone nodes use when none is configured.</summary>
-    public const string DevelopmentChainId = "ainur-dev";
+    public const string DevelopmentChainId = DevelopmentKeys.ChainId;
 
     /// <summary>Problems with the ledger section, each naming the setting; empty when it is usable in <paramref name="mode"/>.</summary>
     public static IEnumerable<string> Validate(LedgerOptions options, AinurMode mode)
@@ -84,7 +83,7 @@ public static class LedgerSetup
         }
     }
 
-    /// <summary>Builds the settings; in standalone mode missing keys and the faucet's come from <see cref="DevelopmentSeed"/>.</summary>
+    /// <summary>Builds the settings; in standalone mode missing keys and the faucet's are <see cref="DevelopmentKeys"/>.</summary>
     public static LedgerSettings Build(LedgerOptions options, AinurMode mode)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -92,9 +91,9 @@ public static class LedgerSetup
         var developmentKeys = options.ValidatorKeys.Count == 0 || options.OrchestratorKey is null;
         var validatorKeys = options.ValidatorKeys.Count != 0
             ? options.ValidatorKeys.Select(FromBase64).ToImmutableArray()
-            : [.. Enumerable.Range(0, options.Validators).Select(i => AgentKey.FromSeed(DevelopmentSeed($"validator/{i}")))];
-        var orchestrator = options.OrchestratorKey is { } seed ? FromBase64(seed) : AgentKey.FromSeed(DevelopmentSeed("orchestrator"));
-        var faucet = standalone ? AgentKey.FromSeed(DevelopmentSeed("faucet")) : null;
+            : [.. Enumerable.Range(0, options.Validators).Select(DevelopmentKeys.Validator)];
+        var orchestrator = options.OrchestratorKey is { } seed ? FromBase64(seed) : DevelopmentKeys.Orchestrator();
+        var faucet = standalone ? DevelopmentKeys.Faucet() : null;
 
         var allocations = options.Allocations.Select(a => new GenesisAllocation(Did.Parse(a.Account), a.Amount));
         if (faucet is not null && options.FaucetAllocation > 0)
@@ -131,9 +130,8 @@ public static class LedgerSetup
         };
     }
 
-    /// <summary>A development seed: Blake2b-256 of a public label. Anyone can derive it, so it guards nothing.</summary>
-    public static byte[] DevelopmentSeed(string label) =>
-        Blake2b.Content(System.Text.Encoding.UTF8.GetBytes("ainur-dev/" + label)).ToArray();
+    /// <summary>A development seed (<see cref="DevelopmentKeys.Seed"/>). Anyone can derive it, so it guards nothing.</summary>
+    public static byte[] DevelopmentSeed(string label) => DevelopmentKeys.Seed(label);
 
     private static bool IsSeed(string text)
     {

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using Ainur.Grains.Telemetry;
 
 namespace Ainur.Grains.Storage.GroupCommit;
 
@@ -26,7 +27,8 @@ public sealed class GroupCommitMetrics
         ArgumentNullException.ThrowIfNull(meterFactory);
         var meter = meterFactory.Create(MeterName);
         _rows = meter.CreateHistogram<long>(BatchRows, "{row}", "Rows one group-commit batch wrote or read.");
-        _duration = meter.CreateHistogram<double>(BatchDuration, "s", "Time one group-commit batch took in PostgreSQL, round trip and commit included.");
+        _duration = meter.CreateHistogram<double>(
+            BatchDuration, "s", "Time one group-commit batch took in PostgreSQL, round trip and commit included.", tags: null, DurationBuckets.Seconds);
     }
 
     /// <summary>A batch of <paramref name="rows"/> rows of <paramref name="store"/> finished after <paramref name="elapsed"/>, failed or not.</summary>

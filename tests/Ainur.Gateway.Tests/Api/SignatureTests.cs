@@ -1,4 +1,5 @@
 using System.Net;
+using Ainur.Gateway.Tests.Ledger;
 using Ainur.Protocol.Identity;
 using Ainur.Testing.Nodes;
 using Ainur.Testing.Http;
@@ -182,6 +183,72 @@ public sealed class SignatureTests(StandaloneGatewayFixture fixture)
 
         await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Forbidden, "not-owner");
         await AssertNotRegisteredAsync(victim.Did);
+    }
+
+    [Fact]
+    public async Task Register_SignedOverTargetUri_IsAccepted()
+    {
+        using var key = AgentKey.Generate();
+        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did), coverTargetUri: true);
+
+        await HttpAssert.JsonAsync(await SendAsync(request), HttpStatusCode.Created);
+        await HttpAssert.JsonAsync(await GetAsync($"/v1/agents/{key.Did.Value}"), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Transfer_SignedOverTargetUriWithQuery_IsAccepted_AndTheQueryIsCovered()
+    {
+        using var key = AgentKey.Generate();
+        var ledger = new LedgerCalls(Gateway);
+        await ledger.FundAsync(key);
+        using var bob = AgentKey.Generate();
+        var body = LedgerCalls.TransferBody(key, bob.Did, 3, nonce: 1);
+
+        // Signed for ?wait=0 but sent with ?wait=30: the target URI differs from the one signed.
+        using var tampered = RequestSigner.SignedPost(key, Gateway.Address, "/v1/transfers", body, query: "?wait=0", coverTargetUri: true);
+        tampered.RequestUri = new Uri(Gateway.Address, "/v1/transfers?wait=30");
+        await HttpAssert.ProblemAsync(await SendAsync(tampered), HttpStatusCode.Unauthorized, "signature-bad-signature");
+
+        using var request = RequestSigner.SignedPost(key, Gateway.Address, "/v1/transfers", body, query: "?wait=30", coverTargetUri: true);
+        await HttpAssert.JsonAsync(await SendAsync(request), HttpStatusCode.OK);
+    }
+
+    [Fact]
+    public async Task Register_TargetUriSignedForAnotherScheme_Is401()
+    {
+        using var key = AgentKey.Generate();
+        var https = new UriBuilder(Gateway.Address) { Scheme = "https" }.Uri;
+        using var request = RequestSigner.SignedPost(key, https, "/v1/agents", RequestSigner.RegistrationBody(key.Did), coverTargetUri: true).SentTo(Gateway.Address);
+
+        await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.Unauthorized, "signature-bad-signature");
+        await AssertNotRegisteredAsync(key.Did);
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Register_SignedForAnotherAuthority_WithThatHost_Is421AndStoresNothing(bool coverTargetUri)
+    {
+        using var key = AgentKey.Generate();
+        using var request = RequestSigner.SignedPost(
+            key, new Uri("http://evil.example"), "/v1/agents", RequestSigner.RegistrationBody(key.Did), coverTargetUri: coverTargetUri).SentTo(Gateway.Address);
+        Assert.Equal("evil.example", request.Headers.Host);
+
+        await HttpAssert.ProblemAsync(await SendAsync(request), HttpStatusCode.MisdirectedRequest, "misdirected-request");
+        await AssertNotRegisteredAsync(key.Did);
+    }
+
+    [Theory]
+    [InlineData("localhost")]
+    [InlineData("[::1]")]
+    public async Task Register_SignedForAnotherLoopbackName_IsAccepted(string name)
+    {
+        using var key = AgentKey.Generate();
+        var loopback = new UriBuilder(Gateway.Address) { Host = name }.Uri;
+
+        using var request = RequestSigner.SignedPost(key, loopback, "/v1/agents", RequestSigner.RegistrationBody(key.Did)).SentTo(Gateway.Address);
+
+        await HttpAssert.JsonAsync(await SendAsync(request), HttpStatusCode.Created);
     }
 
     private HttpRequestMessage Registration(AgentKey signer, Did? subject = null, long price = 5, long? created = null, string? signedPath = null) =>

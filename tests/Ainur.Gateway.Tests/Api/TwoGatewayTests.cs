@@ -9,10 +9,13 @@ namespace Ainur.Gateway.Tests.Api;
 
 /// <summary>
 /// One silo in cluster mode and two gateways that are Orleans clients of it: replay protection and rate limits
-/// must hold across gateways, because their state lives in the cluster, not in a gateway process.
+/// must hold across gateways, because their state lives in the cluster, not in a gateway process. Both gateways
+/// answer for one public name, as gateways behind one load balancer do.
 /// </summary>
 public sealed class TwoGatewayTests : IAsyncLifetime
 {
+    private static readonly Uri PublicAddress = new("http://api.ainur.test");
+
     private TestDatabase? _database;
     private IHost? _silo;
     private InProcessGateway[] _gateways = [];
@@ -24,6 +27,7 @@ public sealed class TwoGatewayTests : IAsyncLifetime
         {
             ["Ainur:Gateway:PerDid:PerSecond"] = "0.01",
             ["Ainur:Gateway:PerDid:Burst"] = "3",
+            ["Ainur:Gateway:PublicAuthorities:0"] = PublicAddress.Authority,
         });
     }
 
@@ -32,11 +36,12 @@ public sealed class TwoGatewayTests : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         using var key = AgentKey.Generate();
-        using var original = RequestSigner.SignedPost(key, _gateways[0].Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
+        using var original = RequestSigner.SignedPost(key, PublicAddress, "/v1/agents", RequestSigner.RegistrationBody(key.Did));
 
         // Same bytes, same Host header value: an attacker forwarding a captured request to another gateway.
         using var replay = await RequestSigner.CopyAsync(original, _gateways[1].Address);
-        replay.Headers.Host = original.RequestUri!.Authority;
+        replay.Headers.Host = PublicAddress.Authority;
+        original.SentTo(_gateways[0].Address);
 
         (await _gateways[0].Http.SendAsync(original, ct)).EnsureSuccessStatusCode();
         await HttpAssert.ProblemAsync(await _gateways[1].Http.SendAsync(replay, ct), HttpStatusCode.Unauthorized, "signature-replayed");
@@ -51,7 +56,8 @@ public sealed class TwoGatewayTests : IAsyncLifetime
         for (var i = 0; i < 4; i++)
         {
             var gateway = _gateways[i % 2];
-            var response = await gateway.Http.SendAsync(RequestSigner.SignedPost(key, gateway.Address, "/v1/agents", RequestSigner.RegistrationBody(key.Did)), ct);
+            var response = await gateway.Http.SendAsync(
+                RequestSigner.SignedPost(key, PublicAddress, "/v1/agents", RequestSigner.RegistrationBody(key.Did)).SentTo(gateway.Address), ct);
             statuses.Add(response.StatusCode);
             if (response.StatusCode == HttpStatusCode.TooManyRequests)
             {

@@ -17,8 +17,8 @@ public sealed class SettlementOnceTests(TaskWorld world)
     [Fact]
     public async Task A_unit_sent_twice_moves_money_once_and_the_escrow_counts_the_retry_as_done()
     {
-        var client = world.Account("client9");
-        var agent = await world.EnlistAsync("agent9", "once.settle", stake: 50);
+        var client = await world.NewAccountAsync();
+        var agent = await world.EnlistAsync("once.settle", stake: 50);
         var taskId = Blake2b.Content(Guid.NewGuid().ToByteArray());
         var escrow = world.Grains.GetGrain<IEscrowGrain>(taskId.ToString());
         var paymentLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.Payment(taskId), 100, DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeMilliseconds()), client, world.Secrets.ChainId);

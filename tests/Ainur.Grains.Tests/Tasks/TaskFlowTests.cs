@@ -3,6 +3,8 @@ using Ainur.Grains.Interfaces.Agents;
 using Ainur.Grains.Interfaces.Reputation;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Transactions;
 using Ainur.Protocol.Tasks;
 
 namespace Ainur.Grains.Tests.Tasks;
@@ -20,8 +22,10 @@ public sealed class TaskFlowTests(TaskWorld world)
     [Fact]
     public async Task An_accepted_result_pays_the_agent_its_price_less_the_fee_and_returns_the_rest_to_the_client()
     {
-        var client = world.Account("client0");
-        await using var agent = new AgentLoop(world, (await world.EnlistAsync("agent0", "flow.accept", price: 300)).Did).Start();
+        var client = await world.NewAccountAsync();
+        await using var agent = new AgentLoop(world, (await world.EnlistAsync("flow.accept", price: 300)).Did).Start();
+        var clientBefore = (await world.AccountAsync(client.Did)).Account.Balance;
+        var agentBefore = (await world.AccountAsync(agent.Agent)).Account.Balance;
         var (id, reply) = await world.SubmitAsync(client, "flow.accept", """{"text":"hello"}""", maxPrice: 500);
         Assert.Null(reply.Rejection);
 
@@ -31,9 +35,10 @@ public sealed class TaskFlowTests(TaskWorld world)
         var settled = await world.WaitForAsync(id, t => t.State == TaskState.Settled && t.IsClosed);
 
         Assert.Equal(HoldState.Released, settled.Payment);
-        Assert.Equal(TaskWorld.Funds - 300, (await world.AccountAsync(client.Did)).Account.Balance);
-        Assert.Equal(TaskWorld.Funds - 100 + 300 - 3, (await world.AccountAsync(agent.Agent)).Account.Balance);
-        Assert.Equal(3, (await world.AccountAsync(world.Account("treasury").Did)).Account.Balance);
+        Assert.Equal(clientBefore - 300, (await world.AccountAsync(client.Did)).Account.Balance);
+        Assert.Equal(agentBefore + 300 - 3, (await world.AccountAsync(agent.Agent)).Account.Balance);
+        var release = Assert.Single((await world.ClosingOperationsAsync([settled.PaymentEscrow])).OfType<EscrowRelease>(), r => r.EscrowId == settled.PaymentEscrow);
+        Assert.Equal((agent.Agent, 297L, 3L), (release.Payee, release.PayeeAmount, release.Fee));
         Assert.Equal([TaskState.Pending, TaskState.Assigned, TaskState.Executing, TaskState.Verifying, TaskState.Complete, TaskState.Settled],
             settled.History.Where(t => t.From != t.To).Select(t => t.To));
         var reputation = await world.Grains.GetGrain<IReputationGrain>(agent.Agent.Value).GetAsync();
@@ -43,8 +48,9 @@ public sealed class TaskFlowTests(TaskWorld world)
     [Fact]
     public async Task A_silent_client_pays_the_agent_when_the_challenge_window_ends()
     {
-        var client = world.Account("client1");
-        await using var agent = new AgentLoop(world, (await world.EnlistAsync("agent1", "flow.silent", price: 20)).Did).Start();
+        var client = await world.NewAccountAsync();
+        await using var agent = new AgentLoop(world, (await world.EnlistAsync("flow.silent", price: 20)).Did).Start();
+        var clientBefore = (await world.AccountAsync(client.Did)).Account.Balance;
         var (id, _) = await world.SubmitAsync(client, "flow.silent", """{"text":"quiet"}""", maxPrice: 20);
 
         var settled = await world.WaitForAsync(id, t => t.State == TaskState.Settled && t.IsClosed);
@@ -53,17 +59,17 @@ public sealed class TaskFlowTests(TaskWorld world)
         Assert.Equal("deadline", complete.Cause);
         Assert.Null(complete.Actor);
         Assert.True(complete.At >= settled.Result!.WindowEndsAt);
-        Assert.Equal(TaskWorld.Funds - 20, (await world.AccountAsync(client.Did)).Account.Balance);
+        Assert.Equal(clientBefore - 20, (await world.AccountAsync(client.Did)).Account.Balance);
     }
 
     [Fact]
     public async Task A_task_whose_agent_vanishes_mid_task_is_requeued_and_done_by_another()
     {
-        var client = world.Account("client2");
-        await using var crashed = new AgentLoop(world, (await world.EnlistAsync("agent2", "flow.requeue", price: 5)).Did) { Behaviour = _ => AgentBehaviour.Vanish }.Start();
+        var client = await world.NewAccountAsync();
+        await using var crashed = new AgentLoop(world, (await world.EnlistAsync("flow.requeue", price: 5)).Did) { Behaviour = _ => AgentBehaviour.Vanish }.Start();
         var (id, _) = await world.SubmitAsync(client, "flow.requeue", """{"text":"again"}""", maxPrice: 10);
         await world.WaitForAsync(id, t => t.State == TaskState.Executing);
-        await using var healthy = new AgentLoop(world, (await world.EnlistAsync("agent3", "flow.requeue", price: 5)).Did).Start();
+        await using var healthy = new AgentLoop(world, (await world.EnlistAsync("flow.requeue", price: 5)).Did).Start();
 
         var settled = await world.WaitForAsync(id, t => t.State == TaskState.Settled && t.IsClosed);
 
@@ -78,35 +84,47 @@ public sealed class TaskFlowTests(TaskWorld world)
     [Fact]
     public async Task A_dispute_the_verifiers_uphold_pays_the_agent_and_splits_the_bond_between_agent_and_verifiers()
     {
-        var client = world.Account("client3");
-        await using var worker = new AgentLoop(world, (await world.EnlistAsync("agent4", "flow.dispute-lost", price: 40)).Did).Start();
-        var (id, _) = await world.SubmitAsync(client, "flow.dispute-lost", """{"text":"fine"}""", maxPrice: 40);
-        await world.WaitForAsync(id, t => t.State == TaskState.Verifying);
-        var workerBefore = (await world.AccountAsync(worker.Agent)).Account.Balance;
-        await using var judge1 = new AgentLoop(world, (await world.EnlistAsync("agent5", "flow.dispute-lost")).Did) { Verdicts = _ => true }.Start();
-        await using var judge2 = new AgentLoop(world, (await world.EnlistAsync("agent6", "flow.dispute-lost")).Did) { Verdicts = _ => true }.Start();
-        await using var judge3 = new AgentLoop(world, (await world.EnlistAsync("agent7", "flow.dispute-lost")).Did) { Verdicts = _ => false }.Start();
-        var judgesBefore = await Task.WhenAll(new[] { judge1, judge2, judge3 }.Select(j => world.AccountAsync(j.Agent)));
+        const string capability = "flow.dispute-lost";
+        var client = await world.NewAccountAsync();
+        // Everyone enlists before the task exists: the challenge window (1 s) is too short to enlist verifiers in. The
+        // agent assigned does the work and the other three are appointed to judge; one of the four would dissent.
+        var agents = (await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => world.EnlistAsync(capability, price: 40)))).Select(a => a.Did).ToList();
+        var loops = agents.Select((agent, i) => new AgentLoop(world, agent) { Verdicts = _ => i != 0 }.Start()).ToList();
+        try
+        {
+            var clientBefore = (await world.AccountAsync(client.Did)).Account.Balance;
+            var (id, _) = await world.SubmitAsync(client, capability, """{"text":"fine"}""", maxPrice: 40);
+            var worker = (await world.WaitForAsync(id, t => t.State == TaskState.Verifying)).Agent!.Value;
+            var before = await BalancesAsync(agents);
 
-        Assert.Null((await world.DisputeAsync(client, id)).Rejection);
-        var settled = await world.WaitForAsync(id, t => t.State == TaskState.Settled && t.IsClosed);
+            Assert.Null((await world.DisputeAsync(client, id)).Rejection);
+            var settled = await world.WaitForAsync(id, t => t.State == TaskState.Settled && t.IsClosed);
 
-        Assert.Equal(DisputeResolution.AgentWins, settled.Dispute!.Resolution);
-        Assert.Equal(HoldState.Released, settled.Bond);
-        var paidJudges = settled.Dispute.Verdicts.Length;
-        Assert.True(paidJudges >= 2);
-        Assert.Equal(TaskWorld.Funds - 40 - world.Policy.DisputeBond, (await world.AccountAsync(client.Did)).Account.Balance);
-        Assert.Equal(workerBefore + 40 + world.Policy.DisputeBond - paidJudges * world.Policy.VerifierFee, (await world.AccountAsync(worker.Agent)).Account.Balance);
-        var judgesAfter = await Task.WhenAll(new[] { judge1, judge2, judge3 }.Select(j => world.AccountAsync(j.Agent)));
-        Assert.Equal(paidJudges * world.Policy.VerifierFee, judgesAfter.Sum(a => a.Account.Balance) - judgesBefore.Sum(a => a.Account.Balance));
+            Assert.Equal(DisputeResolution.AgentWins, settled.Dispute!.Resolution);
+            Assert.Equal(HoldState.Released, settled.Bond);
+            var paidJudges = settled.Dispute.Verdicts.Length;
+            Assert.True(paidJudges >= 2);
+            var after = await BalancesAsync(agents);
+            Assert.Equal(clientBefore - 40 - world.Policy.DisputeBond, (await world.AccountAsync(client.Did)).Account.Balance);
+            Assert.Equal(before[worker] + 40 + world.Policy.DisputeBond - paidJudges * world.Policy.VerifierFee, after[worker]);
+            var judges = agents.Where(a => a != worker).ToList();
+            Assert.Equal(paidJudges * world.Policy.VerifierFee, judges.Sum(j => after[j] - before[j]));
+        }
+        finally
+        {
+            foreach (var loop in loops)
+            {
+                await loop.DisposeAsync();
+            }
+        }
     }
 
     [Fact]
     public async Task Only_staked_registered_agents_are_assigned_and_a_deregistered_agents_task_in_flight_still_finishes()
     {
         const string capability = "flow.deregister";
-        var client = world.Account("client9");
-        var leaving = (await world.EnlistAsync("agent9", capability, price: 5)).Did;
+        var client = await world.NewAccountAsync();
+        var leaving = (await world.EnlistAsync(capability, price: 5)).Did;
         var (first, _) = await world.SubmitAsync(client, capability, """{"text":"in flight"}""", maxPrice: 5);
         var offered = await world.Grains.GetGrain<IAgentFeedGrain>(leaving.Value).NextAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(first, offered!.TaskId);
@@ -120,7 +138,7 @@ public sealed class TaskFlowTests(TaskWorld world)
 
         // A registered agent without stake, beside the deregistered one: the next task finds nobody to take it. Several
         // assignment retries (one per RetryDelay, 1 s) pass before the check, so "still pending" means "refused".
-        var unstaked = (await world.EnlistAsync("agent10", capability, price: 5, stake: 0)).Did;
+        var unstaked = await world.EnlistAsync(capability, price: 5, stake: 0);
         var (second, _) = await world.SubmitAsync(client, capability, """{"text":"nobody"}""", maxPrice: 5);
         await world.WaitForAsync(second, t => t.Payment == HoldState.Locked);
         await Task.Delay(TimeSpan.FromSeconds(4), TestContext.Current.CancellationToken);
@@ -128,9 +146,22 @@ public sealed class TaskFlowTests(TaskWorld world)
         Assert.Equal((TaskState.Pending, 0), (waiting!.State, waiting.Attempt));
 
         // Once it holds the minimum stake, it is assigned.
-        await world.StakeAsync(world.Account("agent10"), world.Policy.MinStake);
-        await using var loop = new AgentLoop(world, unstaked).Start();
-        var settled = await world.WaitForAsync(second, t => t.State == TaskState.Verifying);
-        Assert.Equal(unstaked, settled.Agent);
+        await world.StakeAsync(unstaked, world.Policy.MinStake);
+        await using var loop = new AgentLoop(world, unstaked.Did).Start();
+        var verifying = await world.WaitForAsync(second, t => t.State == TaskState.Verifying);
+        Assert.Equal(unstaked.Did, verifying.Agent);
+        Assert.Null((await world.Task(second).ExecuteAsync(new AcceptResult(client.Did))).Rejection);
+        await world.WaitForAsync(second, t => t.State == TaskState.Settled && t.IsClosed);
+    }
+
+    private async Task<Dictionary<Did, long>> BalancesAsync(IEnumerable<Did> accounts)
+    {
+        var balances = new Dictionary<Did, long>();
+        foreach (var account in accounts)
+        {
+            balances[account] = (await world.AccountAsync(account)).Account.Balance;
+        }
+
+        return balances;
     }
 }

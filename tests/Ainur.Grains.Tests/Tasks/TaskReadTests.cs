@@ -15,8 +15,8 @@ public sealed class TaskReadTests(TaskWorld world)
     [Fact]
     public async Task A_change_still_being_written_is_not_shown_so_a_lost_write_takes_back_nothing_a_reader_saw()
     {
-        var client = world.Account("client8");
-        await using var agent = new AgentLoop(world, (await world.EnlistAsync("agent8", "read.stored", price: 5)).Did).Start();
+        var client = await world.NewAccountAsync();
+        await using var agent = new AgentLoop(world, (await world.EnlistAsync("read.stored", price: 5)).Did).Start();
         WriteHold? hold = null;
         var (id, _) = await world.SubmitAsync(client, "read.stored", """{"text":"hold"}""", maxPrice: 5,
             beforeSubmit: taskId => hold = world.TaskWrites.HoldWriteOf(taskId.ToString(), skip: 1));

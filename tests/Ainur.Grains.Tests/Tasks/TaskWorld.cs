@@ -14,22 +14,42 @@ using Ainur.Protocol.Tasks;
 using Ainur.Silo.Hosting;
 using Ainur.Testing;
 using Ainur.Testing.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Orleans.TestingHost;
 
 namespace Ainur.Grains.Tests.Tasks;
 
 /// <summary>
 /// Paid tasks on two in-process silos configured as production silos (cluster mode, PostgreSQL, real ledger keys),
-/// with funded clients and agents, short deadlines so that timeouts and windows pass quickly, and helpers to
-/// register and stake agents and to submit tasks signed the way a client signs them.
+/// short deadlines so that timeouts and windows pass quickly, and helpers to fund fresh accounts, register and stake
+/// agents, and submit tasks signed the way a client signs them. Tests share the cluster, never an account: each makes
+/// its own clients and agents (funded from a genesis bank), so no test sees another's money move, whatever the order.
 /// </summary>
-public sealed class TaskWorld : IAsyncLifetime
+public class TaskWorld : IAsyncLifetime
 {
     public const long Funds = 1_000_000;
+    private const long BankFunds = 1_000_000_000_000;
     private const string Schema = """{"type":"object","required":["text"]}""";
 
+    private readonly TimeProvider? _clock;
+    private readonly TimeSpan _reminderPeriod;
     private PostgresTestCluster? _cluster;
     private readonly Dictionary<Did, long> _nonces = [];
+    private readonly List<AgentKey> _keys = [];
+    // The bank's transfers must reach the ledger in nonce order: one funding at a time.
+    private readonly SemaphoreSlim _bank = new(1, 1);
+
+    public TaskWorld()
+        : this(null, TimeSpan.FromSeconds(5))
+    {
+    }
+
+    /// <summary>A world whose silos read time from <paramref name="clock"/>, with reminders <paramref name="reminderPeriod"/> apart.</summary>
+    protected TaskWorld(TimeProvider? clock, TimeSpan reminderPeriod)
+    {
+        _clock = clock;
+        _reminderPeriod = reminderPeriod;
+    }
 
     public string ClusterId { get; } = $"tasks-{Guid.NewGuid():N}";
 
@@ -42,13 +62,9 @@ public sealed class TaskWorld : IAsyncLifetime
     /// <summary>Lost or held writes of the task store, for the tests that ask for them (none otherwise).</summary>
     internal WriteFaults TaskWrites { get; } = new();
 
-    /// <summary>Clients and agents funded at genesis, by name.</summary>
-    public AgentKey Account(string name) => LedgerSecrets.Account(ClusterId, name);
+    private AgentKey? _bankKey;
 
-    public static IReadOnlyList<string> Names { get; } = [.. Enumerable.Range(0, 10).Select(i => $"client{i}"), .. Enumerable.Range(0, 11).Select(i => $"agent{i}")];
-
-    /// <summary>Every account that can hold money in this world: genesis accounts, the treasury, the orchestrator.</summary>
-    public IEnumerable<Did> AllAccounts => Names.Select(n => Account(n).Did).Append(Account("treasury").Did).Append(Account("poor").Did);
+    private AgentKey Bank => _bankKey ??= LedgerSecrets.Account(ClusterId, "bank");
 
     public TaskPolicy Policy { get; } = new()
     {
@@ -65,7 +81,14 @@ public sealed class TaskWorld : IAsyncLifetime
     };
 
     public async ValueTask InitializeAsync() =>
-        _cluster = await PostgresTestCluster.StartAsync(ClusterId, Options, silo => FlakyGrainStorage.Wrap(silo, AinurStores.Tasks, TaskWrites));
+        _cluster = await PostgresTestCluster.StartAsync(ClusterId, Options, silo =>
+        {
+            FlakyGrainStorage.Wrap(silo, AinurStores.Tasks, TaskWrites);
+            if (_clock is not null)
+            {
+                silo.Services.AddSingleton(_clock);
+            }
+        });
 
     public async ValueTask DisposeAsync()
     {
@@ -73,17 +96,57 @@ public sealed class TaskWorld : IAsyncLifetime
         {
             await _cluster.DisposeAsync();
         }
+
+        foreach (var key in _keys)
+        {
+            key.Dispose();
+        }
+
+        _bankKey?.Dispose();
+        _bank.Dispose();
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>A fresh account holding <paramref name="funds"/> (final on the ledger when this returns).</summary>
+    public async Task<AgentKey> NewAccountAsync(long funds = Funds) => (await NewAccountsAsync(1, funds))[0];
+
+    /// <summary><paramref name="count"/> fresh accounts holding <paramref name="funds"/> each, funded in one round.</summary>
+    public async Task<IReadOnlyList<AgentKey>> NewAccountsAsync(int count, long funds = Funds)
+    {
+        var keys = Enumerable.Range(0, count).Select(_ => AgentKey.Generate()).ToList();
+        lock (_keys)
+        {
+            _keys.AddRange(keys);
+        }
+
+        await _bank.WaitAsync();
+        try
+        {
+            var transfers = keys.Select(k => SignedTransaction.Sign(new Transfer(Bank.Did, k.Did, funds, NextNonce(Bank.Did)), Bank, Secrets.ChainId)).ToList();
+            var mempool = Grains.GetGrain<IMempoolGrain>(0);
+            await mempool.SubmitManyAsync([.. transfers]);
+            foreach (var transfer in transfers)
+            {
+                Assert.Equal(TxState.Final, (await mempool.WaitAsync(transfer.Id, TimeSpan.FromSeconds(20))).State);
+            }
+        }
+        finally
+        {
+            _bank.Release();
+        }
+
+        return keys;
     }
 
     /// <summary>
-    /// Registers account <paramref name="name"/> as a remote agent offering <paramref name="capability"/> at
+    /// Registers a fresh funded account as a remote agent offering <paramref name="capability"/> at
     /// <paramref name="price"/>, and stakes <paramref name="stake"/>. Tests use capabilities of their own, so that no
     /// other test's agents take their tasks.
     /// </summary>
-    public async Task<AgentKey> EnlistAsync(string name, string capability, long price = 10, bool deterministic = false, long stake = 100)
+    public async Task<AgentKey> EnlistAsync(string capability, long price = 10, bool deterministic = false, long stake = 100)
     {
-        var agent = Account(name);
-        var manifest = new AgentManifest(name, "1.0.0",
+        var agent = await NewAccountAsync();
+        var manifest = new AgentManifest($"agent-{agent.Did.Value[^8..]}", "1.0.0",
             [new Capability(capability, "Echoes its input.", price, Schema, "{}", deterministic)],
             new AgentRuntime(RuntimeKind.Remote, null), "https://agent.example/");
         var decision = await Grains.GetGrain<IAgentGrain>(agent.Did.Value).RegisterAsync(new RegisterAgent(agent.Did, manifest));
@@ -155,6 +218,32 @@ public sealed class TaskWorld : IAsyncLifetime
 
     public Task<AccountSnapshot> AccountAsync(Did did) => Grains.GetGrain<ILedgerQueryGrain>(0).GetAccountAsync(did);
 
+    /// <summary>
+    /// The protocol operations of every block that closed one of <paramref name="escrows"/>: what the ledger paid for
+    /// them, including to the treasury (which every test shares, so its balance is no test's own).
+    /// </summary>
+    public async Task<IReadOnlyList<ProtocolOp>> ClosingOperationsAsync(IEnumerable<Hash32> escrows)
+    {
+        var query = Grains.GetGrain<ILedgerQueryGrain>(0);
+        var heights = new SortedSet<long>();
+        foreach (var escrow in escrows)
+        {
+            if ((await query.GetEscrowAsync(escrow)).Escrow is { ClosedAtHeight: > 0 } closed)
+            {
+                heights.Add(closed.ClosedAtHeight);
+            }
+        }
+
+        var operations = new List<ProtocolOp>();
+        foreach (var height in heights)
+        {
+            var block = await query.GetBlockAsync(height) ?? throw new Xunit.Sdk.XunitException($"block {height} is not stored");
+            operations.AddRange(block.Block.Transactions.Select(t => t.Body).OfType<ProtocolBatch>().SelectMany(b => b.Operations));
+        }
+
+        return operations;
+    }
+
     public async Task<TxStatus> FinalizeAsync(SignedTransaction transaction)
     {
         var mempool = Grains.GetGrain<IMempoolGrain>(0);
@@ -174,13 +263,8 @@ public sealed class TaskWorld : IAsyncLifetime
     private AinurOptions Options(TestDatabase database)
     {
         var options = PostgresClusterFixture.Options(ClusterId, database);
-        foreach (var name in Names)
-        {
-            options.Ledger.Allocations.Add(new AllocationOptions { Account = Account(name).Did.Value, Amount = Funds });
-        }
-
-        options.Ledger.Allocations.Add(new AllocationOptions { Account = Account("poor").Did.Value, Amount = 5 });
-        options.Ledger.Treasury = Account("treasury").Did.Value;
+        options.Ledger.Allocations.Add(new AllocationOptions { Account = Bank.Did.Value, Amount = BankFunds });
+        options.Ledger.Treasury = LedgerSecrets.Account(ClusterId, "treasury").Did.Value;
         options.Tasks = new TaskOptions
         {
             MaxAttempts = Policy.MaxAttempts,
@@ -193,7 +277,7 @@ public sealed class TaskWorld : IAsyncLifetime
             VerifierQuorum = Policy.VerifierQuorum,
             MinStake = Policy.MinStake,
             SlashClientShareBps = Policy.SlashClientShareBps,
-            ReminderPeriod = TimeSpan.FromSeconds(5),
+            ReminderPeriod = _reminderPeriod,
         };
         return options;
     }

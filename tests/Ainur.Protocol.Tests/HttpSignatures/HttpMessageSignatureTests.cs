@@ -193,6 +193,59 @@ public class HttpMessageSignatureTests
             return !HttpMessageVerifier.Verify(request.Parts, true, Now, SignaturePolicy.Default).Ok;
         }, iter: 5000);
 
+    [Theory]
+    [InlineData(true, "")]
+    [InlineData(true, "?page=2")]
+    [InlineData(false, "?q=a%20b")]
+    public void Verify_TargetUriCoveringAuthorityPathAndQuery_Ok(bool hasBody, string query)
+    {
+        using var key = AgentKey.Generate();
+        var request = SignedForTargetUri(key, hasBody, $"https://gateway.example:5080/v1/agents{query}") with { Query = query };
+
+        var check = Verify(request, hasBody);
+
+        Assert.True(check.Ok, check.Detail);
+        Assert.Equal(key.Did, check.Signer);
+    }
+
+    public static TheoryData<string, Func<FakeRequest, FakeRequest>> TargetChanges => new()
+    {
+        { "scheme", r => r with { Scheme = "http" } },
+        { "authority", r => r with { Authority = "evil.example:5080" } },
+        { "path", r => r with { Path = "/v1/agents/other" } },
+        { "query", r => r with { Query = "?page=3" } },
+    };
+
+    [Theory]
+    [MemberData(nameof(TargetChanges))]
+    public void Verify_TargetUriOfAnotherRequest_BadSignature(string what, Func<FakeRequest, FakeRequest> change)
+    {
+        using var key = AgentKey.Generate();
+        var request = SignedForTargetUri(key, hasBody: true, "https://gateway.example:5080/v1/agents?page=2") with { Query = "?page=2" };
+        Assert.True(Verify(request, hasBody: true).Ok);
+
+        Assert.True(SignatureFailure.BadSignature == Verify(change(request), hasBody: true).Failure, what);
+    }
+
+    [Fact]
+    public void Verify_TargetUriWhenTheSchemeIsUnknown_Malformed()
+    {
+        using var key = AgentKey.Generate();
+        var request = SignedForTargetUri(key, hasBody: false, "https://gateway.example:5080/v1/agents") with { Scheme = null };
+
+        Assert.Equal(SignatureFailure.Malformed, Verify(request, hasBody: false).Failure);
+    }
+
+    [Fact]
+    public void Verify_TargetUriWithoutDigestOfTheBody_MissingComponent()
+    {
+        using var key = AgentKey.Generate();
+        var request = SignedForTargetUri(key, hasBody: false, "https://gateway.example:5080/v1/agents") with { Body = Body };
+        request.Headers["content-digest"] = ContentDigest.Compute(Body);
+
+        Assert.Equal(SignatureFailure.MissingComponent, Verify(request, hasBody: true).Failure);
+    }
+
     [Fact]
     public void Verify_MutatedValidFields_NeverThrow()
     {
@@ -224,14 +277,43 @@ public class HttpMessageSignatureTests
         return request with { Headers = new(request.Headers) };
     }
 
-    private sealed record FakeRequest(string Method, string Path, string Query, Dictionary<string, string> Headers)
+    /// <summary>
+    /// A request signed the way a generic RFC 9421 library signs it: the base written out by hand, covering
+    /// <c>@method</c>, <c>@target-uri</c> (<paramref name="targetUri"/>) and, with a body, <c>content-digest</c>.
+    /// </summary>
+    private static FakeRequest SignedForTargetUri(AgentKey key, bool hasBody, string targetUri)
+    {
+        var method = hasBody ? "POST" : "GET";
+        var request = new FakeRequest(method, "/v1/agents", "", []) { Body = hasBody ? Body : [] };
+        var lines = new StringBuilder($"\"@method\": {method}\n\"@target-uri\": {targetUri}\n");
+        var covered = "\"@method\" \"@target-uri\"";
+        if (hasBody)
+        {
+            request.Headers["content-digest"] = ContentDigest.Compute(Body);
+            lines.Append($"\"content-digest\": {request.Headers["content-digest"]}\n");
+            covered += " \"content-digest\"";
+        }
+
+        var signatureParams = $"({covered});created={Now};keyid=\"{key.Did}\";alg=\"ed25519\"";
+        lines.Append($"\"@signature-params\": {signatureParams}");
+        request.Headers["signature-input"] = "sig1=" + signatureParams;
+        request.Headers["signature"] = "sig1=:" + Convert.ToBase64String(key.Sign(Encoding.UTF8.GetBytes(lines.ToString()))) + ":";
+        return request;
+    }
+
+    public sealed record FakeRequest(string Method, string Path, string Query, Dictionary<string, string> Headers)
     {
         public byte[] Body { get; init; } = [];
 
+        public string Authority { get; init; } = "Gateway.Example:5080";
+
+        public string? Scheme { get; init; } = "https";
+
         public HttpRequestParts Parts => new(
-            Method, "Gateway.Example:5080", Path, Query, name => Headers.TryGetValue(name.ToLowerInvariant(), out var v) ? v : null)
+            Method, Authority, Path, Query, name => Headers.TryGetValue(name.ToLowerInvariant(), out var v) ? v : null)
         {
             Body = Body,
+            Scheme = Scheme,
         };
     }
 }

@@ -57,6 +57,11 @@ public class DidTests
     [InlineData("did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWl", "base58")]
     [InlineData("did:key:zQ3shokFTS3brHcDQrn82RUDfCZESWL1ZdCEJwekUDPQiYBme", "not an Ed25519 key (multicodec 0xe7)")]
     [InlineData("did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp ", "base58")]
+    [InlineData("did:key:z6MkiTBz1ymuépAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp", "base58")]
+    [InlineData("did:key:zé", "base58")]
+    [InlineData("did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDoo\u00ff", "base58")]
+    [InlineData("did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDoo\ud800", "base58")]
+    [InlineData("did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDoo\u0660", "base58")]
     [InlineData("did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp#z6Mk", "DID URLs")]
     [InlineData(" did:key:z6MkiTBz1ymuepAQ4HEHYSF1H8quG5GLVVQR3djdX3mDooWp", "not a did:key")]
     public void TryParse_Malformed_FailsWithReason(string? text, string reason)

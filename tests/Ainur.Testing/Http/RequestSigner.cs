@@ -13,7 +13,8 @@ public static class RequestSigner
 {
     /// <summary>
     /// A signed JSON <c>POST</c> of <paramref name="body"/> to <paramref name="path"/> on <paramref name="gateway"/>, with
-    /// <paramref name="query"/> (empty, or starting with <c>?</c>) appended and signed as <c>@query</c>.
+    /// <paramref name="query"/> (empty, or starting with <c>?</c>) appended and signed as <c>@query</c>; or, with
+    /// <paramref name="coverTargetUri"/>, signed over <c>@target-uri</c> in its place.
     /// </summary>
     public static HttpRequestMessage SignedPost(
         AgentKey key,
@@ -23,7 +24,8 @@ public static class RequestSigner
         long? created = null,
         string? signedPath = null,
         string? signedBody = null,
-        string query = "")
+        string query = "",
+        bool coverTargetUri = false)
     {
         var bytes = Encoding.UTF8.GetBytes(body);
         var digest = ContentDigest.Compute(Encoding.UTF8.GetBytes(signedBody ?? body));
@@ -33,7 +35,10 @@ public static class RequestSigner
             signedPath ?? path,
             query,
             name => name.Equals("content-digest", StringComparison.OrdinalIgnoreCase) ? digest : null);
-        var (input, signature) = HttpMessageSigner.Sign(key, parts, hasBody: true, created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Guid.NewGuid().ToString("N"));
+        var createdAt = created ?? DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var (input, signature) = coverTargetUri
+            ? SignOverTargetUri(key, "POST", $"{gateway.Scheme}://{parts.Authority}{parts.Path}{query}", digest, createdAt)
+            : HttpMessageSigner.Sign(key, parts, hasBody: true, createdAt, Guid.NewGuid().ToString("N"));
 
         var request = new HttpRequestMessage(HttpMethod.Post, new Uri(gateway, path + query)) { Content = new ByteArrayContent(bytes) };
         request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
@@ -57,6 +62,18 @@ public static class RequestSigner
         return request;
     }
 
+    /// <summary>
+    /// Sends <paramref name="request"/>, made for another address, to <paramref name="gateway"/> with its Host still the
+    /// authority it was signed for, as a proxy or an attacker forwarding it would.
+    /// </summary>
+    public static HttpRequestMessage SentTo(this HttpRequestMessage request, Uri gateway)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        request.Headers.Host = request.RequestUri!.Authority;
+        request.RequestUri = new Uri(gateway, request.RequestUri.PathAndQuery);
+        return request;
+    }
+
     /// <summary>A copy of a request with the same headers and body, as a replaying attacker would send it.</summary>
     public static async Task<HttpRequestMessage> CopyAsync(HttpRequestMessage original, Uri? to = null)
     {
@@ -77,6 +94,17 @@ public static class RequestSigner
     {
         to.Headers.Remove(name);
         to.Headers.TryAddWithoutValidation(name, from.Headers.GetValues(name));
+    }
+
+    /// <summary>
+    /// Signs as a generic RFC 9421 library does, the base written out here: <c>@method</c>, <c>@target-uri</c> (the
+    /// absolute URI as addressed) and <c>content-digest</c>.
+    /// </summary>
+    private static (string Input, string Signature) SignOverTargetUri(AgentKey key, string method, string targetUri, string digest, long created)
+    {
+        var parameters = $"(\"@method\" \"@target-uri\" \"content-digest\");created={created};keyid=\"{key.Did.Value}\";nonce=\"{Guid.NewGuid():N}\"";
+        var signatureBase = $"\"@method\": {method}\n\"@target-uri\": {targetUri}\n\"content-digest\": {digest}\n\"@signature-params\": {parameters}";
+        return ("sig=" + parameters, "sig=:" + Convert.ToBase64String(key.Sign(Encoding.UTF8.GetBytes(signatureBase))) + ":");
     }
 
     /// <summary>
