@@ -52,7 +52,7 @@ internal static class TaskCommands
                 deadlineAt.ToUnixTimeMilliseconds(),
                 parse.GetValue(salt) ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
             var taskId = terms.TaskId();
-            var paymentLock = await SignLockAsync(client, key, TaskEscrows.Payment(taskId), terms.MaxPrice, ct);
+            var paymentLock = await SignLockAsync(client, key, TaskEscrows.Payment(taskId), terms.MaxPrice, terms.Deadline, ct);
             var body = JsonText.Object(
                 ("capability", terms.Capability),
                 ("input", new JsonText.Raw(inputText)),
@@ -124,7 +124,9 @@ internal static class TaskCommands
             using var client = GatewayClient.Create(context, parse.GetValue(gateway));
             var task = GatewayOutput.Require(await client.GetAsync($"v1/tasks/{taskId}", ct));
             var bond = (long?)task["disputeBond"] ?? throw new CliException(ExitCodes.Unavailable, "error: the gateway did not say how large the dispute bond is.");
-            var bondLock = await SignLockAsync(client, key, TaskEscrows.DisputeBond(taskId), bond, ct);
+            // The bond lock expires with the challenge window; without a result there is nothing to dispute (the gateway says so).
+            var expiry = (long?)task["result"]?["bondLockExpiry"] ?? 0;
+            var bondLock = await SignLockAsync(client, key, TaskEscrows.DisputeBond(taskId), bond, expiry, ct);
             var body = JsonText.Object(("reason", parse.GetValue(reason)), ("bondLock", bondLock));
             var response = await client.PostSignedAsync($"v1/tasks/{taskId}/dispute", body, key, ct);
             return await GatewayOutput.ReportAsync(context, response, parse.GetValue(json), TaskText.Task);
@@ -132,11 +134,11 @@ internal static class TaskCommands
         return command;
     }
 
-    // The base64 signed EscrowLock of amount from this key under escrowId, for the gateway's chain.
-    private static async Task<string> SignLockAsync(GatewayClient client, AgentKey key, Hash32 escrowId, long amount, CancellationToken ct)
+    // The base64 signed EscrowLock of amount from this key under escrowId until expiry (Unix ms), for the gateway's chain.
+    private static async Task<string> SignLockAsync(GatewayClient client, AgentKey key, Hash32 escrowId, long amount, long expiry, CancellationToken ct)
     {
         var chainId = await SigningContext.ChainIdAsync(client, ct);
-        var transaction = SignedTransaction.Sign(new EscrowLock(key.Did, escrowId, amount), key, chainId);
+        var transaction = SignedTransaction.Sign(new EscrowLock(key.Did, escrowId, amount, expiry), key, chainId);
         return Convert.ToBase64String(transaction.Encoded.Span);
     }
 

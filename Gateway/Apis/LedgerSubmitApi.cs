@@ -36,8 +36,9 @@ public static class LedgerSubmitApi
             .WithTags("Ledger")
             .RequireSignature()
             .Accepts<SubmitTransactionRequest>("application/json")
-            .WithSummary("Submit a signed client transaction (transfer, stake, unstake, escrow lock)")
-            .WithDescription("Body {\"transaction\": base64 canonical SignedTransaction}. Anyone may relay it; its own signature is what counts." + Outcomes);
+            .WithSummary("Submit a signed client transaction (transfer, stake, unstake)")
+            .WithDescription("Body {\"transaction\": base64 canonical SignedTransaction}. Anyone may relay it; its own signature is what counts. "
+                + "An EscrowLock is 422 escrow-lock-needs-task: it is accepted only with its task (POST /v1/tasks, POST /v1/tasks/{id}/dispute)." + Outcomes);
         MapOwnTransaction(routes, "/v1/stake", TxKind.Stake, "Stake credits of the signer's balance", "");
         MapOwnTransaction(routes, "/v1/unstake", TxKind.Unstake, "Start unbonding the signer's stake",
             " The credits return to the balance after the ledger's unbonding period (Ainur:Ledger:UnbondingBlocks blocks).");
@@ -83,9 +84,13 @@ public static class LedgerSubmitApi
 
     private static Task<Results<Ok<TxStatusView>, Accepted<TxStatusView>, ProblemHttpResult>> SubmitAsync(
         string? wait, HttpContext context, LedgerIdentity ledger, TransactionSubmitter submitter, IOptions<JsonOptions> json) =>
-        SubmitClientTransactionAsync(wait, context, ledger, submitter, json, static (transaction, _) => transaction.Body is ProtocolBatch
-            ? LedgerProblems.MalformedTransaction("Protocol batches are submitted by the orchestrator inside the cluster, not over HTTP.")
-            : null);
+        SubmitClientTransactionAsync(wait, context, ledger, submitter, json, static (transaction, _) => transaction.Body switch
+        {
+            ProtocolBatch => LedgerProblems.MalformedTransaction("Protocol batches are submitted by the orchestrator inside the cluster, not over HTTP."),
+            // A lock no task knows would hold the payer's credits with nothing to release or refund them.
+            EscrowLock => LedgerProblems.EscrowLockNeedsTask(),
+            _ => null,
+        });
 
     // An endpoint that acts for the caller: it admits only a transaction of this kind whose signer is the HTTP signer.
     private static void MapOwnTransaction(IEndpointRouteBuilder routes, string path, TxKind kind, string summary, string description)

@@ -49,7 +49,9 @@ public sealed record TaskView(
             terms.Salt,
             record.Payment,
             record.Bond,
-            record.Result is { } result ? new TaskResultView(new RawJson(result.Output), result.OutputHash.ToString(), result.PostedAt, result.WindowEndsAt) : null,
+            record.Result is { } result
+                ? new TaskResultView(new RawJson(result.Output), result.OutputHash.ToString(), result.PostedAt, result.WindowEndsAt, record.LockExpiry(HoldKind.Bond)!.Value)
+                : null,
             record.Dispute is { } dispute ? DisputeView.From(dispute) : null,
             record.Reason,
             record.SubmittedAt,
@@ -59,8 +61,11 @@ public sealed record TaskView(
     }
 }
 
-/// <summary>The posted result: the output as the agent sent it, its hash, and when the client's challenge window ends.</summary>
-public sealed record TaskResultView(RawJson Output, string OutputHash, DateTimeOffset PostedAt, DateTimeOffset WindowEndsAt);
+/// <summary>
+/// The posted result: the output as the agent sent it, its hash, when the client's challenge window ends, and that end in
+/// Unix milliseconds as a dispute's bond lock must carry it for its expiry.
+/// </summary>
+public sealed record TaskResultView(RawJson Output, string OutputHash, DateTimeOffset PostedAt, DateTimeOffset WindowEndsAt, long BondLockExpiry);
 
 /// <summary>A dispute: the appointed verifiers (empty until the bond is locked), their verdicts, the deadline and the resolution.</summary>
 public sealed record DisputeView(

@@ -80,8 +80,8 @@ public static class TasksApi
         }
 
         var taskId = terms.TaskId();
-        var expected = new EscrowLock(signed.Signer, TaskEscrows.Payment(taskId), terms.MaxPrice);
-        var (paymentLock, lockProblem) = await EscrowLockCheck.ReadAsync(request.PaymentLock, "paymentLock", expected, ledger, ct);
+        var expected = new EscrowLock(signed.Signer, TaskEscrows.Payment(taskId), terms.MaxPrice, terms.Deadline);
+        var (paymentLock, lockProblem) = await EscrowLockCheck.ReadAsync(request.PaymentLock, "paymentLock", expected, checkExpiry: true, ledger, ct);
         if (lockProblem is not null)
         {
             return lockProblem;
@@ -222,14 +222,18 @@ public static class TasksApi
             return Problems.MalformedBody($"'reason' is at most {MaxReasonLength} characters.");
         }
 
-        var expected = new EscrowLock(signed.Signer, TaskEscrows.DisputeBond(taskId), ainur.Tasks.DisputeBond);
-        var (bondLock, lockProblem) = await EscrowLockCheck.ReadAsync(request.BondLock, "bondLock", expected, ledger, ct);
+        // The bond lock expires with the challenge window. Without a result there is no window: the task refuses the
+        // dispute whatever the lock says (and checks the expiry itself, should a result come in between).
+        var task = await GrainRetry.RunAsync(() => cluster.Task(taskId).GetAsync(), ct);
+        var expiry = task?.LockExpiry(HoldKind.Bond);
+        var expected = new EscrowLock(signed.Signer, TaskEscrows.DisputeBond(taskId), ainur.Tasks.DisputeBond, expiry ?? 0);
+        var (bondLock, lockProblem) = await EscrowLockCheck.ReadAsync(request.BondLock, "bondLock", expected, checkExpiry: expiry is not null, ledger, ct);
         if (lockProblem is not null)
         {
             return lockProblem;
         }
 
-        if (await GrainRetry.RunAsync(() => cluster.Task(taskId).GetAsync(), ct) is { Bond: HoldState.None }
+        if (task is { Bond: HoldState.None }
             && await EscrowLockCheck.FundedAsync(cluster, expected, "bondLock", ct) is { } shortfall)
         {
             return shortfall;

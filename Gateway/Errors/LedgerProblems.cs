@@ -26,6 +26,12 @@ public static class LedgerProblems
     public static ProblemHttpResult MalformedTransaction(string detail) =>
         Problems.Create(StatusCodes.Status400BadRequest, "malformed-transaction", "The transaction cannot be read", detail);
 
+    /// <summary>A bare escrow lock: it enters the ledger only with the task or dispute it pays for.</summary>
+    public static ProblemHttpResult EscrowLockNeedsTask() =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "escrow-lock-needs-task", "An escrow lock is accepted only with its task",
+            "Send an EscrowLock as the paymentLock of POST /v1/tasks or the bondLock of POST /v1/tasks/{id}/dispute. Alone, nothing would "
+            + "ever release or refund what it locks; with its task, the task settles it or, if the lock is refused, watches it until it expires.");
+
     /// <summary>This node has no faucet (cluster mode).</summary>
     public static ProblemHttpResult FaucetDisabled() =>
         Problems.NotFound("faucet-disabled", "The faucet exists only on a standalone node; ask an account holder for credits.");

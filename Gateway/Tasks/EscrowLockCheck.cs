@@ -9,14 +9,18 @@ namespace Ainur.Gateway.Tasks;
 
 /// <summary>
 /// Reads a client-signed escrow lock carried in a request member (base64 of <c>SignedTransaction.Encoded</c>) and checks
-/// that it is exactly the lock the request needs (payer, escrow id, amount) and that its signature is the payer's for
-/// this chain. So a task's money is only ever locked by its client's own signature, for its own escrow.
+/// that it is exactly the lock the request needs (payer, escrow id, amount, expiry) and that its signature is the
+/// payer's for this chain. So a task's money is only ever locked by its client's own signature, for its own escrow,
+/// and only until the task can still use it.
 /// </summary>
 internal static class EscrowLockCheck
 {
-    /// <summary>The lock, or the problem: 400 when unreadable or badly signed, 422 when it is another lock than <paramref name="expected"/>.</summary>
+    /// <summary>
+    /// The lock, or the problem: 400 when unreadable or badly signed, 422 when it is another lock than
+    /// <paramref name="expected"/> (its expiry compared only when <paramref name="checkExpiry"/>).
+    /// </summary>
     public static async Task<(SignedTransaction? Lock, ProblemHttpResult? Problem)> ReadAsync(
-        string encoded, string member, EscrowLock expected, LedgerIdentity ledger, CancellationToken cancellationToken)
+        string encoded, string member, EscrowLock expected, bool checkExpiry, LedgerIdentity ledger, CancellationToken cancellationToken)
     {
         SignedTransaction transaction;
         try
@@ -34,6 +38,7 @@ internal static class EscrowLockCheck
             EscrowLock l when l.Payer != expected.Payer => $"its payer is {l.Payer}, not the request's signer {expected.Payer}",
             EscrowLock l when l.EscrowId != expected.EscrowId => $"its escrow id is {l.EscrowId}, not {expected.EscrowId}",
             EscrowLock l when l.Amount != expected.Amount => $"it locks {l.Amount} credits, not {expected.Amount}",
+            EscrowLock l when checkExpiry && l.Expiry != expected.Expiry => $"it expires at {l.Expiry}, not {expected.Expiry} (Unix ms)",
             _ => null,
         };
         if (problem is not null)
@@ -48,8 +53,7 @@ internal static class EscrowLockCheck
 
     /// <summary>
     /// 422 when the payer's finalized balance is short of the lock's amount. The ledger would refuse such a lock anyway;
-    /// refusing it here changes nothing and keeps the signed lock from being stored, where it would stay valid (a lock
-    /// has no expiry) and could be submitted later, when the payer has the credits, for a task that already failed.
+    /// refusing it here changes nothing and tells the client at once, instead of a task that fails.
     /// </summary>
     public static async Task<ProblemHttpResult?> FundedAsync(IClusterClient cluster, EscrowLock expected, string member, CancellationToken cancellationToken)
     {

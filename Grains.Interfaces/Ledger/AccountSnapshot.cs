@@ -13,11 +13,12 @@ public sealed record AccountSnapshot(
 
 /// <summary>
 /// An escrow (null when the id was never locked) and the orchestrator's last used batch sequence, as of the finalized
-/// block at <paramref name="Height"/>.
+/// block at <paramref name="Height"/>, whose time is <paramref name="TimeUnixMs"/>.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.EscrowSnapshot")]
 public sealed record EscrowSnapshot(
     [property: Id(0)] Hash32 Id,
     [property: Id(1)] Escrow? Escrow,
     [property: Id(2)] long OrchestratorSequence,
-    [property: Id(3)] long Height);
+    [property: Id(3)] long Height,
+    [property: Id(4)] long TimeUnixMs);

@@ -27,6 +27,16 @@ public interface IEscrowGrain : IGrainWithStringKey
     /// </summary>
     [Alias("Close")]
     Task<CloseOutcome> CloseAsync(ImmutableArray<ProtocolOp> unit, ImmutableArray<HoldClose> closes);
+
+    /// <summary>
+    /// Looks at the ledger for a hold whose lock was refused (or never arrived) and whose signed lock expires at
+    /// <paramref name="expiry"/> (Unix ms): Locked when a relay locked the escrow after all (the task must refund it),
+    /// Expired when a final block's time is past the expiry and the escrow is not locked (now it never can be), else
+    /// LockRejected (look again later). Past the expiry by this node's clock but not yet on the ledger's, it submits the
+    /// refused lock again, so that an idle ledger makes a block that settles it.
+    /// </summary>
+    [Alias("Watch")]
+    Task<HoldOutcome> WatchAsync(HoldKind hold, long expiry);
 }
 
 /// <summary>A hold's state after a lock attempt, with the ledger's reason when it refused the lock.</summary>

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Grains.Interfaces.Reputation;
 using Ainur.Grains.Interfaces.Tasks;
@@ -17,6 +18,7 @@ internal sealed partial class TaskGrain
     private Task _work = Task.CompletedTask;
     private bool _again;
     private IGrainTimer? _retry;
+    private IGrainTimer? _watch;
     private (int Attempt, Did Agent)? _offered;
     private readonly HashSet<Did> _asked = [];
 
@@ -63,6 +65,7 @@ internal sealed partial class TaskGrain
             (r, o) => AskAsync(r, o),
             (r, o) => o.Settle ? SettleAsync(r) : Task.CompletedTask,
             (_, o) => o.Reports.IsEmpty ? Task.CompletedTask : ReportAsync(o.Reports[0]),
+            (r, o) => o.Watch.IsEmpty ? Task.CompletedTask : WatchAsync(r, o.Watch),
         };
         var obligations = TaskObligations.Of(record);
         foreach (var step in steps)
@@ -168,6 +171,40 @@ internal sealed partial class TaskGrain
             await ApplyAsync(new HoldChanged(close.Hold, close.State, null));
         }
     }
+
+    /// <summary>
+    /// Refused locks stay valid until their expiry: a relay could still lock the credits, for a task that no longer uses
+    /// them. Each is looked at until the ledger shows it locked (then refunded by settlement) or past its expiry.
+    /// </summary>
+    private async Task WatchAsync(TaskRecord record, ImmutableArray<HoldKind> holds)
+    {
+        var next = DateTimeOffset.MaxValue;
+        foreach (var hold in holds)
+        {
+            var expiry = record.LockExpiry(hold)!.Value;
+            var outcome = await Escrow.WatchAsync(hold, expiry);
+            if (outcome.State != HoldState.LockRejected)
+            {
+                await ApplyAsync(new HoldChanged(hold, outcome.State, outcome.Reason));
+                return;
+            }
+
+            var now = clock.GetUtcNow();
+            var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(expiry);
+            var due = expiresAt > now ? Min(expiresAt, now + settings.LockWatchPeriod) : now + settings.RetryDelay;
+            next = Min(next, due);
+        }
+
+        var delay = next - clock.GetUtcNow();
+        _watch?.Dispose();
+        _watch = this.RegisterGrainTimer(() =>
+        {
+            Kick();
+            return Task.CompletedTask;
+        }, new GrainTimerCreationOptions(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+    }
+
+    private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
     /// <summary>Exactly once: recorded (deduplicated by id), then acknowledged durably here, then forgotten there.</summary>
     private async Task ReportAsync(OutcomeReportEntry report)

@@ -54,6 +54,11 @@ internal sealed partial class TaskGrain(
             return new TaskReply(_stored, new TaskRejection(TaskRejectionKind.Invalid, "the terms do not hash to this task id"));
         }
 
+        if (WrongExpiry(paymentLock, submit.Terms.Deadline) is { } wrong)
+        {
+            return new TaskReply(_stored, wrong);
+        }
+
         _locks[HoldKind.Payment] = paymentLock;
         var reply = await ApplyAsync(submit);
         if (reply.Rejection is null && reply.Task!.Payment == HoldState.Locking)
@@ -80,6 +85,12 @@ internal sealed partial class TaskGrain(
     /// <inheritdoc/>
     public async Task<TaskReply> DisputeAsync(DisputeResult dispute, SignedTransaction bondLock)
     {
+        // The gateway checked the lock against the task as it read it; a result posted since then sets the window's end.
+        if (WrongExpiry(bondLock, _stored?.LockExpiry(HoldKind.Bond)) is { } wrong)
+        {
+            return new TaskReply(_stored, wrong);
+        }
+
         _locks[HoldKind.Bond] = bondLock;
         var reply = await ApplyAsync(dispute);
         if (reply.Rejection is null && reply.Task!.Bond == HoldState.Locking)
@@ -128,6 +139,12 @@ internal sealed partial class TaskGrain(
     }
 
     private Hash32 TaskId => Hash32.Parse(this.GetPrimaryKeyString());
+
+    /// <summary>A lock that expires at another time than the task needs (a refused one must not outlive the task's watch).</summary>
+    private static TaskRejection? WrongExpiry(SignedTransaction lockTransaction, long? expiry) =>
+        expiry is { } expected && lockTransaction.Body is EscrowLock { Expiry: var actual } && actual != expected
+            ? new TaskRejection(TaskRejectionKind.Invalid, $"the lock must expire at {expected} (Unix ms), not {actual}")
+            : null;
 
     private IEscrowGrain Escrow => GrainFactory.GetGrain<IEscrowGrain>(this.GetPrimaryKeyString());
 

@@ -19,4 +19,10 @@ public sealed class TaskSettings
 
     /// <summary>How long a task waits before asking again when no agent (or verifier) was available or the ledger did not answer.</summary>
     public TimeSpan RetryDelay { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How often a task looks at the escrow of a refused lock before the lock's expiry (a relay is refunded within about
+    /// this long); past the expiry it looks every <see cref="RetryDelay"/> until the ledger's time has passed it too.
+    /// </summary>
+    public TimeSpan LockWatchPeriod { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -17,6 +17,8 @@ public static partial class TaskMachine
         var legal = (before, change.State) switch
         {
             (HoldState.Locking, HoldState.Locked or HoldState.LockRejected) => true,
+            // A refused lock applied later by a relay (the task does not use it: settlement refunds it), or past its expiry.
+            (HoldState.LockRejected, HoldState.Locked or HoldState.Expired) => true,
             (HoldState.Locked, HoldState.Released or HoldState.Refunded) => closable,
             _ => false,
         };

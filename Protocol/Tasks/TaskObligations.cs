@@ -14,13 +14,18 @@ namespace Ainur.Protocol.Tasks;
 /// <param name="AskVerifiers">Appointed verifiers that have not given a verdict yet.</param>
 /// <param name="Settle">The ledger holds must now be closed (see <see cref="TaskSettlement"/>).</param>
 /// <param name="Reports">Reputation reports not yet acknowledged.</param>
+/// <param name="Watch">
+/// Holds whose lock was refused: until the ledger's time passes the lock's expiry, a relay of the signed lock could
+/// still lock the credits, which the task would then refund.
+/// </param>
 public sealed record TaskObligations(
     bool NeedsAgent,
     Did? OfferTo,
     bool NeedsVerifiers,
     ImmutableArray<Did> AskVerifiers,
     bool Settle,
-    ImmutableArray<OutcomeReportEntry> Reports)
+    ImmutableArray<OutcomeReportEntry> Reports,
+    ImmutableArray<HoldKind> Watch)
 {
     /// <summary>The obligations of <paramref name="record"/>.</summary>
     public static TaskObligations Of(TaskRecord record)
@@ -36,7 +41,21 @@ public sealed record TaskObligations(
                 ? [.. dispute.Verifiers.Where(v => !dispute.Verdicts.Any(d => d.Verifier == v))]
                 : [],
             Settle: MustSettle(record),
-            Reports: record.Reports);
+            Reports: record.Reports,
+            Watch: [.. Refused(record)]);
+    }
+
+    private static IEnumerable<HoldKind> Refused(TaskRecord record)
+    {
+        if (record.Payment == HoldState.LockRejected)
+        {
+            yield return HoldKind.Payment;
+        }
+
+        if (record.Bond == HoldState.LockRejected)
+        {
+            yield return HoldKind.Bond;
+        }
     }
 
     /// <summary>

@@ -73,9 +73,19 @@ public sealed record TaskRecord
     /// <summary>The dispute bond escrow's id on the ledger.</summary>
     public Hash32 BondEscrow => TaskEscrows.DisputeBond(Id);
 
-    /// <summary>Whether the task is terminal and no hold on the ledger is still open or in flight.</summary>
-    public bool IsClosed => State.IsTerminal() && Payment is not (HoldState.Locking or HoldState.Locked)
-        && Bond is not (HoldState.Locking or HoldState.Locked) && Reports.IsEmpty;
+    /// <summary>
+    /// Whether the task is terminal and no hold on the ledger is still open, in flight, or refused but not yet expired
+    /// (a refused lock could still be relayed until then).
+    /// </summary>
+    public bool IsClosed => State.IsTerminal() && !IsOpen(Payment) && !IsOpen(Bond) && Reports.IsEmpty;
+
+    /// <summary>
+    /// The expiry (Unix milliseconds) that the client's lock of <paramref name="hold"/> must carry: the task's deadline for
+    /// the payment, the end of the challenge window for the bond (null before a result is posted).
+    /// </summary>
+    public long? LockExpiry(HoldKind hold) => hold == HoldKind.Payment ? Terms.Deadline : Result?.WindowEndsAt.ToUnixTimeMilliseconds();
+
+    private static bool IsOpen(HoldState hold) => hold is HoldState.Locking or HoldState.Locked or HoldState.LockRejected;
 }
 
 /// <summary>

@@ -46,7 +46,11 @@ public enum HoldState
     /// <summary>The lock is final: the credits are held.</summary>
     Locked = 2,
 
-    /// <summary>The ledger refused the lock (for example, the client's balance was short); nothing is held.</summary>
+    /// <summary>
+    /// The ledger refused the lock (for example, the client's balance was short), or the lock never arrived; nothing is
+    /// held. The client's signed lock stays valid until its expiry, so the task watches its escrow until the ledger's
+    /// time passes that expiry: if a late relay locks it, the hold becomes Locked and is refunded, else Expired.
+    /// </summary>
     LockRejected = 3,
 
     /// <summary>Closed by a release or payout, final on the ledger.</summary>
@@ -54,6 +58,9 @@ public enum HoldState
 
     /// <summary>Closed by a refund to the client, final on the ledger.</summary>
     Refunded = 5,
+
+    /// <summary>The lock was refused and a final block's time is past its expiry: it can never apply; nothing is held.</summary>
+    Expired = 6,
 }
 
 /// <summary>How a dispute ended.</summary>

@@ -61,7 +61,7 @@ internal static class LedgerBench
                 await LoadRunner.RunPhaseAsync("b. escrow lock, submit -> final", concurrency, warmUp, duration, async (w, _) =>
                 {
                     var id = new Hash32(System.Security.Cryptography.RandomNumberGenerator.GetBytes(32));
-                    await FinalizeAsync(SignedTransaction.Sign(new EscrowLock(senders[w].Did, id, 10), senders[w], ledger.ChainId));
+                    await FinalizeAsync(SignedTransaction.Sign(new EscrowLock(senders[w].Did, id, 10, DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeMilliseconds()), senders[w], ledger.ChainId));
                     escrows.Enqueue(id);
                 }),
             };

@@ -87,7 +87,7 @@ internal static class TaskBench
                 DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds(), Guid.NewGuid().ToString("N"));
             var id = terms.TaskId();
             var posted = results.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            var paymentLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.Payment(id), Price), client, LedgerSetup.DevelopmentChainId);
+            var paymentLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.Payment(id), Price, terms.Deadline), client, LedgerSetup.DevelopmentChainId);
             var deadline = DateTimeOffset.FromUnixTimeMilliseconds(terms.Deadline).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
             var body = $$"""{"capability":"{{Capability}}","input":{{input}},"maxPrice":{{Price}},"deadline":"{{deadline}}","salt":"{{terms.Salt}}","paymentLock":"{{Convert.ToBase64String(paymentLock.Encoded.Span)}}"}""";
             await SendAsync(http, Post(client, http, "/v1/tasks", body), HttpStatusCode.Accepted);

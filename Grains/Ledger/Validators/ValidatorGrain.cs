@@ -160,7 +160,7 @@ public sealed partial class ValidatorGrain(
 
     /// <inheritdoc/>
     public Task<EscrowSnapshot> GetEscrowAsync(Hash32 escrowId) =>
-        Task.FromResult(new EscrowSnapshot(escrowId, _ledger.GetEscrow(escrowId), _ledger.OrchestratorSequence, _ledger.Height));
+        Task.FromResult(new EscrowSnapshot(escrowId, _ledger.GetEscrow(escrowId), _ledger.OrchestratorSequence, _ledger.Height, _ledger.TimeUnixMs));
 
     /// <inheritdoc/>
     public async Task SetOnlineAsync(bool online)

@@ -45,8 +45,7 @@ internal sealed partial class EscrowGrain(
         var next = status.State switch
         {
             TxState.Final => entry with { State = HoldState.Locked },
-            // The refused lock's bytes are dropped: a lock has no expiry, and kept they could be submitted later.
-            TxState.Rejected => entry with { LockTransaction = [], State = HoldState.LockRejected, Reason = $"{status.Rejection!.Code}: {status.Rejection.Message}" },
+            TxState.Rejected => entry with { State = HoldState.LockRejected, Reason = $"{status.Rejection!.Code}: {status.Rejection.Message}" },
             _ => entry,
         };
         if (next != entry)
@@ -74,11 +73,37 @@ internal sealed partial class EscrowGrain(
 
         foreach (var close in closes)
         {
-            state.State = Set(close.Hold, Get(close.Hold)! with { State = close.State });
+            state.State = Set(close.Hold, Known(close.Hold) with { State = close.State });
         }
 
         await state.WriteStateAsync();
         return new CloseOutcome(true, null);
+    }
+
+    /// <inheritdoc/>
+    public async Task<HoldOutcome> WatchAsync(HoldKind hold, long expiry)
+    {
+        var snapshot = await GrainFactory.GetGrain<ILedgerQueryGrain>(0).GetEscrowAsync(EscrowId(hold));
+        var outcome = snapshot.Escrow switch
+        {
+            { Status: EscrowStatus.Locked } => new HoldOutcome(HoldState.Locked, "a relay of the refused lock locked the escrow; it is refunded"),
+            // Closed, or past the expiry on the ledger without a lock: block times never go back, so no lock can apply now.
+            not null => new HoldOutcome(HoldState.Expired, "the escrow was closed"),
+            null when snapshot.TimeUnixMs > expiry => new HoldOutcome(HoldState.Expired, $"the refused lock expired at block {snapshot.Height}"),
+            null => new HoldOutcome(HoldState.LockRejected, null),
+        };
+        if (outcome.State != HoldState.LockRejected && Get(hold)?.State != outcome.State)
+        {
+            await SaveAsync(hold, Known(hold) with { State = outcome.State, Reason = outcome.Reason });
+        }
+        else if (outcome.State == HoldState.LockRejected && clock.GetUtcNow().ToUnixTimeMilliseconds() > expiry && Get(hold) is { LockTransaction.Length: > 0 } entry)
+        {
+            // Expired by this clock, not yet on the ledger (an idle ledger makes no blocks): submitted again, the lock is
+            // either refused in a block past its expiry, which ends the watch, or applied and then refunded.
+            await GrainFactory.GetGrain<IMempoolGrain>(0).SubmitAsync(SignedTransaction.Decode(entry.LockTransaction));
+        }
+
+        return outcome;
     }
 
     /// <summary>Whether the ledger shows every hold already closed the way asked (a retry of a unit that was applied).</summary>
@@ -105,6 +130,9 @@ internal sealed partial class EscrowGrain(
     }
 
     private HoldEntry? Get(HoldKind hold) => hold == HoldKind.Payment ? state.State.Payment : state.State.Bond;
+
+    // A hold whose lock never reached this grain has no entry; the task may still close or watch it.
+    private HoldEntry Known(HoldKind hold) => Get(hold) ?? new HoldEntry([], HoldState.LockRejected, "the signed lock never reached the escrow");
 
     private EscrowGrainState Set(HoldKind hold, HoldEntry entry)
     {

@@ -16,8 +16,9 @@ public sealed class EscrowGrainState
 }
 
 /// <summary>
-/// A hold: the signed lock transaction's bytes (empty once the ledger refused the lock: a lock has no expiry, so kept
-/// bytes could be submitted later), its state, and the ledger's reason when the lock was refused.
+/// A hold: the signed lock transaction's bytes (kept after a refusal: the lock expires, and the watch that follows may
+/// submit it again past its expiry to have the ledger's time pass it), its state, and the ledger's reason when the lock
+/// was refused or watched to its end.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.HoldEntry")]
 public sealed record HoldEntry([property: Id(0)] byte[] LockTransaction, [property: Id(1)] HoldState State, [property: Id(2)] string? Reason);

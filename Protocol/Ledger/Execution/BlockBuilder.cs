@@ -15,7 +15,9 @@ public static class BlockBuilder
     /// the reason, those with a bad signature, a repeated id or a rule violation, until the block holds
     /// <paramref name="maxTransactions"/>. Signatures are verified on up to <paramref name="maxParallelism"/> cores,
     /// only for candidates it reaches, except those <paramref name="verified"/> vouches for (the caller checked that very
-    /// signature for this chain). The result always passes <see cref="BlockExecution.Execute"/> on <paramref name="before"/>.
+    /// signature for this chain). The block's time is <paramref name="timeUnixMs"/>, or the last block's when that is
+    /// later (a proposer whose clock lags must not take the ledger's time back). The result always passes
+    /// <see cref="BlockExecution.Execute"/> on <paramref name="before"/>.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException">
     /// <paramref name="maxTransactions"/> or <paramref name="round"/> is negative, or <paramref name="proposer"/> is
@@ -29,7 +31,7 @@ public static class BlockBuilder
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentOutOfRangeException.ThrowIfNegative(maxTransactions);
         ArgumentOutOfRangeException.ThrowIfNegative(round);
-        var batch = LedgerBatch.Begin(before);
+        var batch = LedgerBatch.Begin(before, Math.Max(timeUnixMs, before.TimeUnixMs));
         var chainId = before.Genesis.ChainId;
         if (proposer != before.Genesis.Validators.Proposer(batch.Height, round))
         {
@@ -67,7 +69,7 @@ public static class BlockBuilder
 
         var transactions = included.DrainToImmutable();
         var header = new BlockHeader(chainId, batch.Height, round, before.LastBlockHash, Block.TxRootOf(transactions),
-            batch.ComputeStateRoot(), proposer, timeUnixMs, transactions.Length);
+            batch.ComputeStateRoot(), proposer, batch.TimeUnixMs, transactions.Length);
         var block = new Block(header, transactions);
         return new BuiltBlock(block, batch.Commit(block.Hash), rejected.DrainToImmutable());
     }

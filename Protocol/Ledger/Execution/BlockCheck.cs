@@ -1,6 +1,9 @@
 namespace Ainur.Protocol.Ledger.Execution;
 
-/// <summary>The checks block execution makes, in the order it makes them; values never change.</summary>
+/// <summary>
+/// The checks block execution makes, in the order it makes them (<see cref="Time"/> comes right after
+/// <see cref="TxRoot"/>: it was added later); values never change.
+/// </summary>
 public enum BlockCheck : byte
 {
     /// <summary>The header's chain id is the genesis chain id.</summary>
@@ -29,4 +32,7 @@ public enum BlockCheck : byte
 
     /// <summary>The header's state root is the root after applying the block.</summary>
     StateRoot = 9,
+
+    /// <summary>The header's time is not before the last block's.</summary>
+    Time = 10,
 }

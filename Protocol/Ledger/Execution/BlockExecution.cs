@@ -6,14 +6,14 @@ namespace Ainur.Protocol.Ledger.Execution;
 
 /// <summary>
 /// Decides whether a block is valid on top of a state and computes the state after it. Pure and deterministic: the
-/// same state and block give the same outcome on every validator, whatever the parallelism. The header's time is not
-/// checked here (it is the consensus layer's to judge).
+/// same state and block give the same outcome on every validator, whatever the parallelism. Of the header's time only
+/// its order is checked here (never before the last block's); how close it is to real time is not judged.
 /// </summary>
 public static class BlockExecution
 {
     /// <summary>
     /// Checks a proposed block completely, in <see cref="BlockCheck"/> order: chain id, height, previous hash,
-    /// proposer, transaction count and root, every signature (on up to <paramref name="maxParallelism"/> cores; the
+    /// proposer, transaction count and root, time, every signature (on up to <paramref name="maxParallelism"/> cores; the
     /// lowest invalid index is reported), every transaction in order, and the state root. Returns the first failure
     /// or the state after the block. Signatures <paramref name="verified"/> vouches for (this validator checked that
     /// very signature for this chain already, say while the transaction waited in the pool) are not checked twice.
@@ -50,7 +50,7 @@ public static class BlockExecution
             }
         }
 
-        var batch = LedgerBatch.Begin(before);
+        var batch = LedgerBatch.Begin(before, block.Header.TimeUnixMs);
         for (var i = 0; i < transactions.Length; i++)
         {
             if (batch.TryApply(transactions[i], signatureChecked: true) is { } rejection)
@@ -95,8 +95,14 @@ public static class BlockExecution
         }
 
         var txRoot = block.ComputeTxRoot();
-        return header.TxRoot == txRoot
+        if (header.TxRoot != txRoot)
+        {
+            return BlockOutcome.Invalid(BlockCheck.TxRoot, $"The header's transaction root {header.TxRoot} is not the transactions' {txRoot}.");
+        }
+
+        // Monotonic time is what makes an escrow lock's expiry final: no block after one past it can go back before it.
+        return header.TimeUnixMs >= before.TimeUnixMs
             ? null
-            : BlockOutcome.Invalid(BlockCheck.TxRoot, $"The header's transaction root {header.TxRoot} is not the transactions' {txRoot}.");
+            : BlockOutcome.Invalid(BlockCheck.Time, $"The block's time {header.TimeUnixMs} is before the last block's {before.TimeUnixMs}.");
     }
 }

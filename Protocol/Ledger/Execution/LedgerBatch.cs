@@ -17,10 +17,11 @@ public sealed class LedgerBatch
     private readonly LedgerWorkingSet _state;
     private bool _committed;
 
-    private LedgerBatch(LedgerState before)
+    private LedgerBatch(LedgerState before, long timeUnixMs)
     {
         Before = before;
         Height = checked(before.Height + 1);
+        TimeUnixMs = timeUnixMs;
         _state = new LedgerWorkingSet(before);
         TransactionRules.ReleaseUnbonding(_state, Height);
         _state.AcceptChanges();
@@ -32,17 +33,29 @@ public sealed class LedgerBatch
     /// <summary>The height of the block being applied: <c>Before.Height + 1</c>.</summary>
     public long Height { get; }
 
+    /// <summary>The time of the block being applied (Unix milliseconds): what escrow locks' expiries are checked against.</summary>
+    public long TimeUnixMs { get; }
+
     /// <summary>How many transactions were applied.</summary>
     public int Applied { get; private set; }
 
     /// <summary>The orchestrator's last batch sequence as of now.</summary>
     public long OrchestratorSequence => _state.OrchestratorSequence;
 
-    /// <summary>Starts the block after <paramref name="before"/>.</summary>
+    /// <summary>Starts the block after <paramref name="before"/>, at the earliest time it may carry (the last block's).</summary>
     public static LedgerBatch Begin(LedgerState before)
     {
         ArgumentNullException.ThrowIfNull(before);
-        return new LedgerBatch(before);
+        return new LedgerBatch(before, before.TimeUnixMs);
+    }
+
+    /// <summary>Starts the block after <paramref name="before"/> with time <paramref name="timeUnixMs"/>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The time is before the last block's: block times never go back.</exception>
+    public static LedgerBatch Begin(LedgerState before, long timeUnixMs)
+    {
+        ArgumentNullException.ThrowIfNull(before);
+        ArgumentOutOfRangeException.ThrowIfLessThan(timeUnixMs, before.TimeUnixMs);
+        return new LedgerBatch(before, timeUnixMs);
     }
 
     /// <summary>The account of <paramref name="did"/> as of now.</summary>
@@ -66,7 +79,7 @@ public sealed class LedgerBatch
             return BadSignature(transaction);
         }
 
-        var rejection = TransactionRules.Apply(_state, Height, transaction.Body);
+        var rejection = TransactionRules.Apply(_state, Height, TimeUnixMs, transaction.Body);
         if (rejection is null)
         {
             _state.AcceptChanges();
@@ -94,7 +107,7 @@ public sealed class LedgerBatch
     {
         ThrowIfCommitted();
         _committed = true;
-        return _state.ToState(Height, blockHash);
+        return _state.ToState(Height, blockHash, TimeUnixMs);
     }
 
     internal static TxRejection BadSignature(SignedTransaction transaction) =>

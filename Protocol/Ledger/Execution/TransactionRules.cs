@@ -12,12 +12,12 @@ namespace Ainur.Protocol.Ledger.Execution;
 /// </summary>
 internal static class TransactionRules
 {
-    public static TxRejection? Apply(LedgerWorkingSet state, long height, TxBody body) => body switch
+    public static TxRejection? Apply(LedgerWorkingSet state, long height, long timeUnixMs, TxBody body) => body switch
     {
         Transfer transfer => Apply(state, transfer),
         Stake stake => Apply(state, stake),
         Unstake unstake => Apply(state, height, unstake),
-        EscrowLock escrowLock => Apply(state, height, escrowLock),
+        EscrowLock escrowLock => Apply(state, height, timeUnixMs, escrowLock),
         ProtocolBatch batch => ProtocolRules.Apply(state, height, batch),
         _ => throw new ArgumentException($"Unknown transaction body {body.GetType().Name}.", nameof(body)),
     };
@@ -118,11 +118,16 @@ internal static class TransactionRules
         return null;
     }
 
-    private static TxRejection? Apply(LedgerWorkingSet state, long height, EscrowLock escrowLock)
+    private static TxRejection? Apply(LedgerWorkingSet state, long height, long timeUnixMs, EscrowLock escrowLock)
     {
         if (escrowLock.Amount <= 0)
         {
             return BadAmount("amount", escrowLock.Amount);
+        }
+
+        if (timeUnixMs > escrowLock.Expiry)
+        {
+            return new(TxRejectionCodes.EscrowLockExpired, $"The lock expired at {escrowLock.Expiry} (Unix ms); this block's time is {timeUnixMs}.");
         }
 
         if (state.GetEscrow(escrowLock.EscrowId) is not null)

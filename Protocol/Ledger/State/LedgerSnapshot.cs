@@ -7,14 +7,14 @@ namespace Ainur.Protocol.Ledger.State;
 
 /// <summary>
 /// A ledger state as canonical bytes, so a validator can restart from it instead of re-applying every block since
-/// genesis. Layout: a magic string, height, last block hash, orchestrator sequence, then accounts sorted by public key
+/// genesis. Layout: a magic string, height, last block hash, last block time, orchestrator sequence, then accounts sorted by public key
 /// (key, balance, stake, nonce, unbonding entries) and escrows sorted by id (id, payer, amount, status, locked-at,
 /// closed-at). The genesis is not inside: the reader supplies it. A snapshot proves nothing by itself; the reader
 /// compares <see cref="LedgerState.StateRoot"/> of what it decoded with the root in the stored block header of that height.
 /// </summary>
 public static class LedgerSnapshot
 {
-    private const string Magic = "ainur-state/1";
+    private const string Magic = "ainur-state/2";
 
     /// <summary>Encodes <paramref name="state"/>.</summary>
     public static byte[] Encode(LedgerState state)
@@ -23,7 +23,7 @@ public static class LedgerSnapshot
         var accounts = state.AccountMap.OrderBy(a => a.Key.PublicKey.ToArray(), ByteOrder.Instance).ToList();
         var escrows = state.EscrowMap.Values.OrderBy(e => e.Id).ToList();
         var writer = new CanonicalWriter(64 + (accounts.Count * 80) + (escrows.Count * 120))
-            .Text(Magic).I64(state.Height).Hash(state.LastBlockHash).I64(state.OrchestratorSequence).I32(accounts.Count);
+            .Text(Magic).I64(state.Height).Hash(state.LastBlockHash).I64(state.TimeUnixMs).I64(state.OrchestratorSequence).I32(accounts.Count);
         foreach (var (did, account) in accounts)
         {
             writer.Did(did).I64(account.Balance).I64(account.Stake).I64(account.Nonce).I32(account.Unbonding.Length);
@@ -55,8 +55,9 @@ public static class LedgerSnapshot
 
         var height = reader.I64();
         var lastBlockHash = reader.Hash();
+        var time = reader.I64();
         var sequence = reader.I64();
-        var empty = new LedgerState(genesis, 0, genesis.Hash, 0, ImmutableDictionary<Did, Account>.Empty,
+        var empty = new LedgerState(genesis, 0, genesis.Hash, 0, 0, ImmutableDictionary<Did, Account>.Empty,
             ImmutableDictionary<Hash32, Escrow>.Empty, ImmutableDictionary<long, ImmutableHashSet<Did>>.Empty, StateTree.Empty);
         var working = new LedgerWorkingSet(empty);
         var accountCount = reader.Count(32 + 28);
@@ -90,7 +91,7 @@ public static class LedgerSnapshot
 
         reader.EnsureEnd();
         working.OrchestratorSequence = sequence;
-        return working.ToState(height, lastBlockHash);
+        return working.ToState(height, lastBlockHash, time);
     }
 
     private sealed class ByteOrder : IComparer<byte[]>

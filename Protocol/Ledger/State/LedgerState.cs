@@ -23,7 +23,7 @@ namespace Ainur.Protocol.Ledger.State;
 /// bucket's hash is the RFC 9162 Merkle root (<see cref="Merkle.MerkleTree"/>) over its leaf hashes sorted by key
 /// (byte-wise; the empty tree's root for an empty bucket), and <see cref="StateRoot"/> is the Merkle root over the
 /// 65,536 bucket hashes in bucket order. So the root is a function of the entries alone, not of the history that
-/// produced them (height and block hash are in the header, not the root), an entry's inclusion can later be proven
+/// produced them (height, block hash and time are in the header, not the root), an entry's inclusion can later be proven
 /// with two ordinary Merkle paths, and a shard can later own a range of buckets.</para>
 /// <para>Empty accounts (<see cref="Account.Empty"/>) are not entries, so an account never touched and one that holds
 /// nothing and never used a nonce read and hash alike. Applying a block rehashes only the buckets it touched and
@@ -32,13 +32,14 @@ namespace Ainur.Protocol.Ledger.State;
 public sealed class LedgerState
 {
     internal LedgerState(
-        Genesis genesis, long height, Hash32 lastBlockHash, long orchestratorSequence,
+        Genesis genesis, long height, Hash32 lastBlockHash, long timeUnixMs, long orchestratorSequence,
         ImmutableDictionary<Did, Account> accounts, ImmutableDictionary<Hash32, Escrow> escrows,
         ImmutableDictionary<long, ImmutableHashSet<Did>> releases, StateTree tree)
     {
         Genesis = genesis;
         Height = height;
         LastBlockHash = lastBlockHash;
+        TimeUnixMs = timeUnixMs;
         OrchestratorSequence = orchestratorSequence;
         AccountMap = accounts;
         EscrowMap = escrows;
@@ -54,6 +55,12 @@ public sealed class LedgerState
 
     /// <summary>The last applied block's hash; the genesis hash at height 0. The next block's previous hash.</summary>
     public Hash32 LastBlockHash { get; }
+
+    /// <summary>
+    /// The last applied block's time (its header's, Unix milliseconds); 0 at genesis. Block times never go back, so once
+    /// a final block's time is past an escrow lock's expiry, no later block can apply that lock.
+    /// </summary>
+    public long TimeUnixMs { get; }
 
     /// <summary>The sequence of the last protocol batch applied (0: none); the next must be larger.</summary>
     public long OrchestratorSequence { get; }
@@ -108,7 +115,7 @@ public sealed class LedgerState
         }
 
         var genesisHash = genesis.Hash;
-        var empty = new LedgerState(genesis, 0, genesisHash, 0, ImmutableDictionary<Did, Account>.Empty,
+        var empty = new LedgerState(genesis, 0, genesisHash, 0, 0, ImmutableDictionary<Did, Account>.Empty,
             ImmutableDictionary<Hash32, Escrow>.Empty, ImmutableDictionary<long, ImmutableHashSet<Did>>.Empty, StateTree.Empty);
         var working = new LedgerWorkingSet(empty);
         foreach (var allocation in allocations)
@@ -118,7 +125,7 @@ public sealed class LedgerState
         }
 
         working.OrchestratorSequence = 0; // the chain entry exists from genesis on
-        return working.ToState(0, genesisHash);
+        return working.ToState(0, genesisHash, 0);
     }
 
     /// <summary>The account of <paramref name="did"/>; <see cref="Account.Empty"/> when it holds nothing.</summary>

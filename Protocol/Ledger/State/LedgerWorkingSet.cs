@@ -169,11 +169,14 @@ internal sealed class LedgerWorkingSet
         return _tree.Root;
     }
 
-    /// <summary>Freezes the working set as the state after block <paramref name="height"/> with hash <paramref name="blockHash"/>.</summary>
-    public LedgerState ToState(long height, Hash32 blockHash)
+    /// <summary>
+    /// Freezes the working set as the state after block <paramref name="height"/> with hash <paramref name="blockHash"/>
+    /// and time <paramref name="timeUnixMs"/>.
+    /// </summary>
+    public LedgerState ToState(long height, Hash32 blockHash, long timeUnixMs)
     {
         ComputeRoot();
-        return new LedgerState(_before.Genesis, height, blockHash, _orchestratorSequence,
+        return new LedgerState(_before.Genesis, height, blockHash, timeUnixMs, _orchestratorSequence,
             _accounts.ToImmutable(), _escrows.ToImmutable(), _releases.ToImmutable(), _tree);
     }
 }

@@ -37,6 +37,9 @@ public static class TxRejectionCodes
     /// <summary>An escrow with this id exists or existed: ids are usable once.</summary>
     public const string EscrowExists = "escrow-exists";
 
+    /// <summary>An escrow lock in a block whose time is past the lock's expiry.</summary>
+    public const string EscrowLockExpired = "escrow-lock-expired";
+
     /// <summary>No escrow has this id.</summary>
     public const string UnknownEscrow = "unknown-escrow";
 

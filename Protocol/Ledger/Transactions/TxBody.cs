@@ -33,7 +33,7 @@ public abstract record TxBody
         TxKind.Transfer => new Transfer(reader.Did(), reader.Did(), reader.I64(), reader.I64()),
         TxKind.Stake => new Stake(reader.Did(), reader.I64(), reader.I64()),
         TxKind.Unstake => new Unstake(reader.Did(), reader.I64(), reader.I64()),
-        TxKind.EscrowLock => new EscrowLock(reader.Did(), reader.Hash(), reader.I64()),
+        TxKind.EscrowLock => new EscrowLock(reader.Did(), reader.Hash(), reader.I64(), reader.I64()),
         TxKind.ProtocolBatch => ProtocolBatch.ReadFields(ref reader),
         var kind => throw new FormatException($"Unknown transaction kind {(byte)kind}."),
     };
@@ -123,13 +123,16 @@ public sealed record Unstake(
 /// Locks <paramref name="Amount"/> credits of <paramref name="Payer"/>'s balance under <paramref name="EscrowId"/>
 /// (for a task: derived from the task id). Signed by the payer, so the server can never lock a client's money by
 /// itself. An escrow id is usable once, ever: that is this transaction's replay guard, so it carries no nonce and
-/// anyone (the orchestrator, for instance) may submit it.
+/// anyone (the orchestrator, for instance) may submit it. <paramref name="Expiry"/> (Unix milliseconds) bounds that:
+/// the ledger refuses the lock in a block whose time is past it, so a lock that was refused, or that its task no
+/// longer wants, cannot apply for ever (a task's payment lock expires at the task's deadline).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.EscrowLock")]
 public sealed record EscrowLock(
     [property: Id(0)] Did Payer,
     [property: Id(1)] Hashing.Hash32 EscrowId,
-    [property: Id(2)] long Amount) : TxBody
+    [property: Id(2)] long Amount,
+    [property: Id(3)] long Expiry) : TxBody
 {
     /// <inheritdoc/>
     public override TxKind Kind => TxKind.EscrowLock;
@@ -138,5 +141,5 @@ public sealed record EscrowLock(
     public override Did Signer => Payer;
 
     /// <inheritdoc/>
-    protected override void WriteFields(CanonicalWriter writer) => writer.Did(Payer).Hash(EscrowId).I64(Amount);
+    protected override void WriteFields(CanonicalWriter writer) => writer.Did(Payer).Hash(EscrowId).I64(Amount).I64(Expiry);
 }

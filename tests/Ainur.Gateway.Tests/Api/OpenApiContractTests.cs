@@ -44,7 +44,7 @@ public sealed class OpenApiContractTests(TaskNodeFixture fixture)
 
         // Disputed: no verifiers, deadline or resolution until the bond is final; then an item to verify, with output.
         var verifier = await _tasks.AgentAsync(capability);
-        var disputed = await HttpAssert.JsonAsync(await _tasks.PostAsync(draft.Client, $"/v1/tasks/{draft.Id}/dispute", TaskClient.DisputeBody(draft.Client, draft.Id)), HttpStatusCode.OK);
+        var disputed = await HttpAssert.JsonAsync(await _tasks.PostAsync(draft.Client, $"/v1/tasks/{draft.Id}/dispute", await _tasks.DisputeBodyAsync(draft.Client, draft.Id)), HttpStatusCode.OK);
         contract.AssertMatches("/v1/tasks/{id}/dispute", "post", 200, disputed);
         var check = await _tasks.NextAsync(verifier);
         Assert.True(check.TryGetProperty("output", out _));

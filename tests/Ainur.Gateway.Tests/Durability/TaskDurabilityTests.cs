@@ -199,7 +199,7 @@ public sealed class TaskDurabilityTests
         var (draft, agent, _) = await tasks.VerifyingAsync();
         // Registered once the agent has the task, so the roster can only appoint it as the verifier.
         var verifier = await tasks.AgentAsync(draft.Capability);
-        await HttpAssert.JsonAsync(await tasks.PostAsync(draft.Client, $"/v1/tasks/{draft.Id}/dispute", TaskClient.DisputeBody(draft.Client, draft.Id)), HttpStatusCode.OK);
+        await HttpAssert.JsonAsync(await tasks.PostAsync(draft.Client, $"/v1/tasks/{draft.Id}/dispute", await tasks.DisputeBodyAsync(draft.Client, draft.Id)), HttpStatusCode.OK);
         await tasks.WaitForAsync(
             draft.Id,
             t => t.GetProperty("bond").GetString() == "locked" && t.GetProperty("dispute").GetProperty("verifiers").GetArrayLength() == 1,

@@ -6,7 +6,10 @@ using Ainur.Protocol.Ledger.Transactions;
 
 namespace Ainur.Gateway.Tests.Ledger;
 
-/// <summary><c>POST /v1/ledger/txs</c>: any client transaction, relayed by anyone, with the same answers as a transfer.</summary>
+/// <summary>
+/// <c>POST /v1/ledger/txs</c>: a client transaction relayed by anyone, with the same answers as a transfer; an escrow lock
+/// only with its task.
+/// </summary>
 [Collection(StandaloneGatewayCollection.Name)]
 public sealed class SubmitTransactionTests(StandaloneGatewayFixture fixture)
 {
@@ -27,19 +30,21 @@ public sealed class SubmitTransactionTests(StandaloneGatewayFixture fixture)
     }
 
     [Fact]
-    public async Task EscrowLock_RelayedByAnotherDid_IsFinal_AndLockingTheSameIdAgainIsRejected()
+    public async Task EscrowLock_AloneByItsPayerOrARelay_Is422NeedsTask_AndLocksNothing()
     {
         using var payer = AgentKey.Generate();
         using var relay = AgentKey.Generate();
         await _ledger.FundAsync(payer);
         var escrowId = Blake2b.Content(Guid.NewGuid().ToByteArray());
-        var first = SignedTransaction.Sign(new EscrowLock(payer.Did, escrowId, 300), payer, LedgerCalls.ChainId);
-        var second = SignedTransaction.Sign(new EscrowLock(payer.Did, escrowId, 200), payer, LedgerCalls.ChainId);
+        var bare = SignedTransaction.Sign(new EscrowLock(payer.Did, escrowId, 300, DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeMilliseconds()), payer, LedgerCalls.ChainId);
 
-        await HttpAssert.JsonAsync(await _ledger.PostAsync(relay, "/v1/ledger/txs", Body(first)), HttpStatusCode.OK);
-        await HttpAssert.ProblemAsync(await _ledger.PostAsync(relay, "/v1/ledger/txs", Body(second)), HttpStatusCode.UnprocessableEntity, "escrow-exists");
+        foreach (var sender in new[] { payer, relay })
+        {
+            await HttpAssert.ProblemAsync(await _ledger.PostAsync(sender, "/v1/ledger/txs", Body(bare)), HttpStatusCode.UnprocessableEntity, "escrow-lock-needs-task");
+        }
 
-        Assert.Equal(LedgerCalls.Grant - 300, (await _ledger.AccountAsync(payer.Did)).Balance);
+        Assert.Equal("unknown", await _ledger.TxStatusAsync(bare.Id.ToString()));
+        Assert.Equal(LedgerCalls.Grant, (await _ledger.AccountAsync(payer.Did)).Balance);
     }
 
     [Fact]

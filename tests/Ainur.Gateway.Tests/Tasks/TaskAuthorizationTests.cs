@@ -47,9 +47,10 @@ public sealed class TaskAuthorizationTests(TaskNodeFixture fixture)
         await HttpAssert.ProblemAsync(await _tasks.PostAsync(agent, $"/v1/tasks/{draft.Id}/accept", "{}"), HttpStatusCode.Forbidden, "task-forbidden");
 
         // Mallory's bond lock is well formed for herself; it must never reach the ledger (it would block the real dispute's escrow id).
-        var malloryBond = SignedTransaction.Sign(new EscrowLock(mallory.Did, TaskEscrows.DisputeBond(draft.Id), TaskNodeFixture.DisputeBond), mallory, LedgerCalls.ChainId);
+        var bondLockExpiry = before.GetProperty("result").GetProperty("bondLockExpiry").GetInt64();
+        var malloryBond = SignedTransaction.Sign(new EscrowLock(mallory.Did, TaskEscrows.DisputeBond(draft.Id), TaskNodeFixture.DisputeBond, bondLockExpiry), mallory, LedgerCalls.ChainId);
         await HttpAssert.ProblemAsync(
-            await _tasks.PostAsync(mallory, $"/v1/tasks/{draft.Id}/dispute", TaskClient.DisputeBody(mallory, draft.Id)), HttpStatusCode.Forbidden, "task-forbidden");
+            await _tasks.PostAsync(mallory, $"/v1/tasks/{draft.Id}/dispute", await _tasks.DisputeBodyAsync(mallory, draft.Id)), HttpStatusCode.Forbidden, "task-forbidden");
         Assert.Equal("unknown", await _tasks.Ledger.TxStatusAsync(malloryBond.Id.ToString()));
 
         await HttpAssert.ProblemAsync(
@@ -108,7 +109,7 @@ public sealed class TaskAuthorizationTests(TaskNodeFixture fixture)
         var verifier = await _tasks.AgentAsync(capability);
         using var mallory = AgentKey.Generate();
 
-        var disputed = await HttpAssert.JsonAsync(await _tasks.PostAsync(draft.Client, $"/v1/tasks/{draft.Id}/dispute", TaskClient.DisputeBody(draft.Client, draft.Id)), HttpStatusCode.OK);
+        var disputed = await HttpAssert.JsonAsync(await _tasks.PostAsync(draft.Client, $"/v1/tasks/{draft.Id}/dispute", await _tasks.DisputeBodyAsync(draft.Client, draft.Id)), HttpStatusCode.OK);
         Assert.Equal("disputed", disputed.GetProperty("state").GetString());
 
         var item = await _tasks.NextAsync(verifier);

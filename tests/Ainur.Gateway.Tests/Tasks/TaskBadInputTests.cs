@@ -94,7 +94,7 @@ public sealed class TaskBadInputTests(TaskNodeFixture fixture)
     {
         var draft = await DraftAsync();
         using var other = AgentKey.Generate();
-        var right = new EscrowLock(draft.Client.Did, TaskEscrows.Payment(draft.Id), draft.MaxPrice);
+        var right = new EscrowLock(draft.Client.Did, TaskEscrows.Payment(draft.Id), draft.MaxPrice, draft.Terms.Deadline);
         var cases = new (string Why, SignedTransaction Lock, HttpStatusCode Status, string Code)[]
         {
             ("a transfer", draft.PaymentLock(new Transfer(draft.Client.Did, other.Did, draft.MaxPrice, 1)), HttpStatusCode.UnprocessableEntity, "invalid-escrow-lock"),
@@ -103,6 +103,7 @@ public sealed class TaskBadInputTests(TaskNodeFixture fixture)
             ("another task's escrow", draft.PaymentLock(right with { EscrowId = TaskEscrows.Payment((draft with { Salt = "other" }).Id) }), HttpStatusCode.UnprocessableEntity, "invalid-escrow-lock"),
             ("less than maxPrice", draft.PaymentLock(right with { Amount = draft.MaxPrice - 1 }), HttpStatusCode.UnprocessableEntity, "invalid-escrow-lock"),
             ("more than maxPrice", draft.PaymentLock(right with { Amount = draft.MaxPrice + 1 }), HttpStatusCode.UnprocessableEntity, "invalid-escrow-lock"),
+            ("an expiry after the deadline", draft.PaymentLock(right with { Expiry = draft.Terms.Deadline + 1 }), HttpStatusCode.UnprocessableEntity, "invalid-escrow-lock"),
             ("another chain", draft.PaymentLock(chainId: "another-chain"), HttpStatusCode.BadRequest, "invalid-tx-signature"),
             ("signed by someone else", SignedTransaction.FromParts(right, other.Sign(SignedTransaction.SigningBytes(LedgerCalls.ChainId, right))), HttpStatusCode.BadRequest, "invalid-tx-signature"),
         };
@@ -253,9 +254,10 @@ public sealed class TaskBadInputTests(TaskNodeFixture fixture)
             (draft.Client, "cancel", "[]", HttpStatusCode.BadRequest, "malformed-body"),
             (draft.Client, "dispute", "{}", HttpStatusCode.BadRequest, "malformed-body"),
             (draft.Client, "dispute", "{\"bondLock\":\"%%%\"}", HttpStatusCode.BadRequest, "malformed-transaction"),
-            (draft.Client, "dispute", TaskClient.DisputeBody(draft.Client, draft.Id, amount: TaskNodeFixture.DisputeBond - 1), HttpStatusCode.UnprocessableEntity, "invalid-escrow-lock"),
-            (draft.Client, "dispute", TaskClient.DisputeBody(draft.Client, draft.Id, escrowId: TaskEscrows.Payment(draft.Id)), HttpStatusCode.UnprocessableEntity, "invalid-escrow-lock"),
-            (draft.Client, "dispute", TaskClient.DisputeBody(draft.Client, draft.Id).Replace("\"wrong\"", JsonSerializer.Serialize(new string('r', 1025)), StringComparison.Ordinal), HttpStatusCode.BadRequest, "malformed-body"),
+            (draft.Client, "dispute", await _tasks.DisputeBodyAsync(draft.Client, draft.Id, amount: TaskNodeFixture.DisputeBond - 1), HttpStatusCode.UnprocessableEntity, "invalid-escrow-lock"),
+            (draft.Client, "dispute", await _tasks.DisputeBodyAsync(draft.Client, draft.Id, escrowId: TaskEscrows.Payment(draft.Id)), HttpStatusCode.UnprocessableEntity, "invalid-escrow-lock"),
+            (draft.Client, "dispute", await _tasks.DisputeBodyAsync(draft.Client, draft.Id, expiry: draft.Deadline.ToUnixTimeMilliseconds()), HttpStatusCode.UnprocessableEntity, "invalid-escrow-lock"),
+            (draft.Client, "dispute", (await _tasks.DisputeBodyAsync(draft.Client, draft.Id)).Replace("\"wrong\"", JsonSerializer.Serialize(new string('r', 1025)), StringComparison.Ordinal), HttpStatusCode.BadRequest, "malformed-body"),
             (agent, "result", "{\"output\":{}}", HttpStatusCode.BadRequest, "malformed-body"),
             (agent, "result", $"{{\"attempt\":{attempt}}}", HttpStatusCode.BadRequest, "malformed-body"),
             (agent, "result", $"{{\"attempt\":{attempt},\"output\":{{}}}}", HttpStatusCode.BadRequest, "malformed-body"),

@@ -142,10 +142,14 @@ internal sealed class TaskClient(IGatewayEndpoint gateway)
     public static string ResultBody(int attempt, string output, string? hash = null) =>
         $"{{\"attempt\":{attempt},\"output\":{output},\"outputHash\":\"{hash ?? Blake2b.Content(Encoding.UTF8.GetBytes(output)).ToString()}\"}}";
 
-    /// <summary>The client's signed lock of <paramref name="amount"/> under the task's dispute-bond escrow, as the dispute body.</summary>
-    public static string DisputeBody(AgentKey client, Hash32 taskId, long amount = TaskNodeFixture.DisputeBond, Hash32? escrowId = null)
+    /// <summary>
+    /// The client's signed lock of <paramref name="amount"/> under the task's dispute-bond escrow, as the dispute body;
+    /// it expires at the task's <c>result.bondLockExpiry</c> unless <paramref name="expiry"/> says otherwise.
+    /// </summary>
+    public async Task<string> DisputeBodyAsync(AgentKey client, Hash32 taskId, long amount = TaskNodeFixture.DisputeBond, Hash32? escrowId = null, long? expiry = null)
     {
-        var bondLock = SignedTransaction.Sign(new EscrowLock(client.Did, escrowId ?? TaskEscrows.DisputeBond(taskId), amount), client, LedgerCalls.ChainId);
+        expiry ??= (await TaskAsync(taskId)).GetProperty("result").GetProperty("bondLockExpiry").GetInt64();
+        var bondLock = SignedTransaction.Sign(new EscrowLock(client.Did, escrowId ?? TaskEscrows.DisputeBond(taskId), amount, expiry.Value), client, LedgerCalls.ChainId);
         return $"{{\"reason\":\"wrong\",\"bondLock\":\"{Convert.ToBase64String(bondLock.Encoded.Span)}\"}}";
     }
 

@@ -26,9 +26,9 @@ internal sealed record TaskDraft(AgentKey Client, string Capability, string Inpu
 
     public Hash32 Id => Terms.TaskId();
 
-    /// <summary>The client's lock of maxPrice under the payment escrow, or any other lock body and signer.</summary>
+    /// <summary>The client's lock of maxPrice under the payment escrow until the deadline, or any other lock body and signer.</summary>
     public SignedTransaction PaymentLock(TxBody? body = null, AgentKey? signer = null, string chainId = LedgerCalls.ChainId) =>
-        SignedTransaction.Sign(body ?? new EscrowLock(Client.Did, TaskEscrows.Payment(Id), MaxPrice), signer ?? Client, chainId);
+        SignedTransaction.Sign(body ?? new EscrowLock(Client.Did, TaskEscrows.Payment(Id), MaxPrice, Terms.Deadline), signer ?? Client, chainId);
 
     /// <summary>
     /// The request body; <paramref name="replace"/> swaps members for raw JSON text (null leaves the member out), and

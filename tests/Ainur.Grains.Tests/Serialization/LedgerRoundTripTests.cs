@@ -58,7 +58,7 @@ public sealed class LedgerRoundTripTests
         var snapshot = new AccountSnapshot(key.Did, account, 17);
         var escrow = new Escrow(escrowId, key.Did, 30, EscrowStatus.Released, 3, 9);
         var rejection = new TxRejection(TxRejectionCodes.InsufficientBalance, "needs 5, has 4");
-        var transaction = SignedTransaction.Sign(new EscrowLock(key.Did, escrowId, 30), key, "c");
+        var transaction = SignedTransaction.Sign(new EscrowLock(key.Did, escrowId, 30, 1_700_000_000_123), key, "c");
         var status = new TxStatus(transaction.Id, TxState.Rejected, 4, 2, rejection);
         var validator = new ValidatorStatus(2, key.Did, true, 9, escrowId, 10, 1, "Prevote", "S127.0.0.1:1:1", 0);
         var payout = new EscrowPayout(escrowId, [new Payout(key.Did, 5), new Payout(verifier.Did, 6)], 2);

@@ -21,7 +21,7 @@ public sealed class SettlementOnceTests(TaskWorld world)
         var agent = await world.EnlistAsync("once.settle", stake: 50);
         var taskId = Blake2b.Content(Guid.NewGuid().ToByteArray());
         var escrow = world.Grains.GetGrain<IEscrowGrain>(taskId.ToString());
-        var paymentLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.Payment(taskId), 100), client, world.Secrets.ChainId);
+        var paymentLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.Payment(taskId), 100, DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeMilliseconds()), client, world.Secrets.ChainId);
         Assert.Equal(HoldState.Locked, (await escrow.LockAsync(HoldKind.Payment, paymentLock, TimeSpan.FromSeconds(20))).State);
         var clientBefore = (await world.AccountAsync(client.Did)).Account;
         var agentBefore = (await world.AccountAsync(agent.Did)).Account;

@@ -10,14 +10,26 @@ namespace Ainur.Grains.Tests.Tasks;
 
 /// <summary>
 /// Many random tasks on a real cluster and ledger (accepted, silent clients, disputes either way, cancels, failing and
-/// vanishing agents, clients too poor to pay); afterwards the ledger, not the grains, must show that no credit was
-/// created or lost and that every task's escrows were closed the way its terminal state says, once. The accounts are
-/// this test's own; the treasury is shared, so what it gained from these tasks is read from the blocks that closed them.
+/// vanishing agents, clients too poor to pay), and late relays of their signed locks straight into the ledger's pool:
+/// a refused lock relayed once its client has the credits (the task must refund it) or after it expired (the ledger
+/// must refuse it), and the locks of closed tasks again. Afterwards the ledger, not the grains, must show that no credit
+/// was created or lost and that every task's escrows were closed the way its terminal state says, once, none left
+/// locked. The accounts are this test's own; the treasury is shared, so what it gained from these tasks is read from the
+/// blocks that closed them.
 /// </summary>
 [Collection(TaskWorldCollection.Name)]
-public sealed class TaskConservationTests(TaskWorld world)
+public sealed class TaskConservationTests(TaskWorld world) : IDisposable
 {
     private const string Capability = "mix.echo";
+
+    // A poor client's lock is refused; its task keeps watching it until the deadline, so that deadline is short.
+    private static readonly TimeSpan PoorDeadline = TimeSpan.FromSeconds(8);
+
+    // Refused locks relayed after their client was paid enough, by a donor of this test's own, one transfer at a time.
+    private readonly SemaphoreSlim _donations = new(1, 1);
+    private AgentKey? _donor;
+
+    public void Dispose() => _donations.Dispose();
 
     [Fact]
     public async Task After_a_thousand_random_tasks_the_supply_is_conserved_and_every_escrow_closed_once()
@@ -38,8 +50,13 @@ public sealed class TaskConservationTests(TaskWorld world)
     private async Task RunManyAsync(int tasks, int seed)
     {
         var random = new Random(seed);
+        var scenarios = Enumerable.Range(0, tasks)
+            .Select(_ => new Scenario(random.Next(4), random.NextDouble(), 10 + random.Next(20), random.NextDouble() < 0.5, random.NextDouble() < 0.1))
+            .ToList();
         var clients = await world.NewAccountsAsync(4);
-        var poor = await world.NewAccountAsync(funds: 5);
+        // One poor client per poor scenario: a relay pays it, and a paid client would not be poor for the next one.
+        var poor = new Queue<AgentKey>(await world.NewAccountsAsync(scenarios.Count(s => s.Poor), funds: 5));
+        _donor = await world.NewAccountAsync();
 
         var loops = new List<AgentLoop>();
         for (var i = 0; i < 8; i++)
@@ -56,16 +73,16 @@ public sealed class TaskConservationTests(TaskWorld world)
         }
 
         var outcomes = new ConcurrentBag<TaskRecord>();
-        Did[] ours = [.. clients.Select(c => c.Did), poor.Did, .. loops.Select(l => l.Agent)];
+        Did[] ours = [.. clients.Select(c => c.Did), .. poor.Select(p => p.Did), _donor.Did, .. loops.Select(l => l.Agent)];
         var supply = await HoldingsAsync(ours);
-        var scenarios = Enumerable.Range(0, tasks).Select(_ => (Client: random.Next(clients.Count), Roll: random.NextDouble(), Price: 10 + random.Next(20))).ToList();
         using var throttle = new SemaphoreSlim(64);
         await Task.WhenAll(scenarios.Select(async scenario =>
         {
+            var client = scenario.Poor ? poor.Dequeue() : clients[scenario.Client];
             await throttle.WaitAsync();
             try
             {
-                outcomes.Add(await RunAsync(scenario.Roll < 0.03 ? poor : clients[scenario.Client], scenario.Roll, scenario.Price));
+                outcomes.Add(scenario.Poor ? await RunPoorAsync(client, scenario) : await RunAsync(client, scenario));
             }
             finally
             {
@@ -87,15 +104,16 @@ public sealed class TaskConservationTests(TaskWorld world)
             Assert.Superset(new HashSet<TaskState> { TaskState.Settled, TaskState.Cancelled, TaskState.Failed }, records.Select(r => r.State).ToHashSet());
             Assert.Superset(new HashSet<DisputeResolution?> { DisputeResolution.AgentWins, DisputeResolution.ClientWins }, records.Select(r => r.Dispute?.Resolution).ToHashSet());
             Assert.Contains(records, r => r.Attempt > 1 && r.State == TaskState.Settled);
+            Assert.Superset(new HashSet<HoldState> { HoldState.Refunded, HoldState.Expired }, records.Where(r => r.History.Any(t => t.Cause == "payment-lockrejected")).Select(r => r.Payment).ToHashSet());
         }
         TestContext.Current.SendDiagnosticMessage(string.Join(", ", records.GroupBy(r => r.State).Select(g => $"{g.Key}: {g.Count()}")));
     }
 
-    private async Task<TaskRecord> RunAsync(AgentKey client, double roll, long maxPrice)
+    private async Task<TaskRecord> RunAsync(AgentKey client, Scenario scenario)
     {
-        var (id, reply) = await world.SubmitAsync(client, Capability, $$"""{"text":"{{Guid.NewGuid()}}"}""", maxPrice);
+        var (id, reply) = await world.SubmitAsync(client, Capability, $$"""{"text":"{{Guid.NewGuid()}}"}""", scenario.Price);
         Assert.Null(reply.Rejection);
-        switch (roll)
+        switch (scenario.Roll)
         {
             case < 0.13:
                 await world.Task(id).ExecuteAsync(new CancelTask(client.Did));
@@ -118,7 +136,63 @@ public sealed class TaskConservationTests(TaskWorld world)
                 break;
         }
 
-        return await world.WaitForAsync(id, t => t.State.IsTerminal() && t.IsClosed, TimeSpan.FromMinutes(3));
+        var closed = await world.WaitForAsync(id, t => t.State.IsTerminal() && t.IsClosed, TimeSpan.FromMinutes(3));
+        if (scenario.LateRelay)
+        {
+            // Its locks again, long after they were used: the ledger applied each once (or never), and nothing moves now.
+            await world.FinalizeAsync(world.PaymentLock(client, closed.Terms));
+            if (closed.Bond != HoldState.None)
+            {
+                await world.FinalizeAsync(world.BondLock(client, closed));
+            }
+
+            var after = (await world.Task(id).GetAsync())!;
+            Assert.Equal((closed.State, closed.Payment, closed.Bond, closed.History.Length), (after.State, after.Payment, after.Bond, after.History.Length));
+        }
+
+        return closed;
+    }
+
+    /// <summary>
+    /// A client short of maxPrice: its lock is refused and the task fails. Then either the client is paid and the lock
+    /// relayed before its expiry (it locks; the task must refund it), or the task closes at the expiry and the relay comes
+    /// after (the ledger must refuse it).
+    /// </summary>
+    private async Task<TaskRecord> RunPoorAsync(AgentKey client, Scenario scenario)
+    {
+        var (id, reply) = await world.SubmitAsync(client, Capability, $$"""{"text":"{{Guid.NewGuid()}}"}""", scenario.Price, PoorDeadline);
+        Assert.Null(reply.Rejection);
+        var refused = await world.WaitForAsync(id, t => t.Payment != HoldState.Locking);
+        Assert.Equal((TaskState.Failed, HoldState.LockRejected), (refused.State, refused.Payment));
+        var paymentLock = world.PaymentLock(client, refused.Terms);
+        if (scenario.Relay)
+        {
+            await DonateAsync(client.Did, scenario.Price);
+            Assert.Equal(TxState.Final, (await world.FinalizeAsync(paymentLock)).State);
+            var refunded = await world.WaitForAsync(id, t => t.IsClosed, TimeSpan.FromMinutes(1));
+            Assert.Equal(HoldState.Refunded, refunded.Payment);
+            return refunded;
+        }
+
+        var expired = await world.WaitForAsync(id, t => t.IsClosed, TimeSpan.FromMinutes(1));
+        Assert.Equal(HoldState.Expired, expired.Payment);
+        await DonateAsync(client.Did, scenario.Price);
+        var late = await world.FinalizeAsync(paymentLock);
+        Assert.Equal((TxState.Rejected, TxRejectionCodes.EscrowLockExpired), (late.State, late.Rejection?.Code));
+        return expired;
+    }
+
+    private async Task DonateAsync(Did to, long amount)
+    {
+        await _donations.WaitAsync();
+        try
+        {
+            await world.TransferAsync(_donor!, to, amount);
+        }
+        finally
+        {
+            _donations.Release();
+        }
     }
 
     private async Task<long> HoldingsAsync(IEnumerable<Did> accounts)
@@ -170,9 +244,15 @@ public sealed class TaskConservationTests(TaskWorld world)
     {
         HoldState.Released => EscrowStatus.Released,
         HoldState.Refunded => EscrowStatus.Refunded,
-        HoldState.None or HoldState.LockRejected => null,
+        HoldState.None or HoldState.Expired => null,
         _ => throw new Xunit.Sdk.XunitException($"a closed task has a hold {hold}"),
     };
+
+    /// <summary>One task's draw: which rich client, the roll that picks what happens, maxPrice, and for the relays.</summary>
+    private sealed record Scenario(int Client, double Roll, long Price, bool Relay, bool LateRelay)
+    {
+        public bool Poor => Roll < 0.03;
+    }
 
     private static AgentBehaviour Pick(Random random, double failRate, double vanishRate)
     {

@@ -177,18 +177,27 @@ public class TaskWorld : IAsyncLifetime
             (DateTimeOffset.UtcNow + (deadline ?? TimeSpan.FromMinutes(2))).ToUnixTimeMilliseconds(), Guid.NewGuid().ToString("N"));
         var id = terms.TaskId();
         var schemas = (await Grains.GetGrain<ICapabilityRosterGrain>(capability).GetSchemasAsync()).Select(s => s.Hash).ToImmutableArray();
-        var paymentLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.Payment(id), maxPrice), client, Secrets.ChainId);
+        var paymentLock = PaymentLock(client, terms);
         beforeSubmit?.Invoke(id);
         var reply = await Task(id).SubmitAsync(new SubmitTask(terms, input, schemas), paymentLock);
         return (id, reply);
     }
 
     /// <summary>Disputes the task's result as its client, signing the bond lock.</summary>
-    public Task<TaskReply> DisputeAsync(AgentKey client, Hash32 id)
-    {
-        var bondLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.DisputeBond(id), Policy.DisputeBond), client, Secrets.ChainId);
-        return Task(id).DisputeAsync(new DisputeResult(client.Did, "wrong"), bondLock);
-    }
+    public async Task<TaskReply> DisputeAsync(AgentKey client, Hash32 id) =>
+        await Task(id).DisputeAsync(new DisputeResult(client.Did, "wrong"), BondLock(client, (await Task(id).GetAsync())!));
+
+    /// <summary>The client's signed payment lock for <paramref name="terms"/>: maxPrice until the deadline.</summary>
+    public SignedTransaction PaymentLock(AgentKey client, TaskTerms terms) =>
+        SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.Payment(terms.TaskId()), terms.MaxPrice, terms.Deadline), client, Secrets.ChainId);
+
+    /// <summary>The client's signed bond lock for the task: the bond until the end of the challenge window (0 before a result).</summary>
+    public SignedTransaction BondLock(AgentKey client, TaskRecord record) =>
+        SignedTransaction.Sign(new EscrowLock(client.Did, record.BondEscrow, Policy.DisputeBond, record.LockExpiry(HoldKind.Bond) ?? 0), client, Secrets.ChainId);
+
+    /// <summary>Moves <paramref name="amount"/> from <paramref name="from"/> to <paramref name="to"/>; the caller sends one sender's transfers one at a time.</summary>
+    public async Task TransferAsync(AgentKey from, Did to, long amount) =>
+        Assert.Equal(TxState.Final, (await FinalizeAsync(SignedTransaction.Sign(new Transfer(from.Did, to, amount, NextNonce(from.Did)), from, Secrets.ChainId))).State);
 
     public ITaskGrain Task(Hash32 id) => Grains.GetGrain<ITaskGrain>(id.ToString());
 

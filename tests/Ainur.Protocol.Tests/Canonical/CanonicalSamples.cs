@@ -21,7 +21,7 @@ internal static class CanonicalSamples
         new Transfer(Payer.Did, Payee.Did, 1_234, 7),
         new Stake(Payer.Did, long.MaxValue, long.MaxValue),
         new Unstake(Payer.Did, 1, 0),
-        new EscrowLock(Payer.Did, EscrowId, 99),
+        new EscrowLock(Payer.Did, EscrowId, 99, 1_700_000_600_000),
         new ProtocolBatch(Payee.Did, 3, []),
         new ProtocolBatch(Payee.Did, 4,
         [

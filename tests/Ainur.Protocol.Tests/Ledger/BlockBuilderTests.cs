@@ -20,6 +20,18 @@ public class BlockBuilderTests
     }
 
     [Fact]
+    public void Build_ClockBehindTheLastBlock_KeepsTheLastBlocksTime()
+    {
+        var at5000 = BlockBuilder.Build(Start(), [], 0, 0, ProposerAfter(Start()), 5_000).After;
+
+        var built = BlockBuilder.Build(at5000, [Lock(Alice, EscrowId(1), 5, expiry: 4_999)], 10, 0, ProposerAfter(at5000), 1_000);
+
+        Assert.Equal(5_000, built.Block.Header.TimeUnixMs);
+        Assert.Equal(TxRejectionCodes.EscrowLockExpired, Assert.Single(built.Rejected).Reason.Code);
+        Assert.True(BlockExecution.Execute(at5000, built.Block).IsValid);
+    }
+
+    [Fact]
     public void Build_InvalidCandidates_AreLeftOutWithTheirReasons()
     {
         var good = Transfer(Alice, Bob, 1, 1);

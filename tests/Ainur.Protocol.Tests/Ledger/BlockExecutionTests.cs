@@ -70,11 +70,24 @@ public class BlockExecutionTests
     }
 
     [Fact]
-    public void Execute_OtherTime_IsLeftToConsensus()
+    public void Execute_AnyTimeFromTheLastBlocksOn_IsLeftToConsensus()
     {
         var block = new Block(Built.Block.Header with { TimeUnixMs = 42 }, Built.Block.Transactions);
 
         Assert.True(BlockExecution.Execute(Before, block).IsValid);
+        Assert.Equal(42, BlockExecution.Execute(Before, block).After?.TimeUnixMs);
+    }
+
+    [Fact]
+    public void Execute_TimeBeforeTheLastBlocks_FailsTime()
+    {
+        var at5000 = BlockBuilder.Build(Before, [], 0, 0, ProposerAfter(Before), 5_000).After;
+        var next = BlockBuilder.Build(at5000, [], 0, 0, ProposerAfter(at5000), 5_000).Block;
+
+        Assert.True(BlockExecution.Execute(at5000, next).IsValid);
+        var earlier = new Block(next.Header with { TimeUnixMs = 4_999 }, next.Transactions);
+        Assert.Equal(BlockCheck.Time, BlockExecution.Execute(at5000, earlier).Failure?.Check);
+        Assert.Equal(BlockCheck.Time, BlockExecution.ApplyFinalized(at5000, earlier).Failure?.Check);
     }
 
     [Fact]

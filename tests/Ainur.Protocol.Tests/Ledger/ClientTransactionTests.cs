@@ -144,6 +144,22 @@ public class ClientTransactionTests
     }
 
     [Fact]
+    public void EscrowLock_InABlockPastItsExpiry_IsRejectedAndChangesNothing()
+    {
+        var at5000 = BlockBuilder.Build(Start(), [], 0, 0, ProposerAfter(Start()), 5_000).After;
+        var expired = Lock(Alice, EscrowId(1), 10, expiry: 4_999);
+        var due = Lock(Alice, EscrowId(2), 10, expiry: 5_000);
+
+        var built = BlockBuilder.Build(at5000, [expired, due], 10, 0, ProposerAfter(at5000), 5_000);
+
+        Assert.Equal(TxRejectionCodes.EscrowLockExpired, Assert.Single(built.Rejected).Reason.Code);
+        Assert.Equal([due], built.Block.Transactions);
+        Assert.Null(built.After.GetEscrow(EscrowId(1)));
+        Assert.Equal(Allocation - 10, built.After.GetAccount(Alice.Did).Balance);
+        Assert.Equal(TxRejectionCodes.EscrowLockExpired, Try(built.After, Lock(Alice, EscrowId(3), 10, expiry: 4_999))?.Code);
+    }
+
+    [Fact]
     public void EscrowLock_BadAmountOrShortBalance_IsRejected()
     {
         Assert.Equal(TxRejectionCodes.BadAmount, Try(Start(), Lock(Alice, EscrowId(1), 0))?.Code);

@@ -22,7 +22,9 @@ public sealed class LedgerSnapshotTests
             var decoded = LedgerSnapshot.Decode(original.Genesis, LedgerSnapshot.Encode(original));
 
             Assert.Equal(original.StateRoot, decoded.StateRoot);
-            Assert.Equal((original.Height, original.LastBlockHash, original.OrchestratorSequence), (decoded.Height, decoded.LastBlockHash, decoded.OrchestratorSequence));
+            Assert.Equal(
+                (original.Height, original.LastBlockHash, original.TimeUnixMs, original.OrchestratorSequence),
+                (decoded.Height, decoded.LastBlockHash, decoded.TimeUnixMs, decoded.OrchestratorSequence));
             Assert.Equal(original.Accounts.OrderBy(a => a.Key.Value, StringComparer.Ordinal), decoded.Accounts.OrderBy(a => a.Key.Value, StringComparer.Ordinal));
             Assert.Equal(original.Escrows.OrderBy(e => e.Id), decoded.Escrows.OrderBy(e => e.Id));
             var state = decoded;

@@ -57,7 +57,8 @@ internal static class RandomHistory
     {
         var states = new List<LedgerState> { Start() };
         var blocks = new List<Block>();
-        var batch = LedgerBatch.Begin(states[^1]);
+        // Block n has time n (ms): locks expire around it (see Materialize).
+        var batch = LedgerBatch.Begin(states[^1], states.Count);
         var pending = new List<SignedTransaction>();
         var applied = new List<SignedTransaction>();
         foreach (var step in steps.Append(new Step(StepKind.EndBlock, 0, 0, 0, 0, 0)))
@@ -71,7 +72,7 @@ internal static class RandomHistory
                 LedgerInvariants.Check(built.After);
                 states.Add(built.After);
                 blocks.Add(built.Block);
-                batch = LedgerBatch.Begin(built.After);
+                batch = LedgerBatch.Begin(built.After, states.Count);
                 pending.Clear();
                 continue;
             }
@@ -108,7 +109,7 @@ internal static class RandomHistory
             StepKind.Transfer => Free(Transfer(signer, other, step.Amount, nonce)),
             StepKind.Stake => Free(Stake(signer, step.Amount, nonce)),
             StepKind.Unstake => Free(Unstake(signer, step.Amount / 8, nonce)),
-            StepKind.Lock => Free(Lock(signer, EscrowId(step.Noise % EscrowIds), step.Amount)),
+            StepKind.Lock => Free(Lock(signer, EscrowId(step.Noise % EscrowIds), step.Amount, view.TimeUnixMs + step.NonceSkew)),
             StepKind.Batch => MaterializeBatch(step, view),
             StepKind.Replay => applied.Count == 0 ? null : new Materialized(applied[step.Noise % applied.Count], null, MustFail: true),
             StepKind.Forge => Forge(step, Transfer(signer, other, 1, nonce)),

@@ -47,8 +47,8 @@ internal static class TestLedger
     public static SignedTransaction Unstake(AgentKey account, long amount, long nonce) =>
         SignedTransaction.Sign(new Unstake(account.Did, amount, nonce), account, ChainId);
 
-    public static SignedTransaction Lock(AgentKey payer, Hash32 id, long amount) =>
-        SignedTransaction.Sign(new EscrowLock(payer.Did, id, amount), payer, ChainId);
+    public static SignedTransaction Lock(AgentKey payer, Hash32 id, long amount, long expiry = long.MaxValue) =>
+        SignedTransaction.Sign(new EscrowLock(payer.Did, id, amount, expiry), payer, ChainId);
 
     public static SignedTransaction Batch(long sequence, params ProtocolOp[] operations) => BatchBy(Orchestrator, sequence, operations);
 
@@ -86,5 +86,5 @@ internal static class TestLedger
     /// <summary>A block whose header matches its transactions but whose state root is not checked for validity.</summary>
     public static Block Unchecked(LedgerState before, ImmutableArray<SignedTransaction> transactions, Hash32 stateRoot) =>
         new(new BlockHeader(ChainId, before.Height + 1, 0, before.LastBlockHash, Block.TxRootOf(transactions), stateRoot,
-            ProposerAfter(before), 0, transactions.Length), transactions);
+            ProposerAfter(before), before.TimeUnixMs, transactions.Length), transactions);
 }

@@ -14,9 +14,10 @@ internal static class FairEnvironment
     /// <summary>
     /// The steps a task may take to close under <paramref name="policy"/>: the payment lock, per attempt an assignment,
     /// a start, a result or failure or timeout and an acknowledgement, then the window, a dispute (bond, appointment,
-    /// up to six verdicts, its deadline), two closes, and a little slack.
+    /// up to six verdicts, its deadline), two closes, the end of each refused lock's watch (a late lock and its refund,
+    /// or its expiry), and a little slack.
     /// </summary>
-    public static int MaxSteps(TaskPolicy policy) => 20 + (5 * policy.MaxAttempts);
+    public static int MaxSteps(TaskPolicy policy) => 24 + (5 * policy.MaxAttempts);
 
     /// <summary>Drives the monitor's task until it is closed; returns the steps it took.</summary>
     public static int Run(TaskMonitor monitor, TaskWorld world, Random random)
@@ -70,6 +71,12 @@ internal static class FairEnvironment
         if (!owed.Reports.IsEmpty)
         {
             return new ReportAcknowledged(owed.Reports[0].ReportId);
+        }
+
+        if (!owed.Watch.IsEmpty)
+        {
+            // A refused lock's watch ends when the ledger shows it relayed after all, or past its expiry.
+            return new HoldChanged(owed.Watch[random.Next(owed.Watch.Length)], random.Next(4) == 0 ? HoldState.Locked : HoldState.Expired, "watched");
         }
 
         if (owed.NeedsAgent)

@@ -113,7 +113,35 @@ public sealed class TaskAttemptTests
         Assert.Equal(TaskState.Failed, failed.State);
         Assert.Contains("balance too low", failed.Reason, StringComparison.Ordinal);
         Assert.False(task.Owed.Settle);
-        Assert.True(failed.IsClosed);
+        Assert.Equal([HoldKind.Payment], task.Owed.Watch);
+        Assert.False(failed.IsClosed);
+        Assert.True(task.Do(new HoldChanged(HoldKind.Payment, HoldState.Expired, "past its expiry")).IsClosed);
+    }
+
+    [Fact]
+    public void RefusedPaymentLock_RelayedLater_IsLockedThenRefunded()
+    {
+        var task = new TaskScenario();
+        task.Do(new HoldChanged(HoldKind.Payment, HoldState.LockRejected, "balance too low"));
+
+        var locked = task.Do(new HoldChanged(HoldKind.Payment, HoldState.Locked, "relayed"));
+
+        Assert.Equal((TaskState.Failed, HoldState.Locked), (locked.State, locked.Payment));
+        Assert.Empty(task.Owed.Watch);
+        Assert.True(task.Owed.Settle);
+        Assert.Equal([new HoldClose(HoldKind.Payment, HoldState.Refunded)], TaskSettlement.Plan(locked, task.World.Policy, 0).Closes);
+        Assert.True(task.Do(new HoldChanged(HoldKind.Payment, HoldState.Refunded, null)).IsClosed);
+        Assert.Equal(TaskRejectionKind.Conflict, task.Refused(new HoldChanged(HoldKind.Payment, HoldState.Locked, "again")));
+    }
+
+    [Fact]
+    public void LockExpiry_IsTheDeadlineForThePayment_AndTheWindowsEndForTheBond()
+    {
+        var task = new TaskScenario().Verifying(Alice);
+
+        Assert.Equal(task.Record.Terms.Deadline, task.Record.LockExpiry(HoldKind.Payment));
+        Assert.Equal(task.Record.Result!.WindowEndsAt.ToUnixTimeMilliseconds(), task.Record.LockExpiry(HoldKind.Bond));
+        Assert.Null(new TaskScenario().Record.LockExpiry(HoldKind.Bond));
     }
 
     [Fact]

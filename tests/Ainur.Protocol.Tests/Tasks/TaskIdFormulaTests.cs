@@ -37,13 +37,13 @@ public sealed class TaskIdFormulaTests
     [Fact]
     public void EscrowLock_IsTheDocumentedBytesAndSignature()
     {
-        Gen.Select(Gen.Byte.Array[32], Gen.Byte.Array[32], Gen.Long, Gen.String[Gen.Char.AlphaNumeric, 1, 20]).Sample((seed, escrow, amount, chainId) =>
+        Gen.Select(Gen.Byte.Array[32], Gen.Byte.Array[32], Gen.Long, Gen.Long, Gen.String[Gen.Char.AlphaNumeric, 1, 20]).Sample((seed, escrow, amount, expiry, chainId) =>
         {
             using var payer = AgentKey.FromSeed(seed);
-            byte[] body = [0x04, .. payer.Did.PublicKey.Span, .. escrow, .. I64(amount)];
+            byte[] body = [0x04, .. payer.Did.PublicKey.Span, .. escrow, .. I64(amount), .. I64(expiry)];
             byte[] signingBytes = [.. Text("ainur/tx/v1"), .. Text(chainId), .. body];
 
-            var transaction = SignedTransaction.Sign(new EscrowLock(payer.Did, new Hash32(escrow), amount), payer, chainId);
+            var transaction = SignedTransaction.Sign(new EscrowLock(payer.Did, new Hash32(escrow), amount, expiry), payer, chainId);
 
             // Ed25519 is deterministic: the same key over the same bytes gives the same signature.
             Assert.Equal([.. body, .. payer.Sign(signingBytes)], transaction.Encoded.ToArray());

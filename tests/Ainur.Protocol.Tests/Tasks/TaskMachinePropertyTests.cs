@@ -50,9 +50,9 @@ public sealed class TaskMachinePropertyTests
             monitor.That(record.State switch
             {
                 TaskState.Settled => record.Payment == HoldState.Released,
-                _ => record.Payment is HoldState.Refunded or HoldState.LockRejected,
-            }, "a settled task's payment is released; a cancelled or failed one's is refunded or was never locked");
-            monitor.That(record.Bond is HoldState.None or HoldState.LockRejected or HoldState.Released or HoldState.Refunded, "no bond is left held");
+                _ => record.Payment is HoldState.Refunded or HoldState.Expired,
+            }, "a settled task's payment is released; a cancelled or failed one's is refunded or was never locked and expired");
+            monitor.That(record.Bond is HoldState.None or HoldState.Expired or HoldState.Released or HoldState.Refunded, "no bond is left held or open to a relay");
             monitor.Finish();
             endings.AddOrUpdate($"{record.State} after {record.Attempt} attempt(s){(record.Dispute?.Resolution is { } r ? $", dispute {r}" : string.Empty)}", 1, (_, n) => n + 1);
         }, iter: 10_000);

@@ -141,7 +141,7 @@ internal sealed class TaskMonitor(TaskWorld world)
         var payment = before?.Payment ?? HoldState.None;
         if (payment != after.Payment)
         {
-            That(MovesForward(payment, after.Payment), $"the payment goes Locking -> Locked|LockRejected -> Released|Refunded, not {payment} -> {after.Payment}");
+            That(MovesForward(payment, after.Payment), $"the payment goes Locking -> Locked|LockRejected(-> Locked|Expired) -> Released|Refunded, not {payment} -> {after.Payment}");
             That(after.Payment != HoldState.Locking || before is null, "only submission asks for the payment lock");
             That(after.Payment != HoldState.Released || before!.State == TaskState.Complete && after.State == TaskState.Settled, "the payment is released only after Complete, and that settles the task");
             That(after.Payment != HoldState.Refunded || before!.State is TaskState.Cancelled or TaskState.Failed, "the payment is refunded only for Cancelled or Failed");
@@ -150,7 +150,7 @@ internal sealed class TaskMonitor(TaskWorld world)
         var bond = before?.Bond ?? HoldState.None;
         if (bond != after.Bond)
         {
-            That(MovesForward(bond, after.Bond), $"the bond goes Locking -> Locked|LockRejected -> Released|Refunded, not {bond} -> {after.Bond}");
+            That(MovesForward(bond, after.Bond), $"the bond goes Locking -> Locked|LockRejected(-> Locked|Expired) -> Released|Refunded, not {bond} -> {after.Bond}");
             That(after.Bond != HoldState.Locking || before!.State == TaskState.Verifying && after.State == TaskState.Disputed, "only a dispute asks for the bond");
             That(after.Bond is not (HoldState.Released or HoldState.Refunded) || before!.Dispute?.Resolution is not null, "the bond closes only after the dispute is decided");
         }
@@ -164,6 +164,7 @@ internal sealed class TaskMonitor(TaskWorld world)
     {
         (HoldState.None, HoldState.Locking) => true,
         (HoldState.Locking, HoldState.Locked or HoldState.LockRejected) => true,
+        (HoldState.LockRejected, HoldState.Locked or HoldState.Expired) => true,
         (HoldState.Locked, HoldState.Released or HoldState.Refunded) => true,
         _ => false,
     };

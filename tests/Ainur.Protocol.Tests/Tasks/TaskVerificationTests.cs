@@ -152,6 +152,24 @@ public sealed class TaskVerificationTests
         Assert.Equal(DisputeResolution.Void, complete.Dispute!.Resolution);
         Assert.Equal(TaskOutcome.Completed, Assert.Single(complete.Reports).Outcome);
         Assert.True(task.Owed.Settle);
+        Assert.Equal([HoldKind.Bond], task.Owed.Watch);
+    }
+
+    [Fact]
+    public void RefusedBondLock_RelayedAfterSettlement_IsRefunded()
+    {
+        var task = new TaskScenario().Verifying(Alice);
+        task.Do(new DisputeResult(Client, "wrong"));
+        task.Do(new HoldChanged(HoldKind.Bond, HoldState.LockRejected, "balance too low"));
+        task.Do(new HoldChanged(HoldKind.Payment, HoldState.Released, null));
+
+        var late = task.Do(new HoldChanged(HoldKind.Bond, HoldState.Locked, "relayed"));
+
+        Assert.Equal((TaskState.Settled, HoldState.Locked), (late.State, late.Bond));
+        Assert.Equal([new HoldClose(HoldKind.Bond, HoldState.Refunded)], TaskSettlement.Plan(late, task.World.Policy, 0).Closes);
+        task.Do(new HoldChanged(HoldKind.Bond, HoldState.Refunded, null));
+        task.Do(new ReportAcknowledged(task.Record.Reports[0].ReportId));
+        Assert.True(task.Record.IsClosed);
     }
 
     [Fact]

@@ -23,8 +23,11 @@ internal static class TaskVectors
         var policy = new TaskPolicy();
         var terms = new TaskTerms(Alice.Did, "text.summarize", Blake2b.Content(Encoding.UTF8.GetBytes(input)), 8, Deadline.ToUnixTimeMilliseconds(), "vector-salt-1");
         var taskId = terms.TaskId();
-        var payment = SignedTransaction.Sign(VectorSamples.EscrowLock(Alice.Did, TaskEscrows.Payment(taskId), terms.MaxPrice), Alice.Key, ChainId);
-        var bond = SignedTransaction.Sign(VectorSamples.EscrowLock(Alice.Did, TaskEscrows.DisputeBond(taskId), policy.DisputeBond), Alice.Key, ChainId);
+        // The payment lock expires at the deadline; the bond lock at the end of the challenge window (here: a result
+        // posted an hour before the deadline, with the default window).
+        var windowEndsAt = Deadline - TimeSpan.FromHours(1) + policy.ChallengeWindow;
+        var payment = SignedTransaction.Sign(new EscrowLock(Alice.Did, TaskEscrows.Payment(taskId), terms.MaxPrice, terms.Deadline), Alice.Key, ChainId);
+        var bond = SignedTransaction.Sign(new EscrowLock(Alice.Did, TaskEscrows.DisputeBond(taskId), policy.DisputeBond, windowEndsAt.ToUnixTimeMilliseconds()), Alice.Key, ChainId);
         return new JsonObject
         {
             ["description"] = "A task's id, its escrow ids, and the client's signed payment and bond locks; the input and output hashes.",
@@ -41,6 +44,7 @@ internal static class TaskVectors
             ["bondEscrow"] = TaskEscrows.DisputeBond(taskId).ToString(),
             ["paymentLock"] = Lock(payment),
             ["disputeBond"] = policy.DisputeBond,
+            ["bondLockExpiry"] = windowEndsAt.ToUnixTimeMilliseconds(),
             ["bondLock"] = Lock(bond),
             ["output"] = output,
             ["outputHash"] = Blake2b.Content(Encoding.UTF8.GetBytes(output)).ToString(),

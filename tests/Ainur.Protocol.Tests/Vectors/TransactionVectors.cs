@@ -18,7 +18,7 @@ internal static class TransactionVectors
         ("transfer", new Transfer(Alice.Did, Bob.Did, 250, 1)),
         ("stake", new Stake(Carol.Did, 500, 2)),
         ("unstake", new Unstake(Carol.Did, 200, 3)),
-        ("escrowLock", VectorSamples.EscrowLock(Alice.Did, SampleEscrow, 8)),
+        ("escrowLock", new EscrowLock(Alice.Did, SampleEscrow, 8, 1_798_761_600_000)),
         ("protocolBatch", new ProtocolBatch(Orchestrator.Did, 7,
         [
             new EscrowRelease(SampleEscrow, Carol.Did, 5, 1),
