@@ -54,12 +54,12 @@ public sealed class SchemaCheckPool : IDisposable
     public void Dispose()
     {
         _queue.CompleteAdding();
-        foreach (var thread in _threads)
+        // A worker still inside a check after the wait keeps the queue: disposing it under the worker would throw on
+        // that background thread and end the process during shutdown.
+        if (_threads.All(thread => thread.Join(TimeSpan.FromSeconds(5))))
         {
-            thread.Join(TimeSpan.FromSeconds(5));
+            _queue.Dispose();
         }
-
-        _queue.Dispose();
     }
 
     private void Serve()
