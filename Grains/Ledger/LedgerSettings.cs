@@ -42,6 +42,13 @@ public sealed class LedgerSettings
     /// <summary>How long a proposer waits for a full batch when fewer are pending (T).</summary>
     public TimeSpan BatchWait { get; init; } = TimeSpan.FromMilliseconds(2);
 
+    /// <summary>
+    /// While the ledger is busy (a pending transaction waited through the last height), how long after the last
+    /// proposal began the next one fills before it is proposed: heights start at most this often, so blocks grow with
+    /// load. An idle ledger proposes at once (see Mempool's BlockPacing). Zero proposes at once always.
+    /// </summary>
+    public TimeSpan BusyBlockInterval { get; init; } = TimeSpan.FromMilliseconds(20);
+
     /// <summary>The most transactions the pool holds; further submissions are refused until it drains.</summary>
     public int MempoolCapacity { get; init; } = 200_000;
 

@@ -81,6 +81,12 @@ public static class LedgerSetup
         {
             yield return "Ainur:Ledger timeouts must be positive (TimeoutDeltaMs may be 0).";
         }
+
+        // A proposer filling its block must not look dead to the others, whose propose timeout runs meanwhile.
+        if (options.BusyBlockIntervalMs < 0 || options.BusyBlockIntervalMs > options.ProposeTimeoutMs / 2)
+        {
+            yield return "Ainur:Ledger:BusyBlockIntervalMs must be between 0 and half of ProposeTimeoutMs.";
+        }
     }
 
     /// <summary>
@@ -132,6 +138,7 @@ public static class LedgerSetup
                 TimeSpan.FromMilliseconds(options.TimeoutDeltaMs)),
             MaxBlockTransactions = options.MaxBlockTransactions,
             BatchWait = TimeSpan.FromMilliseconds(options.BatchWaitMs),
+            BusyBlockInterval = TimeSpan.FromMilliseconds(options.BusyBlockIntervalMs),
             MempoolCapacity = options.MempoolCapacity,
             SnapshotEveryBlocks = options.SnapshotEveryBlocks,
         };

@@ -39,6 +39,8 @@ public sealed partial class MempoolGrain(
     private TaskCompletionSource _batchFilled = NewSignal();
     private int _batchTarget = int.MaxValue;
     private long _head;
+    private long? _lastDecidedAt;
+    private long? _lastProposalAt;
     private long _headAtLastNudge = -1;
 
     /// <inheritdoc/>
@@ -61,10 +63,15 @@ public sealed partial class MempoolGrain(
     /// <inheritdoc/>
     public async Task<ImmutableArray<SignedTransaction>> ReapAsync(int max)
     {
-        if (_pool.Count > 0 && _pool.Count < max && settings.BatchWait > TimeSpan.Zero)
+        var now = clock.GetTimestamp();
+        var wait = BlockPacing.FillWait(
+            _pool.Count, max, _pool.OldestAdmittedAtTicks, _lastDecidedAt, _lastProposalAt, now,
+            settings.BatchWait, settings.BusyBlockInterval, clock.TimestampFrequency);
+        _lastProposalAt = now;
+        if (wait > TimeSpan.Zero)
         {
             _batchTarget = Math.Min(_batchTarget, max);
-            await WaitAtMostAsync(_batchFilled.Task, settings.BatchWait);
+            await WaitAtMostAsync(_batchFilled.Task, wait);
         }
 
         return _pool.Oldest(max);
@@ -98,6 +105,7 @@ public sealed partial class MempoolGrain(
         if (finalized.Block.Height > _reported)
         {
             _reported = finalized.Block.Height;
+            _lastDecidedAt = clock.GetTimestamp();
             _indexTail = IndexInOrderAsync(_indexTail, finalized, TakeFromPool(finalized.Block));
         }
 

@@ -18,6 +18,9 @@ internal sealed class TransactionPool(int capacity)
 
     public bool Contains(Hash32 id) => _byId.ContainsKey(id);
 
+    /// <summary>When the oldest pending transaction was admitted; <see cref="long.MaxValue"/> when none is.</summary>
+    public long OldestAdmittedAtTicks => _order.First?.Value.AdmittedAtTicks ?? long.MaxValue;
+
     public bool TryGet(Hash32 id, out PendingTransaction pending)
     {
         var found = _byId.TryGetValue(id, out var node);

@@ -23,7 +23,7 @@ namespace Ainur.Grains.Ledger.Validators;
 [ValidatorPlacement]
 public sealed partial class ValidatorGrain(
     [PersistentState("switch", AinurStores.Ledger)] IPersistentState<ValidatorSwitch> onlineSwitch,
-    LedgerSettings settings, ILedgerStore store, IClusterMembershipService membership, IClusterManifestProvider manifests, ILocalSiloDetails silo, TimeProvider clock, ILogger<ValidatorGrain> logger)
+    LedgerSettings settings, LedgerMetrics metrics, ILedgerStore store, IClusterMembershipService membership, IClusterManifestProvider manifests, ILocalSiloDetails silo, TimeProvider clock, ILogger<ValidatorGrain> logger)
     : Grain, IValidatorGrain
 {
     private static readonly TimeSpan PlacementCheckPeriod = TimeSpan.FromSeconds(2);
@@ -127,7 +127,7 @@ public sealed partial class ValidatorGrain(
         }
 
         // The checks run on the thread pool; only the results touch grain state, back on the grain's scheduler.
-        var valid = await Task.Run(() => transactions.Select(t => t.VerifySignature(ChainId)).ToArray());
+        var valid = await Task.Run(() => Measured(() => transactions.Select(t => t.VerifySignature(ChainId)).ToArray()));
         for (var i = 0; i < transactions.Length; i++)
         {
             if (valid[i])
@@ -214,7 +214,8 @@ public sealed partial class ValidatorGrain(
             return;
         }
 
-        var result = Tendermint.Step(_consensus, input, _context);
+        // Block validity (execution) runs inside the step, through the context's IsValid.
+        var result = Measured(() => Tendermint.Step(_consensus, input, _context));
 
         // The double-sign guard: durable, and won against any other activation of this validator, before anything
         // signed leaves. If the database cannot say, the step never happened: the same input is tried again shortly
@@ -273,9 +274,9 @@ public sealed partial class ValidatorGrain(
     {
         var mempool = GrainFactory.GetGrain<IMempoolGrain>(0);
         var candidates = await mempool.ReapAsync(settings.MaxBlockTransactions);
-        var built = BlockBuilder.Build(
-            _ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            _verified.Contains, SignatureParallelism);
+        var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
+        var built = Measured(() => BlockBuilder.Build(
+            _ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, now, _verified.Contains, SignatureParallelism));
         _executed[built.Block.Hash] = built.After;
         if (!built.Rejected.IsEmpty)
         {
@@ -347,6 +348,21 @@ public sealed partial class ValidatorGrain(
             _fenced = true;
             CancelTimers();
             throw;
+        }
+    }
+
+    // Charges the calling thread's CPU for work to the consensus metric (parallel signature checks count the
+    // caller's share only; most signatures are checked ahead, in PrevalidateAsync, which is measured whole).
+    private T Measured<T>(Func<T> work)
+    {
+        var start = ThreadCpu.NowNanos();
+        try
+        {
+            return work();
+        }
+        finally
+        {
+            metrics.ConsensusWork(ThreadCpu.NowNanos() - start);
         }
     }
 

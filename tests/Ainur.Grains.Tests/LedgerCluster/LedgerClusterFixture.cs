@@ -13,7 +13,7 @@ namespace Ainur.Grains.Tests.LedgerCluster;
 /// The ledger on two in-process silos configured as production silos (cluster mode, PostgreSQL, real keys for four
 /// validators spread over both silos), with a funded account whose transfers the tests finalize.
 /// </summary>
-public sealed class LedgerClusterFixture : IAsyncLifetime
+public class LedgerClusterFixture : IAsyncLifetime
 {
     private PostgresTestCluster? _cluster;
     private long _nonce;
@@ -91,12 +91,20 @@ public sealed class LedgerClusterFixture : IAsyncLifetime
         {
             await _cluster.DisposeAsync();
         }
+
+        GC.SuppressFinalize(this);
+    }
+
+    /// <summary>Changes a fixture's ledger settings before its silos start.</summary>
+    protected virtual void Configure(LedgerOptions ledger)
+    {
     }
 
     private AinurOptions Options(TestDatabase database)
     {
         var options = PostgresClusterFixture.Options(ClusterId, database);
         options.Ledger.Allocations.Add(new AllocationOptions { Account = Payer.Did.Value, Amount = 1_000_000_000 });
+        Configure(options.Ledger);
         return options;
     }
 }
