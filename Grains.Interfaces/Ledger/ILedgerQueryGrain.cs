@@ -29,6 +29,18 @@ public interface ILedgerQueryGrain : IGrainWithIntegerKey
     [Alias("GetEscrow")]
     Task<EscrowSnapshot> GetEscrowAsync(Hash32 escrowId);
 
+    /// <summary>A budget as of the latest finalized block known to the validators.</summary>
+    [Alias("GetBudget")]
+    Task<BudgetSnapshot> GetBudgetAsync(Hash32 budgetId);
+
+    /// <summary>
+    /// Whether the voucher of budget <paramref name="budgetId"/> for task <paramref name="taskId"/> was paid, as of the
+    /// latest finalized block known to the validators. False once the budget is returned (the ledger forgets its
+    /// vouchers then; the budget's status refuses every settle).
+    /// </summary>
+    [Alias("IsVoucherSpent")]
+    Task<bool> IsVoucherSpentAsync(Hash32 budgetId, Hash32 taskId);
+
     /// <summary>The chain id, the validator set and each validator's status.</summary>
     [Alias("GetValidators")]
     Task<ValidatorsView> GetValidatorsAsync();

@@ -52,6 +52,14 @@ public interface IValidatorGrain : IGrainWithIntegerKey
     [AlwaysInterleave, Alias("GetEscrow")]
     Task<EscrowSnapshot> GetEscrowAsync(Hash32 escrowId);
 
+    /// <summary>A budget in this validator's finalized state.</summary>
+    [AlwaysInterleave, Alias("GetBudget")]
+    Task<BudgetSnapshot> GetBudgetAsync(Hash32 budgetId);
+
+    /// <summary>Whether a voucher was paid, in this validator's finalized state.</summary>
+    [AlwaysInterleave, Alias("GetVoucher")]
+    Task<VoucherSnapshot> GetVoucherAsync(Hash32 budgetId, Hash32 taskId);
+
     /// <summary>
     /// The operator's switch: offline, the validator neither sends nor signs nor counts anything it receives (as a
     /// crashed or partitioned validator would), while keeping what it has persisted. Online again, it catches up.

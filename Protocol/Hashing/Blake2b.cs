@@ -75,6 +75,12 @@ public enum HashDomain : byte
     /// <summary>A validator set.</summary>
     ValidatorSet = 0x14,
 
+    /// <summary>A budget id: the canonical owner DID and the owner's chosen nonce (see <c>BudgetIds.Of</c>).</summary>
+    BudgetId = 0x15,
+
+    /// <summary>The 32 bytes that key a spent voucher in the state: its budget id then its task id.</summary>
+    SpentVoucher = 0x16,
+
     /// <summary>A task id: the canonical bytes of the task's terms, which the client signs for through its escrow lock.</summary>
     TaskId = 0x20,
 

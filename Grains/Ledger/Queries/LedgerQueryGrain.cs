@@ -53,6 +53,13 @@ public sealed class LedgerQueryGrain(LedgerSettings settings, ILedgerStore store
     public Task<EscrowSnapshot> GetEscrowAsync(Hash32 escrowId) => MostAdvancedAsync(v => v.GetEscrowAsync(escrowId), e => e.Height);
 
     /// <inheritdoc/>
+    public Task<BudgetSnapshot> GetBudgetAsync(Hash32 budgetId) => MostAdvancedAsync(v => v.GetBudgetAsync(budgetId), b => b.Height);
+
+    /// <inheritdoc/>
+    public async Task<bool> IsVoucherSpentAsync(Hash32 budgetId, Hash32 taskId) =>
+        (await MostAdvancedAsync(v => v.GetVoucherAsync(budgetId, taskId), s => s.Height)).Spent;
+
+    /// <inheritdoc/>
     public async Task<ValidatorsView> GetValidatorsAsync()
     {
         var statuses = await Task.WhenAll(Enumerable.Range(0, settings.Validators.Count).Select(i => PeerCall.TryAsync(GrainFactory.GetGrain<IValidatorGrain>(i).GetStatusAsync())));

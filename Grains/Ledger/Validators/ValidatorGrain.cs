@@ -163,6 +163,14 @@ public sealed partial class ValidatorGrain(
         Task.FromResult(new EscrowSnapshot(escrowId, _ledger.GetEscrow(escrowId), _ledger.OrchestratorSequence, _ledger.Height, _ledger.TimeUnixMs));
 
     /// <inheritdoc/>
+    public Task<BudgetSnapshot> GetBudgetAsync(Hash32 budgetId) =>
+        Task.FromResult(new BudgetSnapshot(_ledger.GetBudget(budgetId), _ledger.Height, _ledger.TimeUnixMs));
+
+    /// <inheritdoc/>
+    public Task<VoucherSnapshot> GetVoucherAsync(Hash32 budgetId, Hash32 taskId) =>
+        Task.FromResult(new VoucherSnapshot(_ledger.IsVoucherSpent(budgetId, taskId), _ledger.Height));
+
+    /// <inheritdoc/>
     public async Task SetOnlineAsync(bool online)
     {
         if (Online == online)

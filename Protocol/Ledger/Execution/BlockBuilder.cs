@@ -48,6 +48,7 @@ public static class BlockBuilder
             // Verify only as many as could still fit, so a long candidate list costs no more than a full block.
             var window = Math.Min(ordered.Length - next, maxTransactions - included.Count);
             var valid = SignatureChecks.Verify(ordered, next, window, chainId, maxParallelism, verified);
+            batch.PrecheckVouchers(ordered, next, window, maxParallelism);
             for (var k = 0; k < window; k++)
             {
                 var transaction = ordered[next + k];

@@ -14,7 +14,8 @@ public static class BlockExecution
     /// <summary>
     /// Checks a proposed block completely, in <see cref="BlockCheck"/> order: chain id, height, previous hash,
     /// proposer, transaction count and root, time, every signature (on up to <paramref name="maxParallelism"/> cores; the
-    /// lowest invalid index is reported), every transaction in order, and the state root. Returns the first failure
+    /// lowest invalid index is reported), every transaction in order (vouchers' signatures checked beforehand on as many
+    /// cores), and the state root. Returns the first failure
     /// or the state after the block. Signatures <paramref name="verified"/> vouches for (this validator checked that
     /// very signature for this chain already, say while the transaction waited in the pool) are not checked twice.
     /// </summary>
@@ -23,7 +24,7 @@ public static class BlockExecution
 
     /// <summary>
     /// Applies a block whose commit certificate the caller has verified: every check of <see cref="Execute"/> but the
-    /// signatures, which more than two thirds of the validators checked before committing it. A failure here means
+    /// signatures (of transactions and of vouchers), which more than two thirds of the validators checked before committing it. A failure here means
     /// the certificate or this node's state is wrong, never that the block may be skipped.
     /// </summary>
     public static BlockOutcome ApplyFinalized(LedgerState before, Block block) =>
@@ -50,7 +51,14 @@ public static class BlockExecution
             }
         }
 
-        var batch = LedgerBatch.Begin(before, block.Header.TimeUnixMs);
+        var batch = verifySignatures
+            ? LedgerBatch.Begin(before, block.Header.TimeUnixMs)
+            : LedgerBatch.BeginFinalized(before, block.Header.TimeUnixMs);
+        if (verifySignatures)
+        {
+            batch.PrecheckVouchers(transactions, 0, transactions.Length, maxParallelism);
+        }
+
         for (var i = 0; i < transactions.Length; i++)
         {
             if (batch.TryApply(transactions[i], signatureChecked: true) is { } rejection)

@@ -5,7 +5,7 @@ namespace Ainur.Protocol.Ledger.Execution;
 
 /// <summary>
 /// The order the block builder tries candidates in: the given order, except that each signer's nonce-carrying
-/// transactions (transfers, stakes, unstakes; the orchestrator's batches by sequence) are sorted by nonce, stably,
+/// transactions (transfers, stakes, unstakes, budget top-ups; the orchestrator's batches by sequence) are sorted by nonce, stably,
 /// within the positions that signer's nonce-carrying transactions held. So nonce 5 arriving before nonce 4 does not
 /// make 4 stale, while signers keep their places (first come, first served) and escrow locks keep theirs.
 /// </summary>

@@ -15,11 +15,13 @@ namespace Ainur.Protocol.Ledger.Execution;
 public sealed class LedgerBatch
 {
     private readonly LedgerWorkingSet _state;
+    private readonly VoucherSignatures _vouchers;
     private bool _committed;
 
-    private LedgerBatch(LedgerState before, long timeUnixMs)
+    private LedgerBatch(LedgerState before, long timeUnixMs, bool trustVouchers = false)
     {
         Before = before;
+        _vouchers = trustVouchers ? VoucherSignatures.Trusting(before.Genesis.ChainId) : VoucherSignatures.Checking(before.Genesis.ChainId);
         Height = checked(before.Height + 1);
         TimeUnixMs = timeUnixMs;
         _state = new LedgerWorkingSet(before);
@@ -58,11 +60,30 @@ public sealed class LedgerBatch
         return new LedgerBatch(before, timeUnixMs);
     }
 
+    /// <summary>The block after <paramref name="before"/> whose commit certificate was verified: its vouchers are not checked again.</summary>
+    internal static LedgerBatch BeginFinalized(LedgerState before, long timeUnixMs) => new(before, timeUnixMs, trustVouchers: true);
+
     /// <summary>The account of <paramref name="did"/> as of now.</summary>
     public Account GetAccount(Did did) => _state.GetAccount(did);
 
     /// <summary>The escrow with <paramref name="id"/> as of now; null when none was ever locked.</summary>
     public Escrow? GetEscrow(Hash32 id) => _state.GetEscrow(id);
+
+    /// <summary>The budget with <paramref name="id"/> as of now; null when none was ever opened.</summary>
+    public Budget? GetBudget(Hash32 id) => _state.GetBudget(id);
+
+    /// <summary>
+    /// Verifies at once, on up to <paramref name="maxParallelism"/> cores, the voucher signatures of the settlements in
+    /// <paramref name="count"/> transactions from <paramref name="start"/> (those whose budget exists now or is opened
+    /// among them), so applying those transactions finds them checked. Changes nothing else and never changes an
+    /// outcome: <see cref="TryApply"/> checks any voucher not checked before.
+    /// </summary>
+    public void PrecheckVouchers(IReadOnlyList<SignedTransaction> transactions, int start, int count, int maxParallelism)
+    {
+        ArgumentNullException.ThrowIfNull(transactions);
+        ThrowIfCommitted();
+        _vouchers.Precheck(transactions, start, count, id => _state.GetBudget(id)?.Owner, maxParallelism);
+    }
 
     /// <summary>
     /// Applies <paramref name="transaction"/> and returns null, or changes nothing and returns why not.
@@ -79,7 +100,7 @@ public sealed class LedgerBatch
             return BadSignature(transaction);
         }
 
-        var rejection = TransactionRules.Apply(_state, Height, TimeUnixMs, transaction.Body);
+        var rejection = TransactionRules.Apply(_state, Height, TimeUnixMs, _vouchers, transaction.Body);
         if (rejection is null)
         {
             _state.AcceptChanges();

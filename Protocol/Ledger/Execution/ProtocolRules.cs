@@ -12,7 +12,7 @@ namespace Ainur.Protocol.Ledger.Execution;
 /// </summary>
 internal static class ProtocolRules
 {
-    public static TxRejection? Apply(LedgerWorkingSet state, long height, ProtocolBatch batch)
+    public static TxRejection? Apply(LedgerWorkingSet state, long height, VoucherSignatures vouchers, ProtocolBatch batch)
     {
         if (batch.Orchestrator != state.Genesis.Orchestrator)
         {
@@ -39,6 +39,8 @@ internal static class ProtocolRules
                 EscrowRefund refund => Apply(state, height, refund),
                 EscrowPayout payout => Apply(state, height, payout),
                 Slash slash => Apply(state, slash),
+                VoucherSettle settle => BudgetRules.Apply(state, height, vouchers, settle),
+                BudgetReturn budgetReturn => BudgetRules.Apply(state, height, budgetReturn),
                 var op => throw new ArgumentException($"Unknown protocol operation {op.GetType().Name}.", nameof(batch)),
             };
             if (rejection is not null)

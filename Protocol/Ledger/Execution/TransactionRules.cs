@@ -12,22 +12,26 @@ namespace Ainur.Protocol.Ledger.Execution;
 /// </summary>
 internal static class TransactionRules
 {
-    public static TxRejection? Apply(LedgerWorkingSet state, long height, long timeUnixMs, TxBody body) => body switch
+    public static TxRejection? Apply(LedgerWorkingSet state, long height, long timeUnixMs, VoucherSignatures vouchers, TxBody body) => body switch
     {
         Transfer transfer => Apply(state, transfer),
         Stake stake => Apply(state, stake),
         Unstake unstake => Apply(state, height, unstake),
         EscrowLock escrowLock => Apply(state, height, timeUnixMs, escrowLock),
-        ProtocolBatch batch => ProtocolRules.Apply(state, height, batch),
+        ProtocolBatch batch => ProtocolRules.Apply(state, height, vouchers, batch),
+        BudgetOpen open => BudgetRules.Apply(state, height, open),
+        BudgetTopUp topUp => BudgetRules.Apply(state, height, topUp),
+        BudgetClose close => BudgetRules.Apply(state, close),
         _ => throw new ArgumentException($"Unknown transaction body {body.GetType().Name}.", nameof(body)),
     };
 
-    /// <summary>The nonce a body spends, or null for kinds without one (an escrow lock's id is its replay guard).</summary>
+    /// <summary>The nonce a body spends, or null for kinds without one (an escrow lock's or a budget's id is its replay guard).</summary>
     public static long? NonceOf(TxBody body) => body switch
     {
         Transfer transfer => transfer.Nonce,
         Stake stake => stake.Nonce,
         Unstake unstake => unstake.Nonce,
+        BudgetTopUp topUp => topUp.Nonce,
         ProtocolBatch batch => batch.Sequence,
         _ => null,
     };
@@ -171,12 +175,12 @@ internal static class TransactionRules
         }
     }
 
-    private static TxRejection? CheckNonce(Account account, long nonce) =>
+    public static TxRejection? CheckNonce(Account account, long nonce) =>
         nonce > account.Nonce
             ? null
             : new(TxRejectionCodes.NonceNotIncreasing, $"Nonce {nonce} does not exceed the last used nonce {account.Nonce}.");
 
-    private static TxRejection? CheckBalance(Account account, long amount) =>
+    public static TxRejection? CheckBalance(Account account, long amount) =>
         account.Balance >= amount
             ? null
             : new(TxRejectionCodes.InsufficientBalance, $"Balance {account.Balance} is less than {amount}.");

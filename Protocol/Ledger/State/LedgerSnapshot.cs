@@ -8,13 +8,14 @@ namespace Ainur.Protocol.Ledger.State;
 /// <summary>
 /// A ledger state as canonical bytes, so a validator can restart from it instead of re-applying every block since
 /// genesis. Layout: a magic string, height, last block hash, last block time, orchestrator sequence, then accounts sorted by public key
-/// (key, balance, stake, nonce, unbonding entries) and escrows sorted by id (id, payer, amount, status, locked-at,
-/// closed-at). The genesis is not inside: the reader supplies it. A snapshot proves nothing by itself; the reader
+/// (key, balance, stake, nonce, unbonding entries), escrows sorted by id (id, payer, amount, status, locked-at,
+/// closed-at), budgets sorted by id (id, owner, remaining, expiry height, status, spent) and spent vouchers sorted by
+/// budget id then task id (budget id, task id, credits paid). The genesis is not inside: the reader supplies it. A snapshot proves nothing by itself; the reader
 /// compares <see cref="LedgerState.StateRoot"/> of what it decoded with the root in the stored block header of that height.
 /// </summary>
 public static class LedgerSnapshot
 {
-    private const string Magic = "ainur-state/2";
+    private const string Magic = "ainur-state/3";
 
     /// <summary>Encodes <paramref name="state"/>.</summary>
     public static byte[] Encode(LedgerState state)
@@ -22,6 +23,9 @@ public static class LedgerSnapshot
         ArgumentNullException.ThrowIfNull(state);
         var accounts = state.AccountMap.OrderBy(a => a.Key.PublicKey.ToArray(), ByteOrder.Instance).ToList();
         var escrows = state.EscrowMap.Values.OrderBy(e => e.Id).ToList();
+        var budgets = state.BudgetMap.OrderBy(b => b.Key).ToList();
+        var vouchers = state.SpentVoucherMap.OrderBy(v => v.Key)
+            .SelectMany(v => v.Value.OrderBy(t => t.Key).Select(t => (BudgetId: v.Key, TaskId: t.Key, Amount: t.Value))).ToList();
         var writer = new CanonicalWriter(64 + (accounts.Count * 80) + (escrows.Count * 120))
             .Text(Magic).I64(state.Height).Hash(state.LastBlockHash).I64(state.TimeUnixMs).I64(state.OrchestratorSequence).I32(accounts.Count);
         foreach (var (did, account) in accounts)
@@ -37,6 +41,18 @@ public static class LedgerSnapshot
         foreach (var escrow in escrows)
         {
             writer.Hash(escrow.Id).Did(escrow.Payer).I64(escrow.Amount).U8((byte)escrow.Status).I64(escrow.LockedAtHeight).I64(escrow.ClosedAtHeight);
+        }
+
+        writer.I32(budgets.Count);
+        foreach (var (id, budget) in budgets)
+        {
+            writer.Hash(id).Did(budget.Owner).I64(budget.Remaining).I64(budget.ExpiryHeight).U8((byte)budget.Status).I64(budget.Spent);
+        }
+
+        writer.I32(vouchers.Count);
+        foreach (var (budgetId, taskId, amount) in vouchers)
+        {
+            writer.Hash(budgetId).Hash(taskId).I64(amount);
         }
 
         return writer.ToArray();
@@ -57,9 +73,7 @@ public static class LedgerSnapshot
         var lastBlockHash = reader.Hash();
         var time = reader.I64();
         var sequence = reader.I64();
-        var empty = new LedgerState(genesis, 0, genesis.Hash, 0, 0, ImmutableDictionary<Did, Account>.Empty,
-            ImmutableDictionary<Hash32, Escrow>.Empty, ImmutableDictionary<long, ImmutableHashSet<Did>>.Empty, StateTree.Empty);
-        var working = new LedgerWorkingSet(empty);
+        var working = new LedgerWorkingSet(LedgerState.Empty(genesis));
         var accountCount = reader.Count(32 + 28);
         for (var i = 0; i < accountCount; i++)
         {
@@ -87,6 +101,31 @@ public static class LedgerSnapshot
             }
 
             working.SetEscrow(new Escrow(id, payer, amount, status, reader.I64(), reader.I64()));
+        }
+
+        var budgetCount = reader.Count(32 + 32 + 25);
+        for (var i = 0; i < budgetCount; i++)
+        {
+            var (id, owner, remaining, expiry) = (reader.Hash(), reader.Did(), reader.I64(), reader.I64());
+            var status = (BudgetStatus)reader.U8();
+            if (!Enum.IsDefined(status))
+            {
+                throw new FormatException($"Unknown budget status {(byte)status}.");
+            }
+
+            working.SetBudget(id, new Budget(owner, remaining, expiry, status, reader.I64()));
+        }
+
+        var voucherCount = reader.Count(32 + 32 + 8);
+        for (var i = 0; i < voucherCount; i++)
+        {
+            var (budgetId, taskId) = (reader.Hash(), reader.Hash());
+            if (working.IsVoucherSpent(budgetId, taskId))
+            {
+                throw new FormatException($"Voucher {budgetId}/{taskId} appears twice.");
+            }
+
+            working.AddSpentVoucher(budgetId, taskId, reader.I64());
         }
 
         reader.EnsureEnd();

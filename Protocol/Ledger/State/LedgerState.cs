@@ -5,7 +5,8 @@ using Ainur.Protocol.Identity;
 namespace Ainur.Protocol.Ledger.State;
 
 /// <summary>
-/// The ledger after block <see cref="Height"/>: accounts, escrows and the orchestrator's last batch sequence.
+/// The ledger after block <see cref="Height"/>: accounts, escrows, budgets and their spent vouchers, and the
+/// orchestrator's last batch sequence.
 /// Immutable; a new state shares almost all of its structure with the one it came from, so keeping a snapshot per
 /// height is cheap. Only <c>Ainur.Protocol.Ledger.Execution</c> makes successors (by applying blocks).
 /// </summary>
@@ -18,6 +19,9 @@ namespace Ainur.Protocol.Ledger.State;
 /// height) per unbonding entry;</item>
 /// <item>escrow, key 0x02 ‖ id: 0x02, id, payer's public key, amount, status byte, locked-at height, closed-at height;</item>
 /// <item>chain (always present), key 0x03 ‖ 32 zero bytes: 0x03, <see cref="OrchestratorSequence"/>.</item>
+/// <item>budget, key 0x04 ‖ budget id: 0x04, id, owner's public key, remaining, expiry height, status byte, spent;</item>
+/// <item>spent voucher, key 0x05 ‖ Blake2b-256 over <see cref="HashDomain.SpentVoucher"/>, budget id and task id: 0x05,
+/// budget id, task id, credits paid (payee amount plus fee). Removed when its budget is returned.</item>
 /// </list>
 /// <para>Entries fall into 65,536 buckets by the first 16 bits (big-endian) of the plain Blake2b-256 of their key. A
 /// bucket's hash is the RFC 9162 Merkle root (<see cref="Merkle.MerkleTree"/>) over its leaf hashes sorted by key
@@ -34,6 +38,7 @@ public sealed class LedgerState
     internal LedgerState(
         Genesis genesis, long height, Hash32 lastBlockHash, long timeUnixMs, long orchestratorSequence,
         ImmutableDictionary<Did, Account> accounts, ImmutableDictionary<Hash32, Escrow> escrows,
+        ImmutableDictionary<Hash32, Budget> budgets, ImmutableDictionary<Hash32, ImmutableDictionary<Hash32, long>> spentVouchers,
         ImmutableDictionary<long, ImmutableHashSet<Did>> releases, StateTree tree)
     {
         Genesis = genesis;
@@ -43,6 +48,8 @@ public sealed class LedgerState
         OrchestratorSequence = orchestratorSequence;
         AccountMap = accounts;
         EscrowMap = escrows;
+        BudgetMap = budgets;
+        SpentVoucherMap = spentVouchers;
         Releases = releases;
         Tree = tree;
     }
@@ -74,9 +81,17 @@ public sealed class LedgerState
     /// <summary>Every escrow ever locked (closed ones included), in no particular order.</summary>
     public IEnumerable<Escrow> Escrows => EscrowMap.Values;
 
+    /// <summary>Every budget ever opened (returned ones included) by id, in no particular order.</summary>
+    public IEnumerable<KeyValuePair<Hash32, Budget>> Budgets => BudgetMap;
+
     internal ImmutableDictionary<Did, Account> AccountMap { get; }
 
     internal ImmutableDictionary<Hash32, Escrow> EscrowMap { get; }
+
+    internal ImmutableDictionary<Hash32, Budget> BudgetMap { get; }
+
+    // Budget id -> task id -> credits its voucher paid. A returned budget's vouchers are dropped: it refuses every settle anyway.
+    internal ImmutableDictionary<Hash32, ImmutableDictionary<Hash32, long>> SpentVoucherMap { get; }
 
     // Release height -> accounts that may hold unbonding entries due then; lets block h release without scanning accounts.
     internal ImmutableDictionary<long, ImmutableHashSet<Did>> Releases { get; }
@@ -115,9 +130,7 @@ public sealed class LedgerState
         }
 
         var genesisHash = genesis.Hash;
-        var empty = new LedgerState(genesis, 0, genesisHash, 0, 0, ImmutableDictionary<Did, Account>.Empty,
-            ImmutableDictionary<Hash32, Escrow>.Empty, ImmutableDictionary<long, ImmutableHashSet<Did>>.Empty, StateTree.Empty);
-        var working = new LedgerWorkingSet(empty);
+        var working = new LedgerWorkingSet(Empty(genesis));
         foreach (var allocation in allocations)
         {
             var account = working.GetAccount(allocation.Account);
@@ -128,15 +141,32 @@ public sealed class LedgerState
         return working.ToState(0, genesisHash, 0);
     }
 
+    /// <summary>The budget with <paramref name="id"/>, whatever its status; null when none was ever opened.</summary>
+    public Budget? GetBudget(Hash32 id) => BudgetMap.TryGetValue(id, out var budget) ? budget : null;
+
+    /// <summary>
+    /// Whether the voucher of budget <paramref name="budgetId"/> for task <paramref name="taskId"/> was paid. Once the
+    /// budget is returned this answers false for all its vouchers (the ledger forgets them: the budget refuses every
+    /// settle by its status).
+    /// </summary>
+    public bool IsVoucherSpent(Hash32 budgetId, Hash32 taskId) =>
+        SpentVoucherMap.TryGetValue(budgetId, out var spent) && spent.ContainsKey(taskId);
+
     /// <summary>The account of <paramref name="did"/>; <see cref="Account.Empty"/> when it holds nothing.</summary>
     public Account GetAccount(Did did) => AccountMap.TryGetValue(did, out var account) ? account : Account.Empty;
 
     /// <summary>The escrow with <paramref name="id"/>, locked or closed; null when none was ever locked.</summary>
     public Escrow? GetEscrow(Hash32 id) => EscrowMap.TryGetValue(id, out var escrow) ? escrow : null;
 
+    /// <summary>A state with nothing in it, not even the chain entry: where genesis and snapshots start.</summary>
+    internal static LedgerState Empty(Genesis genesis) =>
+        new(genesis, 0, genesis.Hash, 0, 0, ImmutableDictionary<Did, Account>.Empty, ImmutableDictionary<Hash32, Escrow>.Empty,
+            ImmutableDictionary<Hash32, Budget>.Empty, ImmutableDictionary<Hash32, ImmutableDictionary<Hash32, long>>.Empty,
+            ImmutableDictionary<long, ImmutableHashSet<Did>>.Empty, StateTree.Empty);
+
     /// <summary>
-    /// Balances, stakes, unbonding entries and locked escrows added up: always <see cref="Ledger.Genesis.TotalSupply"/>.
-    /// O(accounts + escrows); meant for checks and tests.
+    /// Balances, stakes, unbonding entries, locked escrows and budgets added up: always <see cref="Ledger.Genesis.TotalSupply"/>.
+    /// O(accounts + escrows + budgets); meant for checks and tests.
     /// </summary>
     public long Total()
     {
@@ -152,6 +182,11 @@ public sealed class LedgerState
             {
                 total = checked(total + escrow.Amount);
             }
+        }
+
+        foreach (var budget in BudgetMap.Values)
+        {
+            total = checked(total + budget.Remaining);
         }
 
         return total;

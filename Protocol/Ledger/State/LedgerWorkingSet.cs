@@ -14,11 +14,17 @@ internal sealed class LedgerWorkingSet
     private readonly LedgerState _before;
     private readonly ImmutableDictionary<Did, Account>.Builder _accounts;
     private readonly ImmutableDictionary<Hash32, Escrow>.Builder _escrows;
+    private readonly ImmutableDictionary<Hash32, Budget>.Builder _budgets;
+    private readonly ImmutableDictionary<Hash32, ImmutableDictionary<Hash32, long>>.Builder _spentVouchers;
     private readonly ImmutableDictionary<long, ImmutableHashSet<Did>>.Builder _releases;
     private readonly HashSet<Did> _dirtyAccounts = [];
     private readonly HashSet<Hash32> _dirtyEscrows = [];
+    private readonly HashSet<Hash32> _dirtyBudgets = [];
+    private readonly HashSet<(Hash32 BudgetId, Hash32 TaskId)> _dirtyVouchers = [];
     private readonly List<(Did Did, Account? Previous)> _accountUndo = [];
     private readonly List<(Hash32 Id, Escrow? Previous)> _escrowUndo = [];
+    private readonly List<(Hash32 Id, Budget? Previous)> _budgetUndo = [];
+    private readonly List<(Hash32 BudgetId, ImmutableDictionary<Hash32, long>? Previous)> _voucherUndo = [];
     private long? _sequenceUndo;
     private bool _dirtyChain;
     private long _orchestratorSequence;
@@ -29,6 +35,8 @@ internal sealed class LedgerWorkingSet
         _before = before;
         _accounts = before.AccountMap.ToBuilder();
         _escrows = before.EscrowMap.ToBuilder();
+        _budgets = before.BudgetMap.ToBuilder();
+        _spentVouchers = before.SpentVoucherMap.ToBuilder();
         _releases = before.Releases.ToBuilder();
         _orchestratorSequence = before.OrchestratorSequence;
         _tree = before.Tree;
@@ -74,6 +82,43 @@ internal sealed class LedgerWorkingSet
         _dirtyEscrows.Add(escrow.Id);
     }
 
+    public Budget? GetBudget(Hash32 id) => _budgets.TryGetValue(id, out var budget) ? budget : null;
+
+    public void SetBudget(Hash32 id, Budget budget)
+    {
+        _budgetUndo.Add((id, GetBudget(id)));
+        _budgets[id] = budget;
+        _dirtyBudgets.Add(id);
+    }
+
+    public bool IsVoucherSpent(Hash32 budgetId, Hash32 taskId) =>
+        _spentVouchers.TryGetValue(budgetId, out var spent) && spent.ContainsKey(taskId);
+
+    /// <summary>Records that the voucher of <paramref name="budgetId"/> for <paramref name="taskId"/> paid <paramref name="amount"/>.</summary>
+    public void AddSpentVoucher(Hash32 budgetId, Hash32 taskId, long amount)
+    {
+        var spent = _spentVouchers.TryGetValue(budgetId, out var existing) ? existing : null;
+        _voucherUndo.Add((budgetId, spent));
+        _spentVouchers[budgetId] = (spent ?? ImmutableDictionary<Hash32, long>.Empty).Add(taskId, amount);
+        _dirtyVouchers.Add((budgetId, taskId));
+    }
+
+    /// <summary>Forgets every spent voucher of <paramref name="budgetId"/> (its budget was returned).</summary>
+    public void RemoveSpentVouchers(Hash32 budgetId)
+    {
+        if (!_spentVouchers.TryGetValue(budgetId, out var spent))
+        {
+            return;
+        }
+
+        _voucherUndo.Add((budgetId, spent));
+        _spentVouchers.Remove(budgetId);
+        foreach (var taskId in spent.Keys)
+        {
+            _dirtyVouchers.Add((budgetId, taskId));
+        }
+    }
+
     /// <summary>
     /// Notes that <paramref name="account"/> has unbonding due at <paramref name="height"/>. Not undone by
     /// <see cref="DiscardChanges"/>: a note without a due entry only costs a lookup when that height comes.
@@ -98,38 +143,18 @@ internal sealed class LedgerWorkingSet
     {
         _accountUndo.Clear();
         _escrowUndo.Clear();
+        _budgetUndo.Clear();
+        _voucherUndo.Clear();
         _sequenceUndo = null;
     }
 
     /// <summary>Reverts every write since the last accept or discard.</summary>
     public void DiscardChanges()
     {
-        for (var i = _accountUndo.Count - 1; i >= 0; i--)
-        {
-            var (did, previous) = _accountUndo[i];
-            if (previous is null)
-            {
-                _accounts.Remove(did);
-            }
-            else
-            {
-                _accounts[did] = previous;
-            }
-        }
-
-        for (var i = _escrowUndo.Count - 1; i >= 0; i--)
-        {
-            var (id, previous) = _escrowUndo[i];
-            if (previous is null)
-            {
-                _escrows.Remove(id);
-            }
-            else
-            {
-                _escrows[id] = previous;
-            }
-        }
-
+        Undo(_accountUndo, _accounts);
+        Undo(_escrowUndo, _escrows);
+        Undo(_budgetUndo, _budgets);
+        Undo(_voucherUndo, _spentVouchers);
         if (_sequenceUndo is { } sequence)
         {
             _orchestratorSequence = sequence;
@@ -141,7 +166,7 @@ internal sealed class LedgerWorkingSet
     /// <summary>The state root of the entries as they are now; rehashes only what changed since the last call.</summary>
     public Hash32 ComputeRoot()
     {
-        var changes = new StateChange[_dirtyAccounts.Count + _dirtyEscrows.Count + (_dirtyChain ? 1 : 0)];
+        var changes = new StateChange[_dirtyAccounts.Count + _dirtyEscrows.Count + _dirtyBudgets.Count + _dirtyVouchers.Count + (_dirtyChain ? 1 : 0)];
         var n = 0;
         foreach (var did in _dirtyAccounts)
         {
@@ -157,6 +182,22 @@ internal sealed class LedgerWorkingSet
             changes[n++] = new StateChange(key.Bucket(), key, hash);
         }
 
+        foreach (var id in _dirtyBudgets)
+        {
+            var key = StateKey.ForBudget(id);
+            Hash32? hash = _budgets.TryGetValue(id, out var budget) ? StateEntries.BudgetHash(id, budget) : null;
+            changes[n++] = new StateChange(key.Bucket(), key, hash);
+        }
+
+        foreach (var (budgetId, taskId) in _dirtyVouchers)
+        {
+            var key = StateKey.ForSpentVoucher(budgetId, taskId);
+            Hash32? hash = _spentVouchers.TryGetValue(budgetId, out var spent) && spent.TryGetValue(taskId, out var amount)
+                ? StateEntries.SpentVoucherHash(budgetId, taskId, amount)
+                : null;
+            changes[n++] = new StateChange(key.Bucket(), key, hash);
+        }
+
         if (_dirtyChain)
         {
             changes[n] = new StateChange(StateKey.Chain.Bucket(), StateKey.Chain, StateEntries.ChainHash(_orchestratorSequence));
@@ -164,6 +205,8 @@ internal sealed class LedgerWorkingSet
 
         _dirtyAccounts.Clear();
         _dirtyEscrows.Clear();
+        _dirtyBudgets.Clear();
+        _dirtyVouchers.Clear();
         _dirtyChain = false;
         _tree = _tree.With(changes);
         return _tree.Root;
@@ -177,6 +220,24 @@ internal sealed class LedgerWorkingSet
     {
         ComputeRoot();
         return new LedgerState(_before.Genesis, height, blockHash, timeUnixMs, _orchestratorSequence,
-            _accounts.ToImmutable(), _escrows.ToImmutable(), _releases.ToImmutable(), _tree);
+            _accounts.ToImmutable(), _escrows.ToImmutable(), _budgets.ToImmutable(), _spentVouchers.ToImmutable(), _releases.ToImmutable(), _tree);
+    }
+
+    private static void Undo<TKey, TValue>(List<(TKey Key, TValue? Previous)> undo, ImmutableDictionary<TKey, TValue>.Builder map)
+        where TKey : notnull
+        where TValue : class
+    {
+        for (var i = undo.Count - 1; i >= 0; i--)
+        {
+            var (key, previous) = undo[i];
+            if (previous is null)
+            {
+                map.Remove(key);
+            }
+            else
+            {
+                map[key] = previous;
+            }
+        }
     }
 }

@@ -27,6 +27,16 @@ internal static class StateEntries
         return Blake2b.Hash(HashDomain.StateEntry, writer.Written);
     }
 
+    public static Hash32 BudgetHash(Hash32 id, Budget budget)
+    {
+        var writer = new CanonicalWriter(128).U8((byte)StateEntryKind.Budget).Hash(id).Did(budget.Owner)
+            .I64(budget.Remaining).I64(budget.ExpiryHeight).U8((byte)budget.Status).I64(budget.Spent);
+        return Blake2b.Hash(HashDomain.StateEntry, writer.Written);
+    }
+
+    public static Hash32 SpentVoucherHash(Hash32 budgetId, Hash32 taskId, long amount) =>
+        Blake2b.Hash(HashDomain.StateEntry, new CanonicalWriter(80).U8((byte)StateEntryKind.SpentVoucher).Hash(budgetId).Hash(taskId).I64(amount).Written);
+
     public static Hash32 ChainHash(long orchestratorSequence) =>
         Blake2b.Hash(HashDomain.StateEntry, new CanonicalWriter(16).U8((byte)StateEntryKind.Chain).I64(orchestratorSequence).Written);
 }

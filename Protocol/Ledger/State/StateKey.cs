@@ -10,11 +10,13 @@ internal enum StateEntryKind : byte
     Account = 1,
     Escrow = 2,
     Chain = 3,
+    Budget = 4,
+    SpentVoucher = 5,
 }
 
 /// <summary>
-/// The key of one state entry: its kind byte then 32 bytes (an account's public key, an escrow's id, zeros for the
-/// chain entry). Keys order byte-wise; the bucket is the first 16 bits of the key's plain Blake2b-256, so entries
+/// The key of one state entry: its kind byte then 32 bytes (an account's public key, an escrow's or a budget's id,
+/// zeros for the chain entry, the hash of budget id and task id for a spent voucher). Keys order byte-wise; the bucket is the first 16 bits of the key's plain Blake2b-256, so entries
 /// spread evenly whatever their ids look like and a shard can later own a range of buckets.
 /// </summary>
 internal readonly struct StateKey : IComparable<StateKey>, IEquatable<StateKey>
@@ -35,6 +37,11 @@ internal readonly struct StateKey : IComparable<StateKey>, IEquatable<StateKey>
     public static StateKey ForAccount(Did account) => new(StateEntryKind.Account, account.PublicKey.Span);
 
     public static StateKey ForEscrow(Hash32 id) => new(StateEntryKind.Escrow, id.Span);
+
+    public static StateKey ForBudget(Hash32 id) => new(StateEntryKind.Budget, id.Span);
+
+    public static StateKey ForSpentVoucher(Hash32 budgetId, Hash32 taskId) =>
+        new(StateEntryKind.SpentVoucher, Blake2b.Hash(HashDomain.SpentVoucher, budgetId, taskId).Span);
 
     public int Bucket() => BinaryPrimitives.ReadUInt16BigEndian(Blake2b.Content(_bytes).Span) >> (16 - StateTree.Depth);
 

@@ -52,6 +52,39 @@ public static class TxRejectionCodes
     /// <summary>An escrow payout with no payouts, or with more than <c>EscrowPayout.MaxPayouts</c>.</summary>
     public const string BadPayoutCount = "bad-payout-count";
 
+    /// <summary>A budget with this id exists or existed: ids are usable once.</summary>
+    public const string BudgetExists = "budget-exists";
+
+    /// <summary>No budget has this id.</summary>
+    public const string BudgetNotFound = "budget-not-found";
+
+    /// <summary>A top-up or close signed by someone other than the budget's owner.</summary>
+    public const string NotBudgetOwner = "not-budget-owner";
+
+    /// <summary>A budget opened with an expiry height not above the block's, or topped up or settled on after its expiry height.</summary>
+    public const string BudgetExpired = "budget-expired";
+
+    /// <summary>A top-up or close of a budget its owner closed already.</summary>
+    public const string BudgetClosing = "budget-closing";
+
+    /// <summary>Anything but reading on a budget that was returned.</summary>
+    public const string BudgetReturned = "budget-returned";
+
+    /// <summary>A return of a budget that is open and not yet past its expiry height.</summary>
+    public const string BudgetNotClosing = "budget-not-closing";
+
+    /// <summary>A voucher settlement that pays more than the budget holds.</summary>
+    public const string BudgetExceeded = "budget-exceeded";
+
+    /// <summary>A voucher settlement that pays more than the voucher's max price.</summary>
+    public const string VoucherPriceExceeded = "voucher-price-exceeded";
+
+    /// <summary>The voucher (budget id, task id) was paid already: a voucher pays once.</summary>
+    public const string VoucherSpent = "voucher-spent";
+
+    /// <summary>The voucher's signature is not the budget owner's over it for this chain.</summary>
+    public const string VoucherSignatureInvalid = "voucher-signature-invalid";
+
     /// <summary>A protocol batch with no operations.</summary>
     public const string EmptyBatch = "empty-batch";
 

@@ -79,6 +79,8 @@ public abstract record ProtocolOp
         ProtocolOpKind.EscrowRefund => new EscrowRefund(reader.Hash()),
         ProtocolOpKind.Slash => new Slash(reader.Did(), reader.I64(), reader.Did(), reader.I64()),
         ProtocolOpKind.EscrowPayout => EscrowPayout.ReadFields(ref reader),
+        ProtocolOpKind.VoucherSettle => VoucherSettle.ReadFields(ref reader),
+        ProtocolOpKind.BudgetReturn => new BudgetReturn(reader.Hash()),
         var kind => throw new FormatException($"Unknown protocol operation kind {(byte)kind}."),
     };
 
@@ -100,6 +102,12 @@ public enum ProtocolOpKind : byte
 
     /// <summary>Pays out a locked escrow to several payees.</summary>
     EscrowPayout = 4,
+
+    /// <summary>Pays a task from a budget, on the owner's voucher.</summary>
+    VoucherSettle = 5,
+
+    /// <summary>Returns what a closing or expired budget holds to its owner and ends it.</summary>
+    BudgetReturn = 6,
 }
 
 /// <summary>

@@ -35,6 +35,9 @@ public abstract record TxBody
         TxKind.Unstake => new Unstake(reader.Did(), reader.I64(), reader.I64()),
         TxKind.EscrowLock => new EscrowLock(reader.Did(), reader.Hash(), reader.I64(), reader.I64()),
         TxKind.ProtocolBatch => ProtocolBatch.ReadFields(ref reader),
+        TxKind.BudgetOpen => new BudgetOpen(reader.Did(), reader.I64(), reader.I64(), reader.I64()),
+        TxKind.BudgetTopUp => new BudgetTopUp(reader.Did(), reader.Hash(), reader.I64(), reader.I64()),
+        TxKind.BudgetClose => new BudgetClose(reader.Did(), reader.Hash()),
         var kind => throw new FormatException($"Unknown transaction kind {(byte)kind}."),
     };
 
@@ -59,6 +62,15 @@ public enum TxKind : byte
 
     /// <summary>Protocol operations (release, refund, slash) under the orchestrator's one signature.</summary>
     ProtocolBatch = 5,
+
+    /// <summary>Moves credits from an account's balance into a new budget.</summary>
+    BudgetOpen = 6,
+
+    /// <summary>Adds credits from the owner's balance to an open budget.</summary>
+    BudgetTopUp = 7,
+
+    /// <summary>Closes a budget early: no new reservations; its rest returns once the reserved tasks are settled.</summary>
+    BudgetClose = 8,
 }
 
 /// <summary>
