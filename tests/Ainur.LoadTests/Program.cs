@@ -6,10 +6,11 @@ using Npgsql;
 // Benchmarks of one Ainur node; bench.sh runs them against a durable (fsync on) PostgreSQL. Not run by CI.
 //   dotnet run -c Release --project tests/Ainur.LoadTests -- http|grainwrites|ledger|storage [--seconds N] [--concurrency C] [--warmup N]
 //   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]; storage takes [--grains N] [--payload B] [--passes P] instead of --concurrency;
-//   tasks also takes [--agents N] [--group-commit-only]
-if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "storage" or "tasks"))
+//   tasks also takes [--agents N] [--group-commit-only]; vouchers takes [--validators N] [--batch S] [--window W];
+//   blocks takes [--validators N] and offers transfers at 200, 1000 and 3000/s
+if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "storage" or "tasks" or "vouchers" or "blocks"))
 {
-    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger|storage|tasks [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T] [--grains N] [--payload B] [--passes P] [--agents N]");
+    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger|storage|tasks|vouchers|blocks [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T] [--grains N] [--payload B] [--passes P] [--agents N]");
     Console.Error.WriteLine($"PostgreSQL: {PostgresTestServer.EnvironmentVariable} (admin connection string; bench.sh sets it to scripts/pg.sh's bench instance)");
     return 2;
 }
@@ -36,6 +37,14 @@ else if (args[0] == "storage")
 else if (args[0] == "tasks")
 {
     await TaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), Option("--agents", 8), args.Contains("--group-commit-only"));
+}
+else if (args[0] == "vouchers")
+{
+    await VoucherBench.VouchersAsync(Option("--validators", 4), TimeSpan.FromSeconds(seconds), Option("--batch", 256), Option("--window", 8));
+}
+else if (args[0] == "blocks")
+{
+    await VoucherBench.BlocksAsync(Option("--validators", 4), TimeSpan.FromSeconds(seconds), [200, 1000, 3000]);
 }
 else
 {

@@ -126,8 +126,18 @@ public sealed partial class ValidatorGrain(
             return;
         }
 
-        // The checks run on the thread pool; only the results touch grain state, back on the grain's scheduler.
-        var valid = await Task.Run(() => Measured(() => transactions.Select(t => t.VerifySignature(ChainId)).ToArray()));
+        // Vouchers of budgets this validator knows are checked ahead too, against the budget's owner as of now (one
+        // opened later is checked when its block comes). The checks run on the thread pool; only the results touch
+        // grain state, back on the grain's scheduler.
+        var vouchers = transactions
+            .SelectMany(t => t.Body is ProtocolBatch batch ? batch.Operations.OfType<VoucherSettle>() : [])
+            .Select(settle => (Owner: _ledger.GetBudget(settle.BudgetId)?.Owner, Settle: settle))
+            .Where(v => v.Owner is not null)
+            .Select(v => (Owner: v.Owner!.Value, v.Settle))
+            .ToArray();
+        var (valid, vouchersValid) = await Task.Run(() => Measured(() => (
+            Parallel(transactions.Length, i => transactions[i].VerifySignature(ChainId)),
+            Parallel(vouchers.Length, i => vouchers[i].Settle.Voucher.Verify(vouchers[i].Owner, vouchers[i].Settle.Signature, ChainId)))));
         for (var i = 0; i < transactions.Length; i++)
         {
             if (valid[i])
@@ -135,6 +145,21 @@ public sealed partial class ValidatorGrain(
                 _verified.Add(transactions[i]);
             }
         }
+
+        for (var i = 0; i < vouchers.Length; i++)
+        {
+            if (vouchersValid[i])
+            {
+                _verified.Add(vouchers[i].Owner, vouchers[i].Settle);
+            }
+        }
+    }
+
+    private static bool[] Parallel(int count, Func<int, bool> check)
+    {
+        var results = new bool[count];
+        System.Threading.Tasks.Parallel.For(0, count, new ParallelOptions { MaxDegreeOfParallelism = SignatureParallelism }, i => results[i] = check(i));
+        return results;
     }
 
     /// <inheritdoc/>
@@ -198,7 +223,7 @@ public sealed partial class ValidatorGrain(
             return true;
         }
 
-        var outcome = BlockExecution.Execute(_ledger, block, SignatureParallelism, _verified.Contains);
+        var outcome = BlockExecution.Execute(_ledger, block, SignatureParallelism, _verified.Contains, _verified.Contains);
         if (outcome.After is { } after)
         {
             _executed[block.Hash] = after;
@@ -284,7 +309,7 @@ public sealed partial class ValidatorGrain(
         var candidates = await mempool.ReapAsync(settings.MaxBlockTransactions);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var built = Measured(() => BlockBuilder.Build(
-            _ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, now, _verified.Contains, SignatureParallelism));
+            _ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, now, _verified.Contains, SignatureParallelism, _verified.Contains));
         _executed[built.Block.Hash] = built.After;
         if (!built.Rejected.IsEmpty)
         {

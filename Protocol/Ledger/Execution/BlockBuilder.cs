@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Blocks;
 using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Ledger.Transactions;
@@ -15,7 +16,7 @@ public static class BlockBuilder
     /// the reason, those with a bad signature, a repeated id or a rule violation, until the block holds
     /// <paramref name="maxTransactions"/>. Signatures are verified on up to <paramref name="maxParallelism"/> cores,
     /// only for candidates it reaches, except those <paramref name="verified"/> vouches for (the caller checked that very
-    /// signature for this chain). The block's time is <paramref name="timeUnixMs"/>, or the last block's when that is
+    /// signature for this chain), and vouchers <paramref name="vouchersVerified"/> vouches for. The block's time is <paramref name="timeUnixMs"/>, or the last block's when that is
     /// later (a proposer whose clock lags must not take the ledger's time back). The result always passes
     /// <see cref="BlockExecution.Execute"/> on <paramref name="before"/>.
     /// </summary>
@@ -25,13 +26,13 @@ public static class BlockBuilder
     /// </exception>
     public static BuiltBlock Build(
         LedgerState before, IEnumerable<SignedTransaction> candidates, int maxTransactions, int round, int proposer,
-        long timeUnixMs, Func<SignedTransaction, bool>? verified = null, int maxParallelism = 1)
+        long timeUnixMs, Func<SignedTransaction, bool>? verified = null, int maxParallelism = 1, Func<Did, VoucherSettle, bool>? vouchersVerified = null)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(candidates);
         ArgumentOutOfRangeException.ThrowIfNegative(maxTransactions);
         ArgumentOutOfRangeException.ThrowIfNegative(round);
-        var batch = LedgerBatch.Begin(before, Math.Max(timeUnixMs, before.TimeUnixMs));
+        var batch = LedgerBatch.Begin(before, Math.Max(timeUnixMs, before.TimeUnixMs), vouchersVerified);
         var chainId = before.Genesis.ChainId;
         if (proposer != before.Genesis.Validators.Proposer(batch.Height, round))
         {

@@ -1,3 +1,4 @@
+using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Blocks;
 using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Ledger.Transactions;
@@ -17,10 +18,12 @@ public static class BlockExecution
     /// lowest invalid index is reported), every transaction in order (vouchers' signatures checked beforehand on as many
     /// cores), and the state root. Returns the first failure
     /// or the state after the block. Signatures <paramref name="verified"/> vouches for (this validator checked that
-    /// very signature for this chain already, say while the transaction waited in the pool) are not checked twice.
+    /// very signature for this chain already, say while the transaction waited in the pool) are not checked twice, nor
+    /// vouchers <paramref name="vouchersVerified"/> vouches for (that signature, against that owner, for this chain).
     /// </summary>
-    public static BlockOutcome Execute(LedgerState before, Block block, int maxParallelism = 1, Func<SignedTransaction, bool>? verified = null) =>
-        Run(before, block, verifySignatures: true, maxParallelism, verified);
+    public static BlockOutcome Execute(
+        LedgerState before, Block block, int maxParallelism = 1, Func<SignedTransaction, bool>? verified = null, Func<Did, VoucherSettle, bool>? vouchersVerified = null) =>
+        Run(before, block, verifySignatures: true, maxParallelism, verified, vouchersVerified);
 
     /// <summary>
     /// Applies a block whose commit certificate the caller has verified: every check of <see cref="Execute"/> but the
@@ -28,9 +31,10 @@ public static class BlockExecution
     /// the certificate or this node's state is wrong, never that the block may be skipped.
     /// </summary>
     public static BlockOutcome ApplyFinalized(LedgerState before, Block block) =>
-        Run(before, block, verifySignatures: false, maxParallelism: 1, verified: null);
+        Run(before, block, verifySignatures: false, maxParallelism: 1, verified: null, vouchersVerified: null);
 
-    private static BlockOutcome Run(LedgerState before, Block block, bool verifySignatures, int maxParallelism, Func<SignedTransaction, bool>? verified)
+    private static BlockOutcome Run(
+        LedgerState before, Block block, bool verifySignatures, int maxParallelism, Func<SignedTransaction, bool>? verified, Func<Did, VoucherSettle, bool>? vouchersVerified)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(block);
@@ -52,7 +56,7 @@ public static class BlockExecution
         }
 
         var batch = verifySignatures
-            ? LedgerBatch.Begin(before, block.Header.TimeUnixMs)
+            ? LedgerBatch.Begin(before, block.Header.TimeUnixMs, vouchersVerified)
             : LedgerBatch.BeginFinalized(before, block.Header.TimeUnixMs);
         if (verifySignatures)
         {

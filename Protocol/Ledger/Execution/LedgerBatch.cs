@@ -18,10 +18,10 @@ public sealed class LedgerBatch
     private readonly VoucherSignatures _vouchers;
     private bool _committed;
 
-    private LedgerBatch(LedgerState before, long timeUnixMs, bool trustVouchers = false)
+    private LedgerBatch(LedgerState before, long timeUnixMs, bool trustVouchers = false, Func<Did, VoucherSettle, bool>? vouchersVerified = null)
     {
         Before = before;
-        _vouchers = trustVouchers ? VoucherSignatures.Trusting(before.Genesis.ChainId) : VoucherSignatures.Checking(before.Genesis.ChainId);
+        _vouchers = trustVouchers ? VoucherSignatures.Trusting(before.Genesis.ChainId) : VoucherSignatures.Checking(before.Genesis.ChainId, vouchersVerified);
         Height = checked(before.Height + 1);
         TimeUnixMs = timeUnixMs;
         _state = new LedgerWorkingSet(before);
@@ -53,11 +53,18 @@ public sealed class LedgerBatch
 
     /// <summary>Starts the block after <paramref name="before"/> with time <paramref name="timeUnixMs"/>.</summary>
     /// <exception cref="ArgumentOutOfRangeException">The time is before the last block's: block times never go back.</exception>
-    public static LedgerBatch Begin(LedgerState before, long timeUnixMs)
+    public static LedgerBatch Begin(LedgerState before, long timeUnixMs) => Begin(before, timeUnixMs, vouchersVerified: null);
+
+    /// <summary>
+    /// Starts the block after <paramref name="before"/> with time <paramref name="timeUnixMs"/>; voucher signatures
+    /// <paramref name="vouchersVerified"/> vouches for (checked by the caller against that owner for this chain) are not checked again.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The time is before the last block's: block times never go back.</exception>
+    public static LedgerBatch Begin(LedgerState before, long timeUnixMs, Func<Did, VoucherSettle, bool>? vouchersVerified)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentOutOfRangeException.ThrowIfLessThan(timeUnixMs, before.TimeUnixMs);
-        return new LedgerBatch(before, timeUnixMs);
+        return new LedgerBatch(before, timeUnixMs, trustVouchers: false, vouchersVerified);
     }
 
     /// <summary>The block after <paramref name="before"/> whose commit certificate was verified: its vouchers are not checked again.</summary>

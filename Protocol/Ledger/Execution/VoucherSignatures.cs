@@ -14,16 +14,22 @@ internal sealed class VoucherSignatures
 {
     private readonly string _chainId;
     private readonly bool _trusted;
+    private readonly Func<Did, VoucherSettle, bool>? _verified;
     private readonly Dictionary<(Did Owner, VoucherSettle Settle), bool> _checked = [];
 
-    private VoucherSignatures(string chainId, bool trusted)
+    private VoucherSignatures(string chainId, bool trusted, Func<Did, VoucherSettle, bool>? verified = null)
     {
         _chainId = chainId;
         _trusted = trusted;
+        _verified = verified;
     }
 
-    /// <summary>Checks each voucher (those prechecked once, the others when asked).</summary>
-    public static VoucherSignatures Checking(string chainId) => new(chainId, trusted: false);
+    /// <summary>
+    /// Checks each voucher (those prechecked once, the others when asked), except those <paramref name="verified"/>
+    /// vouches for: the caller checked that very signature against that owner for this chain already (a validator,
+    /// while the batch waited in the pool), as for transaction signatures.
+    /// </summary>
+    public static VoucherSignatures Checking(string chainId, Func<Did, VoucherSettle, bool>? verified = null) => new(chainId, trusted: false, verified);
 
     /// <summary>
     /// Takes every voucher as valid: only for a block with a verified commit certificate, whose vouchers more than two
@@ -41,6 +47,11 @@ internal sealed class VoucherSignatures
 
         if (!_checked.TryGetValue((owner, settle), out var valid))
         {
+            if (_verified?.Invoke(owner, settle) == true)
+            {
+                return true;
+            }
+
             valid = settle.Voucher.Verify(owner, settle.Signature, _chainId);
             _checked[(owner, settle)] = valid;
         }
@@ -79,7 +90,7 @@ internal sealed class VoucherSignatures
         foreach (var settle in settles)
         {
             var owner = ownerOf(settle.BudgetId) ?? (opened.TryGetValue(settle.BudgetId, out var did) ? did : null);
-            if (owner is { } known && !_checked.ContainsKey((known, settle)))
+            if (owner is { } known && !_checked.ContainsKey((known, settle)) && _verified?.Invoke(known, settle) != true)
             {
                 pending.Add((known, settle));
             }
