@@ -20,6 +20,13 @@ dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- storage "$@"
 # Paid tasks end to end over HTTP (remote agents in process), task state on the ADO.NET provider and on group commit.
 dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- tasks "$@" --concurrency 64
 
+# The ledger at task load (issue 10): block sizing old vs new at fixed offered rates, then voucher settlements against
+# the Ed25519 bound measured in the same run, on one core and on two (the silo's affinity).
+dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- blocks "$@"
+for cores in 0 0,1; do
+  taskset -c "$cores" dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- vouchers "$@"
+done
+
 # The ledger: 4 validators at four loads, then 7 validators (options given to bench.sh come first and win).
 for run in "--validators 4 --concurrency 96" "--validators 4 --concurrency 128" "--validators 4 --concurrency 256" "--validators 4 --concurrency 512" "--validators 7 --concurrency 256"; do
   # shellcheck disable=SC2086
