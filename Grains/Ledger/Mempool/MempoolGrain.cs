@@ -383,7 +383,8 @@ public sealed partial class MempoolGrain(
 
 
     private static bool IsReplayRefusal(TxRejection reason) =>
-        reason.Code is TxRejectionCodes.NonceNotIncreasing or TxRejectionCodes.EscrowExists or TxRejectionCodes.EscrowClosed;
+        reason.Code is TxRejectionCodes.NonceNotIncreasing or TxRejectionCodes.EscrowExists or TxRejectionCodes.EscrowClosed
+            or TxRejectionCodes.BudgetExists or TxRejectionCodes.BudgetClosing or TxRejectionCodes.BudgetReturned;
 
     // Unlike WhenAny with a Task.Delay, the timer goes as soon as the signal comes.
     private async Task WaitAtMostAsync(Task signal, TimeSpan timeout)

@@ -37,8 +37,8 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
 
         if (unit.All(op => op is Slash))
         {
-            // An escrow closes once, so a unit that closes one applies at most once however often it is sent.
-            throw new ArgumentException("A unit must close at least one escrow.", nameof(unit));
+            // An escrow closes once (a voucher pays once, a budget returns once), so such a unit applies at most once however often it is sent.
+            throw new ArgumentException("A unit must close at least one escrow, settle a voucher or return a budget.", nameof(unit));
         }
 
         var queued = new QueuedUnit(unit, Alone: false, new TaskCompletionSource<UnitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));

@@ -84,6 +84,10 @@ public sealed class LedgerState
     /// <summary>Every budget ever opened (returned ones included) by id, in no particular order.</summary>
     public IEnumerable<KeyValuePair<Hash32, Budget>> Budgets => BudgetMap;
 
+    /// <summary>The paid vouchers of budgets not yet returned, with what each paid (payee amount plus fee), in no particular order.</summary>
+    public IEnumerable<(Hash32 BudgetId, Hash32 TaskId, long Paid)> SpentVouchers =>
+        SpentVoucherMap.SelectMany(b => b.Value.Select(t => (b.Key, t.Key, t.Value)));
+
     internal ImmutableDictionary<Did, Account> AccountMap { get; }
 
     internal ImmutableDictionary<Hash32, Escrow> EscrowMap { get; }

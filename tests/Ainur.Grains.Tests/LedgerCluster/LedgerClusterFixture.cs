@@ -41,8 +41,12 @@ public class LedgerClusterFixture : IAsyncLifetime
     public SignedTransaction NextTransfer(long amount = 1)
     {
         using var payee = AgentKey.Generate();
-        return SignedTransaction.Sign(new Transfer(Payer.Did, payee.Did, amount, Interlocked.Increment(ref _nonce)), Payer, Secrets.ChainId);
+        return TransferTo(payee.Did, amount);
     }
+
+    /// <summary>A transfer of <paramref name="amount"/> from the payer to <paramref name="payee"/>, with the payer's next nonce.</summary>
+    public SignedTransaction TransferTo(Did payee, long amount) =>
+        SignedTransaction.Sign(new Transfer(Payer.Did, payee, amount, Interlocked.Increment(ref _nonce)), Payer, Secrets.ChainId);
 
     /// <summary>Submits and waits until the transaction is final (or <paramref name="timeout"/> passes); returns the last status.</summary>
     public async Task<TxStatus> SubmitAndWaitAsync(SignedTransaction transaction, TimeSpan timeout, CancellationToken ct)

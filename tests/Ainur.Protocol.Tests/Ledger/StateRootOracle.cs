@@ -33,6 +33,19 @@ internal static class StateRootOracle
             entries.Add(([2, .. escrow.Id.Span], Blake2b.Hash(HashDomain.StateEntry, writer.Written)));
         }
 
+        foreach (var (id, budget) in state.Budgets)
+        {
+            var writer = new CanonicalWriter().U8(4).Hash(id).Did(budget.Owner).I64(budget.Remaining).I64(budget.ExpiryHeight)
+                .U8((byte)budget.Status).I64(budget.Spent);
+            entries.Add(([4, .. id.Span], Blake2b.Hash(HashDomain.StateEntry, writer.Written)));
+        }
+
+        foreach (var (budgetId, taskId, paid) in state.SpentVouchers)
+        {
+            var key = Blake2b.Hash(HashDomain.SpentVoucher, new CanonicalWriter().Hash(budgetId).Hash(taskId).Written);
+            entries.Add(([5, .. key.Span], Blake2b.Hash(HashDomain.StateEntry, new CanonicalWriter().U8(5).Hash(budgetId).Hash(taskId).I64(paid).Written)));
+        }
+
         entries.Add(([3, .. new byte[32]], Blake2b.Hash(HashDomain.StateEntry, new CanonicalWriter().U8(3).I64(state.OrchestratorSequence).Written)));
 
         var buckets = new List<(byte[] Key, Hash32 Leaf)>?[1 << 16];

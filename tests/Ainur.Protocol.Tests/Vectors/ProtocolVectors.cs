@@ -11,6 +11,7 @@ internal static class ProtocolVectors
         ["hashing.json"] = IdentityVectors.Hashing,
         ["identity.json"] = IdentityVectors.Identity,
         ["transactions.json"] = TransactionVectors.Generate,
+        ["budgets.json"] = BudgetVectors.Generate,
         ["merkle.json"] = MerkleVectors.Generate,
         ["block.json"] = LedgerVectors.Generate,
         ["consensus.json"] = ConsensusVectors.Generate,

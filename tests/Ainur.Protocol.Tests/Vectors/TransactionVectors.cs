@@ -36,7 +36,7 @@ internal static class TransactionVectors
         ["transactions"] = Array(Bodies.Select(b => (JsonNode?)Entry(b.Name, b.Body))),
     };
 
-    private static JsonObject Entry(string name, TxBody body)
+    public static JsonObject Entry(string name, TxBody body)
     {
         var signer = All.Single(k => k.Did == body.Signer);
         var writer = new CanonicalWriter();
