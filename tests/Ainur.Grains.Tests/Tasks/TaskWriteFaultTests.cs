@@ -55,8 +55,8 @@ public sealed class TaskWriteFaultTests(TaskWorld world)
             await Task.Delay(10, TestContext.Current.CancellationToken);
         }
 
-        await hold.Reached.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
-        hold.StoreAndLoseAnswer();
+        await hold!.Reached.WaitAsync(TimeSpan.FromSeconds(30), TestContext.Current.CancellationToken);
+        hold!.StoreAndLoseAnswer();
         await Assert.ThrowsAnyAsync<Exception>(() => first);
 
         // The client sends the same request again: the task exists with these terms, so it answers as accepted.
