@@ -73,10 +73,12 @@ internal sealed partial class TaskGrain
             while (TaskEffects.Asks(Record!).FirstOrDefault(a => !asked.Contains(a)) is { } ask)
             {
                 asked.Add(ask);
+                // The questions after one that waits on the ledger wait for its answer: a settlement's report is then
+                // acknowledged in the write that records the settlement.
                 if (ask is LockHold or CloseHolds)
                 {
                     AskAside(Record!, ask);
-                    continue;
+                    break;
                 }
 
                 var answer = await AskAsync(Record!, ask);
