@@ -9,9 +9,6 @@ public static class AinurStreams
     /// <summary>The stream provider every Ainur stream uses.</summary>
     public const string Provider = "ainur";
 
-    /// <summary>Transitions of a task (stream id: the task id); the task's durable history is the record.</summary>
-    public const string TaskEvents = "task-events";
-
     /// <summary>An agent's <c>ReputationCounter</c> after each change (stream id: the agent's DID); the grain's state is the record.</summary>
     public const string Reputation = "reputation";
 }

@@ -31,7 +31,8 @@ public interface IReputationGrain : IGrainWithStringKey
 
     /// <summary>
     /// The reporter has durably noted that <paramref name="reportId"/> was acknowledged: the id may leave the
-    /// de-duplication memory. Idempotent; an unknown id changes nothing. After this, the same report again would count again.
+    /// de-duplication memory (storage drops it with the grain's next write, or when it deactivates: no write of its own).
+    /// Idempotent; an unknown id changes nothing. After this, the same report again would count again.
     /// </summary>
     [Alias("Forget")]
     Task ForgetAsync(string reportId);

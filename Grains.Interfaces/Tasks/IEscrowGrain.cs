@@ -13,9 +13,10 @@ namespace Ainur.Grains.Interfaces.Tasks;
 public interface IEscrowGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Submits the client-signed lock for <paramref name="hold"/> (kept durably first; null: the one kept before) and
-    /// waits up to <paramref name="wait"/> for the ledger's answer: Locked, LockRejected, or Locking when not final yet.
-    /// A hold whose lock never arrived answers LockRejected: nothing can be held without the client's signature.
+    /// Submits the client-signed lock for <paramref name="hold"/> and waits up to <paramref name="wait"/> for the
+    /// ledger's answer: Locked, LockRejected (both kept durably), or Locking when not final yet (then the caller, which
+    /// keeps the signed lock, asks again with it). A hold whose lock never arrived answers LockRejected: nothing can be
+    /// held without the client's signature.
     /// </summary>
     [Alias("Lock")]
     Task<HoldOutcome> LockAsync(HoldKind hold, SignedTransaction? lockTransaction, TimeSpan wait);

@@ -8,15 +8,17 @@ namespace Ainur.Grains.Interfaces.Tasks;
 
 /// <summary>
 /// One paid task (key: the task id in hex): hosts <see cref="TaskMachine"/>. Every transition is durable before any
-/// caller or subscriber hears of it; deadlines survive restarts through a reminder; each transition is published on
-/// the <see cref="AinurStreams.TaskEvents"/> stream and kept in the task's history.
+/// caller or reader hears of it (an agent's start excepted: see <see cref="TaskStep.Deferrable"/>); deadlines survive
+/// restarts through a reminder; each transition is kept in the task's history, which readers follow with
+/// <see cref="WaitForChangeAsync"/>.
 /// </summary>
 [Alias("ainur.ITaskGrain")]
 public interface ITaskGrain : IGrainWithStringKey
 {
     /// <summary>
-    /// Creates the task from the client's terms and input, and hands the client-signed <paramref name="paymentLock"/>
-    /// (an EscrowLock of maxPrice under the task's payment escrow id) to the task's escrow. Idempotent for equal terms.
+    /// Creates the task from the client's terms and input, keeping the client-signed <paramref name="paymentLock"/> (an
+    /// EscrowLock of maxPrice under the task's payment escrow id) in the same write, and answers once that write is
+    /// durable; the lock goes to the task's escrow after. Idempotent for equal terms.
     /// </summary>
     [Alias("Submit")]
     Task<TaskReply> SubmitAsync(SubmitTask submit, SignedTransaction paymentLock);

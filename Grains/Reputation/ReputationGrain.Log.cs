@@ -13,4 +13,7 @@ internal sealed partial class ReputationGrain
 
     [LoggerMessage(EventId = 2303, Level = LogLevel.Warning, Message = "Reputation of {Did}: the change is stored but could not be published on the stream")]
     private static partial void LogPublishFailed(ILogger logger, Exception exception, string did);
+
+    [LoggerMessage(EventId = 2304, Level = LogLevel.Warning, Message = "Reputation of {Did}: forgotten report ids could not be stored at deactivation; storage keeps remembering them")]
+    private static partial void LogForgetNotStored(ILogger logger, Exception exception, string did);
 }

@@ -21,6 +21,8 @@ internal sealed partial class ReputationGrain(
     // What GetAsync answers: replaced only after a write succeeds, so interleaved reads never see undurable counts.
     private ReputationView _view = ToView(ReputationCounter.Empty);
     private string _did = "";
+    // Ids forgotten in memory and not yet in storage.
+    private bool _forgotten;
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -45,11 +47,24 @@ internal sealed partial class ReputationGrain(
         await PublishAsync(counter);
     }
 
-    async Task IReputationGrain.ForgetAsync(string reportId)
+    Task IReputationGrain.ForgetAsync(string reportId)
     {
+        // Not a write of its own: the id leaves storage with the next write, or when the grain deactivates. Until then
+        // storage remembers it, which only answers a stray repeat without counting it.
         if (state.State.InFlight.Contains(reportId))
         {
-            await SaveAsync(state.State.Counter, state.State.InFlight.Remove(reportId));
+            state.State.InFlight = state.State.InFlight.Remove(reportId);
+            _forgotten = true;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_forgotten)
+        {
+            await TellQuietlyAsync(SaveAsync(state.State.Counter, state.State.InFlight));
         }
     }
 
@@ -73,6 +88,7 @@ internal sealed partial class ReputationGrain(
         try
         {
             await state.WriteStateAsync();
+            _forgotten = false;
         }
         catch
         {
@@ -86,6 +102,18 @@ internal sealed partial class ReputationGrain(
         }
 
         _view = ToView(counter);
+    }
+
+    private async Task TellQuietlyAsync(Task write)
+    {
+        try
+        {
+            await write;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            LogForgetNotStored(logger, e, _did);
+        }
     }
 
     private async Task PublishAsync(ReputationCounter counter)

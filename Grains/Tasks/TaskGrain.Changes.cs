@@ -1,23 +1,27 @@
-using Ainur.Grains.Interfaces;
-using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Protocol.Tasks;
 using Microsoft.Extensions.Logging;
-using Orleans.Runtime;
-using Orleans.Streams;
 
 namespace Ainur.Grains.Tasks;
 
-/// <summary>What follows a durable change: telling waiters and subscribers, deadlines, the reminder, the roster.</summary>
+/// <summary>Taking a change: into the record, durably to storage, then to waiters, the deadline timer and the reminder.</summary>
 internal sealed partial class TaskGrain
 {
     private const string ReminderName = "task";
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private IGrainTimer? _deadline;
     private IGrainReminder? _reminder;
+
+    // While a write is in flight: the record it replaces, which readers are still shown (they interleave with the
+    // write, and a write that fails, or a crash, would take back what they saw).
+    private (bool Writing, TaskRecord? Replaced) _inFlight;
+
+    /// <summary>What readers are shown: the record as storage holds it (an agent's start may run ahead of it: see <see cref="TaskStep.Deferrable"/>).</summary>
+    private TaskRecord? Shown => _inFlight.Writing ? _inFlight.Replaced : Record;
 
     /// <inheritdoc/>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (_stored is not { } record || record.IsClosed)
+        if (Record is not { IsClosed: false })
         {
             await DropReminderAsync();
             return;
@@ -27,61 +31,100 @@ internal sealed partial class TaskGrain
         Kick();
     }
 
-    private async Task AfterChangeAsync(TaskRecord? before, TaskRecord after)
+    /// <summary>Makes <paramref name="next"/> the record (not yet durable), counting and logging its new transitions.</summary>
+    private void Adopt(TaskRecord next)
+    {
+        var taskId = this.GetPrimaryKeyString();
+        foreach (var transition in next.History[(Record?.History.Length ?? 0)..])
+        {
+            metrics.Transition(transition, next.SubmittedAt, next.Dispute?.Resolution);
+            LogTransition(logger, taskId, transition.From, transition.To, transition.Cause, transition.Detail);
+        }
+
+        state.State.Record = next;
+    }
+
+    /// <summary>
+    /// Writes the record (and what <paramref name="keep"/> adds); <paramref name="replaced"/> is the record before the
+    /// change. A failed write may or may not have happened: the grain reads back what storage holds and goes on from
+    /// there (or starts over in a new activation when it cannot read either), and the caller hears of the failure,
+    /// never of the change.
+    /// </summary>
+    private async Task PersistAsync(TaskRecord? replaced, Action<TaskGrainState>? keep = null)
+    {
+        var (paymentLock, bondLock) = (state.State.PaymentLock, state.State.BondLock);
+        keep?.Invoke(state.State);
+        var record = Record!;
+
+        // The durable trigger that brings an open task back after a restart, registered alongside its first write in
+        // each activation (a failed registration is tried again with the next write).
+        var reminder = _reminder is null && !record.IsClosed ? RegisterReminderAsync() : Task.CompletedTask;
+        _inFlight = (true, replaced);
+        try
+        {
+            await state.WriteStateAsync();
+        }
+        catch
+        {
+            try
+            {
+                await state.ReadStateAsync();
+            }
+            catch (Exception exception) when (exception is not OutOfMemoryException)
+            {
+                state.State.Record = replaced;
+                (state.State.PaymentLock, state.State.BondLock) = (paymentLock, bondLock);
+                DeactivateOnIdle();
+            }
+
+            throw;
+        }
+        finally
+        {
+            _inFlight = default;
+            if (!ReferenceEquals(Record, record))
+            {
+                Recovered();
+            }
+        }
+
+        Changed();
+        ScheduleDeadline(record);
+        await TellQuietlyAsync(reminder);
+        if (record.IsClosed)
+        {
+            await TellQuietlyAsync(DropReminderAsync());
+        }
+    }
+
+    /// <summary>After a failed write: what storage holds is the record; its news and questions are derived from it again.</summary>
+    private void Recovered()
+    {
+        Changed();
+        if (Record is { IsClosed: false } record)
+        {
+            ScheduleDeadline(record);
+            _resume = true;
+            RetryLater();
+        }
+    }
+
+    /// <summary>Wakes the readers waiting for a change.</summary>
+    private void Changed()
     {
         var changed = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         changed.TrySetResult();
-
-        var fresh = after.History[(before?.History.Length ?? 0)..];
-        var taskId = this.GetPrimaryKeyString();
-        foreach (var transition in fresh)
-        {
-            metrics.Transition(transition, after.SubmittedAt, after.Dispute?.Resolution);
-            LogTransition(logger, taskId, transition.From, transition.To, transition.Cause, transition.Detail);
-        }
-
-        if (_reminder is null && !after.IsClosed)
-        {
-            // The durable trigger that brings the task back after a restart: registered before the submit is answered,
-            // and again by the first change of every activation (a failed registration is retried that way).
-            _reminder = await this.RegisterOrUpdateReminder(ReminderName, settings.ReminderPeriod, settings.ReminderPeriod);
-        }
-
-        if (before is { Agent: { } agent } && before.State.HasAttempt() && (!after.State.HasAttempt() || after.Attempt != before.Attempt))
-        {
-            await TellQuietlyAsync(GrainFactory.GetGrain<ICapabilityRosterGrain>(after.Terms.Capability).DoneAsync(agent));
-            await TellQuietlyAsync(GrainFactory.GetGrain<IAgentFeedGrain>(agent.Value).WithdrawAsync(after.Id));
-        }
-
-        await PublishAsync(fresh);
-        ScheduleDeadline(after);
-        if (after.IsClosed)
-        {
-            await TellQuietlyAsync(DropReminderAsync());
-        }
-        else
-        {
-            Kick();
-        }
     }
 
-    /// <summary>Best effort: memory streams deliver at most once; the history is the durable copy.</summary>
-    private async Task PublishAsync(IEnumerable<TaskTransition> transitions)
-    {
-        var stream = this.GetStreamProvider(AinurStreams.Provider)
-            .GetStream<TaskTransition>(StreamId.Create(AinurStreams.TaskEvents, this.GetPrimaryKeyString()));
-        foreach (var transition in transitions)
-        {
-            await TellQuietlyAsync(stream.OnNextAsync(transition));
-        }
-    }
+    private async Task RegisterReminderAsync() =>
+        _reminder = await this.RegisterOrUpdateReminder(ReminderName, settings.ReminderPeriod, settings.ReminderPeriod);
 
     private void ScheduleDeadline(TaskRecord record)
     {
         _deadline?.Dispose();
         _deadline = null;
-        if (TaskMachine.NextDeadline(record) is not { } due)
+        if (record.IsClosed || TaskMachine.NextDeadline(record) is not { } due)
         {
             return;
         }
@@ -98,7 +141,7 @@ internal sealed partial class TaskGrain
     private async Task DeadlineDueAsync()
     {
         await ApplyAsync(new TaskTick());
-        if (_stored is { IsClosed: false } record && TaskMachine.NextDeadline(record) > clock.GetUtcNow())
+        if (Record is { IsClosed: false } record && TaskMachine.NextDeadline(record) > clock.GetUtcNow())
         {
             ScheduleDeadline(record);
         }

@@ -9,146 +9,202 @@ using Microsoft.Extensions.Logging;
 namespace Ainur.Grains.Tasks;
 
 /// <summary>
-/// Doing what the task still needs (<see cref="TaskObligations"/>): one pass at a time, started again after every
-/// change; a pass stops at the first change (the rest is decided again on the new record) and a step that could not
-/// be done now (no agent, the ledger not final yet) is retried after <see cref="TaskSettings.RetryDelay"/>.
+/// The task's own questions (<see cref="TaskEffects.Asks"/>), asked in a work turn (a grain timer, so it never runs
+/// beside a call): each answer is stepped on the record in memory, the next questions are derived from the new record,
+/// and the chain is written once at its end, before its news goes out. Nobody outside waits on these transitions, and
+/// each question is idempotent, so a crash before the write only asks again. Questions that wait on the ledger are
+/// asked outside the turn and answered into the next one. A question that has no answer yet (no agent free, the
+/// ledger not final) is asked again after <see cref="TaskSettings.RetryDelay"/>.
 /// </summary>
 internal sealed partial class TaskGrain
 {
-    private Task _work = Task.CompletedTask;
-    private bool _again;
-    private IGrainTimer? _retry;
+    private IGrainTimer? _work;
+    private bool _kicked;
+    private bool _resume;
     private IGrainTimer? _watch;
-    private (int Attempt, Did Agent)? _offered;
-    private readonly HashSet<Did> _asked = [];
+    // Questions asked outside any turn (they wait on the ledger), and their answers, taken by the next work turn.
+    private readonly HashSet<TaskAsk> _aside = [];
+    private readonly Queue<TaskCommand> _answers = new();
 
+    /// <summary>Asks the task's questions in a turn of their own, as soon as the current turn ends.</summary>
     private void Kick()
     {
-        _again = true;
-        if (_work.IsCompleted)
+        if (!_kicked)
         {
-            _work = WorkAsync();
+            _kicked = true;
+            _work?.Dispose();
+            _work = this.RegisterGrainTimer(WorkAsync, new GrainTimerCreationOptions(TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        }
+    }
+
+    private void RetryLater()
+    {
+        if (!_kicked)
+        {
+            _work?.Dispose();
+            _work = this.RegisterGrainTimer(WorkAsync, new GrainTimerCreationOptions(settings.RetryDelay, Timeout.InfiniteTimeSpan));
         }
     }
 
     private async Task WorkAsync()
     {
-        while (_again)
+        _kicked = false;
+        if (Record is not { } before)
         {
-            _again = false;
+            return;
+        }
+
+        if (_resume && !before.IsClosed)
+        {
+            _resume = false;
+            await TellAsync(TaskEffects.OnResume(before));
+        }
+
+        var tells = ImmutableArray.CreateBuilder<TaskTell>();
+        var asked = new HashSet<TaskAsk>();
+        var again = false;
+        try
+        {
+            while (_answers.TryDequeue(out var answered))
+            {
+                Take(answered, tells);
+            }
+
+            while (TaskEffects.Asks(Record!).FirstOrDefault(a => !asked.Contains(a)) is { } ask)
+            {
+                asked.Add(ask);
+                // The questions after one that waits on the ledger wait for its answer: a settlement's report is then
+                // acknowledged in the write that records the settlement.
+                if (ask is LockHold or CloseHolds)
+                {
+                    AskAside(Record!, ask);
+                    break;
+                }
+
+                var answer = await AskAsync(Record!, ask);
+                again |= answer.Again;
+                foreach (var command in answer.Commands)
+                {
+                    if (!Take(command, tells) && command is AssignTask refused)
+                    {
+                        await TellQuietlyAsync(Roster(before).DoneAsync(refused.Agent));
+                    }
+                }
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogWorkFailed(logger, this.GetPrimaryKeyString(), exception);
+            again = true;
+        }
+
+        if (!ReferenceEquals(Record, before))
+        {
             try
             {
-                await PassAsync();
+                await PersistAsync(before);
             }
             catch (Exception exception) when (exception is not OutOfMemoryException)
             {
+                // Nobody heard of the chain; what storage holds is asked about again (an agent picked in a chain that
+                // was not stored stays counted in its roster's soft in-flight count).
                 LogWorkFailed(logger, this.GetPrimaryKeyString(), exception);
-                RetryLater();
-            }
-        }
-    }
-
-    private async Task PassAsync()
-    {
-        if (_stored is not { } record || record.IsClosed)
-        {
-            return;
-        }
-
-        var steps = new Func<TaskRecord, TaskObligations, Task>[]
-        {
-            (r, _) => r.Payment == HoldState.Locking ? LockAsync(HoldKind.Payment) : Task.CompletedTask,
-            (r, _) => r.Bond == HoldState.Locking ? LockAsync(HoldKind.Bond) : Task.CompletedTask,
-            (r, o) => o.NeedsAgent ? AssignAsync(r) : Task.CompletedTask,
-            (r, o) => o.OfferTo is { } agent ? OfferAsync(r, agent) : Task.CompletedTask,
-            (r, o) => o.NeedsVerifiers ? AppointAsync(r) : Task.CompletedTask,
-            (r, o) => AskAsync(r, o),
-            (r, o) => o.Settle ? SettleAsync(r) : Task.CompletedTask,
-            (_, o) => o.Reports.IsEmpty ? Task.CompletedTask : ReportAsync(o.Reports[0]),
-            (r, o) => o.Watch.IsEmpty ? Task.CompletedTask : WatchAsync(r, o.Watch),
-        };
-        var obligations = TaskObligations.Of(record);
-        foreach (var step in steps)
-        {
-            await step(record, obligations);
-            if (!ReferenceEquals(_stored, record))
-            {
                 return;
             }
-        }
-    }
 
-    private async Task LockAsync(HoldKind hold)
-    {
-        var outcome = await Escrow.LockAsync(hold, _locks.GetValueOrDefault(hold), settings.LedgerWait);
-        if (outcome.State == HoldState.Locking)
+            await TellAsync(tells.ToImmutable());
+        }
+
+        if (again)
         {
             RetryLater();
-            return;
         }
-
-        await ApplyAsync(new HoldChanged(hold, outcome.State, outcome.Reason));
     }
 
-    private async Task AssignAsync(TaskRecord record)
+    /// <summary>Steps an answer on the record in memory; false when it changed nothing (stale, or refused).</summary>
+    private bool Take(TaskCommand command, ImmutableArray<TaskTell>.Builder tells)
     {
-        var roster = GrainFactory.GetGrain<ICapabilityRosterGrain>(record.Terms.Capability);
-        var pick = await roster.PickAsync(record.Terms.MaxPrice, record.Schemas, record.FailedAgents.Add(record.Terms.Client));
-        if (pick is null)
+        var step = TaskMachine.Step(Record, command, clock.GetUtcNow(), settings.Policy);
+        if (step.Changed)
+        {
+            Adopt(step.Next!);
+            tells.AddRange(step.Tells);
+        }
+
+        return step.Changed;
+    }
+
+    /// <summary>
+    /// Asks a question that waits on the ledger outside any turn, so callers (a client's cancel) are not held up by it:
+    /// its answer comes back to a work turn of its own. One of each at a time.
+    /// </summary>
+    private void AskAside(TaskRecord record, TaskAsk ask)
+    {
+        if (_aside.Add(ask))
+        {
+            _ = AnswerAsideAsync(record, ask);
+        }
+    }
+
+    private async Task AnswerAsideAsync(TaskRecord record, TaskAsk ask)
+    {
+        var again = true;
+        try
+        {
+            var answer = await AskAsync(record, ask);
+            again = answer.Again;
+            foreach (var command in answer.Commands)
+            {
+                _answers.Enqueue(command);
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogWorkFailed(logger, this.GetPrimaryKeyString(), exception);
+        }
+        finally
+        {
+            _aside.Remove(ask);
+        }
+
+        if (again)
         {
             RetryLater();
-            return;
         }
-
-        if ((await ApplyAsync(new AssignTask(pick.Agent, pick.Price))).Rejection is not null)
+        else
         {
-            await roster.DoneAsync(pick.Agent);
+            Kick();
         }
     }
 
-    /// <summary>Offers the attempt to its agent once per activation: a second offer could hand it out twice.</summary>
-    private async Task OfferAsync(TaskRecord record, Did agent)
+    /// <summary>The commands that answer <paramref name="ask"/> (none yet: <c>Again</c> says whether to ask again later).</summary>
+    private async Task<(ImmutableArray<TaskCommand> Commands, bool Again)> AskAsync(TaskRecord record, TaskAsk ask)
     {
-        if (_offered == (record.Attempt, agent))
+        switch (ask)
         {
-            return;
-        }
-
-        var item = new FeedItem(record.Id, record.Attempt, FeedKind.Execute, record.Terms.Capability, record.Input, record.Price, record.AttemptDeadline!.Value, null,
-            await IsDeterministicAsync(record, agent));
-        await GrainFactory.GetGrain<IAgentFeedGrain>(agent.Value).OfferAsync(item);
-        _offered = (record.Attempt, agent);
-    }
-
-    private async Task AppointAsync(TaskRecord record)
-    {
-        var roster = GrainFactory.GetGrain<ICapabilityRosterGrain>(record.Terms.Capability);
-        var verifiers = await roster.PickVerifiersAsync(settings.Policy.VerifierQuorum, [record.Agent!.Value, record.Terms.Client]);
-        await ApplyAsync(new AppointVerifiers(verifiers));
-    }
-
-    private async Task AskAsync(TaskRecord record, TaskObligations obligations)
-    {
-        var unasked = obligations.AskVerifiers.Where(v => !_asked.Contains(v)).ToList();
-        if (unasked.Count == 0)
-        {
-            return;
-        }
-
-        var item = new FeedItem(record.Id, record.Attempt, FeedKind.Verify, record.Terms.Capability, record.Input, settings.Policy.VerifierFee,
-            record.Dispute!.Deadline!.Value, record.Result!.Output, await IsDeterministicAsync(record, record.Agent!.Value));
-        foreach (var verifier in unasked)
-        {
-            await GrainFactory.GetGrain<IAgentFeedGrain>(verifier.Value).OfferAsync(item);
-            _asked.Add(verifier);
+            case LockHold { Hold: var hold }:
+                var kept = hold == HoldKind.Payment ? state.State.PaymentLock : state.State.BondLock;
+                var locked = await Escrow.LockAsync(hold, kept, settings.LedgerWait);
+                return locked.State == HoldState.Locking ? ([], true) : ([new HoldChanged(hold, locked.State, locked.Reason)], false);
+            case FindAgent:
+                var pick = await Roster(record).PickAsync(record.Terms.MaxPrice, record.Schemas, record.FailedAgents.Add(record.Terms.Client));
+                return pick is null ? ([], true) : ([new AssignTask(pick.Agent, pick.Price)], false);
+            case FindVerifiers:
+                var verifiers = await Roster(record).PickVerifiersAsync(settings.Policy.VerifierQuorum, [record.Agent!.Value, record.Terms.Client]);
+                return ([new AppointVerifiers(verifiers)], false);
+            case CloseHolds:
+                return await CloseAsync(record);
+            case SendReport { Report: var report }:
+                await GrainFactory.GetGrain<IReputationGrain>(report.Agent.Value).RecordAsync(new Interfaces.Reputation.OutcomeReport(report.ReportId, report.Outcome));
+                return ([new ReportAcknowledged(report.ReportId)], false);
+            case WatchHold { Hold: var watched }:
+                return ([.. await WatchAsync(record, watched)], false);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(ask), ask, "Unknown question.");
         }
     }
 
-    /// <summary>What <paramref name="agent"/> declared for the task's capability (false once it no longer offers it).</summary>
-    private async Task<bool> IsDeterministicAsync(TaskRecord record, Did agent) =>
-        await GrainFactory.GetGrain<ICapabilityRosterGrain>(record.Terms.Capability).IsDeterministicAsync(agent) == true;
-
-    private async Task SettleAsync(TaskRecord record)
+    private async Task<(ImmutableArray<TaskCommand> Commands, bool Again)> CloseAsync(TaskRecord record)
     {
         var slashable = 0L;
         if (record.Dispute?.Resolution == DisputeResolution.ClientWins)
@@ -159,71 +215,91 @@ internal sealed partial class TaskGrain
 
         var plan = TaskSettlement.Plan(record, settings.Policy, slashable);
         var outcome = await Escrow.CloseAsync(plan.Operations, plan.Closes);
-        if (!outcome.Closed)
-        {
-            RetryLater();
-            return;
-        }
 
         // The bond first, so that the payment's release (which settles the task) is the last transition.
-        foreach (var close in plan.Closes.OrderByDescending(c => c.Hold))
-        {
-            await ApplyAsync(new HoldChanged(close.Hold, close.State, null));
-        }
+        return outcome.Closed
+            ? ([.. plan.Closes.OrderByDescending(c => c.Hold).Select(c => new HoldChanged(c.Hold, c.State, null))], false)
+            : ([], true);
     }
 
     /// <summary>
     /// Refused locks stay valid until their expiry: a relay could still lock the credits, for a task that no longer uses
     /// them. Each is looked at until the ledger shows it locked (then refunded by settlement) or past its expiry.
     /// </summary>
-    private async Task WatchAsync(TaskRecord record, ImmutableArray<HoldKind> holds)
+    private async Task<IEnumerable<TaskCommand>> WatchAsync(TaskRecord record, HoldKind hold)
     {
-        var next = DateTimeOffset.MaxValue;
-        foreach (var hold in holds)
+        var expiry = record.LockExpiry(hold)!.Value;
+        var outcome = await Escrow.WatchAsync(hold, expiry);
+        if (outcome.State != HoldState.LockRejected)
         {
-            var expiry = record.LockExpiry(hold)!.Value;
-            var outcome = await Escrow.WatchAsync(hold, expiry);
-            if (outcome.State != HoldState.LockRejected)
-            {
-                await ApplyAsync(new HoldChanged(hold, outcome.State, outcome.Reason));
-                return;
-            }
-
-            var now = clock.GetUtcNow();
-            var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(expiry);
-            var due = expiresAt > now ? Min(expiresAt, now + settings.LockWatchPeriod) : now + settings.RetryDelay;
-            next = Min(next, due);
+            return [new HoldChanged(hold, outcome.State, outcome.Reason)];
         }
 
-        var delay = next - clock.GetUtcNow();
+        var now = clock.GetUtcNow();
+        var expiresAt = DateTimeOffset.FromUnixTimeMilliseconds(expiry);
+        var due = expiresAt > now ? Min(expiresAt, now + settings.LockWatchPeriod) : now + settings.RetryDelay;
+        var delay = due - now;
         _watch?.Dispose();
         _watch = this.RegisterGrainTimer(() =>
         {
             Kick();
             return Task.CompletedTask;
         }, new GrainTimerCreationOptions(delay > TimeSpan.Zero ? delay : TimeSpan.Zero, Timeout.InfiniteTimeSpan));
+        return [];
     }
 
     private static DateTimeOffset Min(DateTimeOffset a, DateTimeOffset b) => a < b ? a : b;
 
-    /// <summary>Exactly once: recorded (deduplicated by id), then acknowledged durably here, then forgotten there.</summary>
-    private async Task ReportAsync(OutcomeReportEntry report)
+    /// <summary>Gives the news of a durable change; each is best effort (feeds and roster counts are soft state).</summary>
+    private async Task TellAsync(ImmutableArray<TaskTell> tells)
     {
-        var reputation = GrainFactory.GetGrain<IReputationGrain>(report.Agent.Value);
-        await reputation.RecordAsync(new OutcomeReport(report.ReportId, report.Outcome));
-        await ApplyAsync(new ReportAcknowledged(report.ReportId));
-        await reputation.ForgetAsync(report.ReportId);
+        foreach (var tell in tells)
+        {
+            await TellQuietlyAsync(tell switch
+            {
+                OfferAttempt offer => OfferAsync(offer),
+                AskVerifiers ask => AskVerifiersAsync(ask.Verifiers),
+                ReleaseAgent release => ReleaseAsync(release.Agent),
+                ForgetReport forget => GrainFactory.GetGrain<IReputationGrain>(forget.Report.Agent.Value).ForgetAsync(forget.Report.ReportId),
+                _ => throw new ArgumentOutOfRangeException(nameof(tells), tell, "Unknown news."),
+            });
+        }
     }
 
-    private void RetryLater()
+    private async Task OfferAsync(OfferAttempt offer)
     {
-        _retry?.Dispose();
-        _retry = this.RegisterGrainTimer(() =>
+        if (Record is not { State: TaskState.Assigned } record || record.Attempt != offer.Attempt)
         {
-            Kick();
-            return Task.CompletedTask;
-        }, new GrainTimerCreationOptions(settings.RetryDelay, Timeout.InfiniteTimeSpan));
+            return;
+        }
+
+        var item = new FeedItem(record.Id, offer.Attempt, FeedKind.Execute, record.Terms.Capability, record.Input, record.Price, record.AttemptDeadline!.Value, null,
+            await IsDeterministicAsync(record, offer.Agent));
+        await GrainFactory.GetGrain<IAgentFeedGrain>(offer.Agent.Value).OfferAsync(item);
     }
+
+    private async Task AskVerifiersAsync(ImmutableArray<Did> verifiers)
+    {
+        var record = Record!;
+        var item = new FeedItem(record.Id, record.Attempt, FeedKind.Verify, record.Terms.Capability, record.Input, settings.Policy.VerifierFee,
+            record.Dispute!.Deadline!.Value, record.Result!.Output, await IsDeterministicAsync(record, record.Agent!.Value));
+        foreach (var verifier in verifiers)
+        {
+            await GrainFactory.GetGrain<IAgentFeedGrain>(verifier.Value).OfferAsync(item);
+        }
+    }
+
+    private async Task ReleaseAsync(Did agent)
+    {
+        await Roster(Record!).DoneAsync(agent);
+        await GrainFactory.GetGrain<IAgentFeedGrain>(agent.Value).WithdrawAsync(Record!.Id);
+    }
+
+    private ICapabilityRosterGrain Roster(TaskRecord record) => GrainFactory.GetGrain<ICapabilityRosterGrain>(record.Terms.Capability);
+
+    /// <summary>What <paramref name="agent"/> declared for the task's capability (false once it no longer offers it).</summary>
+    private async Task<bool> IsDeterministicAsync(TaskRecord record, Did agent) =>
+        await Roster(record).IsDeterministicAsync(agent) == true;
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Task {TaskId}: a step failed; it will be tried again")]
     private static partial void LogWorkFailed(ILogger logger, string taskId, Exception exception);

@@ -9,10 +9,11 @@ using Microsoft.Extensions.Logging;
 namespace Ainur.Grains.Tasks;
 
 /// <summary>
-/// Thin host around <see cref="TaskMachine"/> (see <see cref="ITaskGrain"/>): decide, persist, then tell. Commands from
-/// callers and from the grain's own work (ledger answers, assignment, deadlines) go through one gate, so decisions are
-/// taken one at a time on the latest durable record. What the task still needs is derived from the record
-/// (<see cref="TaskObligations"/>) and done in the background after every change and after every re-activation.
+/// Thin host around <see cref="TaskMachine.Step"/> (see <see cref="ITaskGrain"/>): decide, persist, then carry out the
+/// step's effects. Every decision is taken in an ordinary grain turn (a call, a timer, the reminder), and the grain is
+/// not reentrant, so turns take them one at a time on the one record; only reads interleave, and they are shown the
+/// durable record. A caller's change is written before it is answered; the answers to the task's own questions
+/// (<see cref="TaskEffects.Asks"/>) are decided in one work turn and share its write.
 /// </summary>
 internal sealed partial class TaskGrain(
     [PersistentState("task", AinurStores.Tasks)] IPersistentState<TaskGrainState> state,
@@ -21,24 +22,15 @@ internal sealed partial class TaskGrain(
     TimeProvider clock,
     ILogger<TaskGrain> logger) : Grain, ITaskGrain, IRemindable
 {
-    private Task _decided = Task.CompletedTask;
-    // Signed locks received in this activation: the background work may reach the escrow before the caller's own hand-over.
-    private readonly Dictionary<HoldKind, SignedTransaction> _locks = [];
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    // The record as storage holds it: what readers are shown and what the background work acts on. state.State.Record
-    // runs ahead of it while a write is in flight (readers and the work interleave with it), and a write that fails, or
-    // a crash, would take back a change someone had already been told of or acted on.
-    private TaskRecord? _stored;
-
     private TaskRecord? Record => state.State.Record;
 
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        _stored = Record;
-        if (Record is { } record && !record.IsClosed)
+        if (Record is { IsClosed: false } record)
         {
             ScheduleDeadline(record);
+            _resume = true;
             Kick();
         }
 
@@ -49,25 +41,15 @@ internal sealed partial class TaskGrain(
     public async Task<TaskReply> SubmitAsync(SubmitTask submit, SignedTransaction paymentLock)
     {
         ArgumentNullException.ThrowIfNull(submit);
+        ArgumentNullException.ThrowIfNull(paymentLock);
         if (submit.Terms.TaskId() != TaskId)
         {
-            return new TaskReply(_stored, new TaskRejection(TaskRejectionKind.Invalid, "the terms do not hash to this task id"));
+            return new TaskReply(Shown, new TaskRejection(TaskRejectionKind.Invalid, "the terms do not hash to this task id"));
         }
 
-        if (WrongExpiry(paymentLock, submit.Terms.Deadline) is { } wrong)
-        {
-            return new TaskReply(_stored, wrong);
-        }
-
-        _locks[HoldKind.Payment] = paymentLock;
-        var reply = await ApplyAsync(submit);
-        if (reply.Rejection is null && reply.Task!.Payment == HoldState.Locking)
-        {
-            // Hand the client's signed lock to the escrow now, while the caller waits: it is the one copy of that signature.
-            await Escrow.LockAsync(HoldKind.Payment, paymentLock, TimeSpan.Zero);
-        }
-
-        return reply;
+        return WrongExpiry(paymentLock, submit.Terms.Deadline) is { } wrong
+            ? new TaskReply(Shown, wrong)
+            : await ApplyAsync(submit, s => s.PaymentLock = paymentLock);
     }
 
     /// <inheritdoc/>
@@ -85,45 +67,37 @@ internal sealed partial class TaskGrain(
     /// <inheritdoc/>
     public async Task<TaskReply> DisputeAsync(DisputeResult dispute, SignedTransaction bondLock)
     {
+        ArgumentNullException.ThrowIfNull(bondLock);
+
         // The gateway checked the lock against the task as it read it; a result posted since then sets the window's end.
-        if (WrongExpiry(bondLock, _stored?.LockExpiry(HoldKind.Bond)) is { } wrong)
-        {
-            return new TaskReply(_stored, wrong);
-        }
-
-        _locks[HoldKind.Bond] = bondLock;
-        var reply = await ApplyAsync(dispute);
-        if (reply.Rejection is null && reply.Task!.Bond == HoldState.Locking)
-        {
-            await Escrow.LockAsync(HoldKind.Bond, bondLock, TimeSpan.Zero);
-        }
-
-        return reply;
+        return WrongExpiry(bondLock, Record?.LockExpiry(HoldKind.Bond)) is { } wrong
+            ? new TaskReply(Shown, wrong)
+            : await ApplyAsync(dispute, s => s.BondLock = bondLock);
     }
 
     /// <inheritdoc/>
     public async Task<TaskReply> ReportRerunAsync(Did verifier, Hash32 outputHash)
     {
-        if (_stored is not { Result: { } result, Agent: { } agent } record)
+        if (Record is not { Result: { } result, Agent: { } agent } record)
         {
-            return new TaskReply(_stored, new TaskRejection(TaskRejectionKind.Conflict, "there is no result to re-run"));
+            return new TaskReply(Shown, new TaskRejection(TaskRejectionKind.Conflict, "there is no result to re-run"));
         }
 
         var deterministic = await GrainFactory.GetGrain<ICapabilityRosterGrain>(record.Terms.Capability).IsDeterministicAsync(agent);
         return deterministic == true
             ? await ApplyAsync(new GiveVerdict(verifier, outputHash == result.OutputHash))
-            : new TaskReply(record, new TaskRejection(TaskRejectionKind.Conflict, "this capability is not deterministic: give a verdict instead"));
+            : new TaskReply(Shown, new TaskRejection(TaskRejectionKind.Conflict, "this capability is not deterministic: give a verdict instead"));
     }
 
     /// <inheritdoc/>
-    public Task<TaskRecord?> GetAsync() => Task.FromResult(_stored);
+    public Task<TaskRecord?> GetAsync() => Task.FromResult(Shown);
 
     /// <inheritdoc/>
     public async Task<TaskRecord?> WaitForChangeAsync(int after, TimeSpan timeout)
     {
-        if (_stored is null || _stored.History.Length > after)
+        if (Shown is not { } shown || shown.History.Length > after)
         {
-            return _stored;
+            return Shown;
         }
 
         try
@@ -135,7 +109,7 @@ internal sealed partial class TaskGrain(
             // Nothing new: the caller asks again.
         }
 
-        return _stored;
+        return Shown;
     }
 
     private Hash32 TaskId => Hash32.Parse(this.GetPrimaryKeyString());
@@ -148,46 +122,33 @@ internal sealed partial class TaskGrain(
 
     private IEscrowGrain Escrow => GrainFactory.GetGrain<IEscrowGrain>(this.GetPrimaryKeyString());
 
-    /// <summary>Decides one command on the latest record; a change is durable before anyone hears of it.</summary>
-    private async Task<TaskReply> ApplyAsync(TaskCommand command)
+    /// <summary>
+    /// Decides one command from outside (or a deadline) and answers once the change is durable (a start: see
+    /// <see cref="TaskStep.Deferrable"/>); <paramref name="keep"/> adds what the change needs stored with it.
+    /// </summary>
+    private async Task<TaskReply> ApplyAsync(TaskCommand command, Action<TaskGrainState>? keep = null)
     {
-        // One decision at a time (callers, deadlines and background work interleave at awaits on the grain's scheduler).
-        var previous = _decided;
-        var mine = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _decided = mine.Task;
-        await previous;
-        TaskRecord? before;
-        TaskDecision decision;
-        try
+        var step = TaskMachine.Step(Record, command, clock.GetUtcNow(), settings.Policy);
+        if (!step.Changed)
         {
-            before = Record;
-            decision = TaskMachine.Decide(before, command, clock.GetUtcNow(), settings.Policy);
-            if (decision.IsRejected || ReferenceEquals(decision.Next, before))
-            {
-                return new TaskReply(decision.Next, decision.Rejection);
-            }
-
-            state.State.Record = decision.Next;
-            try
-            {
-                await state.WriteStateAsync();
-            }
-            catch
-            {
-                // The write may or may not have happened: start over from what storage holds.
-                state.State.Record = before;
-                DeactivateOnIdle();
-                throw;
-            }
-
-            _stored = decision.Next;
-        }
-        finally
-        {
-            mine.SetResult();
+            return new TaskReply(step.Decision.IsRejected ? Shown : step.Next, step.Decision.Rejection);
         }
 
-        await AfterChangeAsync(before, decision.Next!);
-        return new TaskReply(decision.Next, null);
+        var before = Record;
+        Adopt(step.Next!);
+        if (step.Deferrable)
+        {
+            Changed();
+            return new TaskReply(step.Next, null);
+        }
+
+        await PersistAsync(before, keep);
+        await TellAsync(step.Tells);
+        if (!step.Asks.IsEmpty)
+        {
+            Kick();
+        }
+
+        return new TaskReply(Record, null);
     }
 }

@@ -12,8 +12,8 @@ using Microsoft.Extensions.Logging;
 namespace Ainur.Grains.Tasks.Escrows;
 
 /// <summary>
-/// See <see cref="IEscrowGrain"/>. A lock is kept before it is submitted, so a retry after a crash resubmits the same
-/// signed bytes; a close is idempotent through the ledger itself (an escrow closes once), and a refused retry is
+/// See <see cref="IEscrowGrain"/>. A lock is stored once the ledger answered it (its task keeps the signed bytes until
+/// then, so a retry after a crash resubmits the same signed bytes); a close is idempotent through the ledger itself (an escrow closes once), and a refused retry is
 /// checked against the ledger's escrow state before it counts as a failure.
 /// </summary>
 internal sealed partial class EscrowGrain(
@@ -32,8 +32,8 @@ internal sealed partial class EscrowGrain(
                 return new HoldOutcome(HoldState.LockRejected, "the signed lock never reached the escrow");
             }
 
+            // Not stored before it is submitted: the task keeps the signed lock and hands it over again until it is final.
             entry = new HoldEntry(lockTransaction.Encoded.ToArray(), HoldState.Locking, null);
-            await SaveAsync(hold, entry);
         }
 
         if (entry.State != HoldState.Locking)
@@ -48,7 +48,7 @@ internal sealed partial class EscrowGrain(
             TxState.Rejected => entry with { State = HoldState.LockRejected, Reason = $"{status.Rejection!.Code}: {status.Rejection.Message}" },
             _ => entry,
         };
-        if (next != entry)
+        if (next.State != HoldState.Locking)
         {
             await SaveAsync(hold, next);
         }

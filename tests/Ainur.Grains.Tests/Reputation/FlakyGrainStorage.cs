@@ -82,8 +82,18 @@ internal sealed class WriteHold
     /// <summary>Completes when the held write has started and waits.</summary>
     public Task Reached => _reached.Task;
 
+    /// <summary>Whether the write, once stored, fails anyway (<see cref="StoreAndLoseAnswer"/>).</summary>
+    public bool LosesAnswer { get; private set; }
+
     /// <summary>The write goes on to the real store.</summary>
     public void Store() => _store.TrySetResult(true);
+
+    /// <summary>The write is stored, then fails: a lost answer.</summary>
+    public void StoreAndLoseAnswer()
+    {
+        LosesAnswer = true;
+        _store.TrySetResult(true);
+    }
 
     /// <summary>The write fails without storing anything.</summary>
     public void Lose() => _store.TrySetResult(false);
@@ -113,13 +123,19 @@ internal sealed class FlakyGrainStorage(IGrainStorage inner, WriteFaults faults)
 
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        if (faults.TakeBefore() || (faults.TakeHold(grainId.Key.ToString()!) is { } hold && !await hold.WaitAsync()))
+        if (faults.TakeBefore())
+        {
+            throw new TimeoutException("Injected: the write was lost before it reached the database.");
+        }
+
+        var hold = faults.TakeHold(grainId.Key.ToString()!);
+        if (hold is not null && !await hold.WaitAsync())
         {
             throw new TimeoutException("Injected: the write was lost before it reached the database.");
         }
 
         await inner.WriteStateAsync(stateName, grainId, grainState);
-        if (faults.TakeAfter())
+        if (faults.TakeAfter() || hold?.LosesAnswer == true)
         {
             throw new TimeoutException("Injected: the write was stored but its answer was lost.");
         }
