@@ -14,7 +14,8 @@ public interface IOrchestratorGrain : IGrainWithIntegerKey
 {
     /// <summary>
     /// Executes <paramref name="unit"/> on the ledger and waits until it is final or refused. The unit must close at
-    /// least one escrow: an escrow closes once, so however often a unit is sent (retries, crashes) it applies at most once.
+    /// least one escrow, spend a voucher or return a budget: each of those applies once, so however often a unit is sent
+    /// (retries, crashes) it applies at most once.
     /// </summary>
     [Alias("Execute")]
     Task<UnitOutcome> ExecuteAsync(ImmutableArray<ProtocolOp> unit);

@@ -16,10 +16,12 @@ public interface ITaskGrain : IGrainWithStringKey
 {
     /// <summary>
     /// Creates the task from the client's terms and input, and hands the client-signed <paramref name="paymentLock"/>
-    /// (an EscrowLock of maxPrice under the task's payment escrow id) to the task's escrow. Idempotent for equal terms.
+    /// (an EscrowLock of maxPrice under the task's payment escrow id) to the task's escrow; or, when the submit carries a
+    /// voucher (then no lock), first reserves maxPrice on its budget, refusing the task with the budget's code when it
+    /// cannot. Idempotent for equal terms.
     /// </summary>
     [Alias("Submit")]
-    Task<TaskReply> SubmitAsync(SubmitTask submit, SignedTransaction paymentLock);
+    Task<TaskReply> SubmitAsync(SubmitTask submit, SignedTransaction? paymentLock);
 
     /// <summary>A client, agent or verifier command (start, result, failure, accept, cancel, verdict).</summary>
     [Alias("Execute")]

@@ -41,10 +41,11 @@ internal sealed partial class TaskGrain
             LogTransition(logger, taskId, transition.From, transition.To, transition.Cause, transition.Detail);
         }
 
-        if (_reminder is null && !after.IsClosed)
+        if (_reminder is null && !after.IsClosed && after.Voucher is null)
         {
             // The durable trigger that brings the task back after a restart: registered before the submit is answered,
-            // and again by the first change of every activation (a failed registration is retried that way).
+            // and again by the first change of every activation (a failed registration is retried that way). A budget's
+            // task has none: its budget's reminder wakes the tasks it holds reservations for.
             _reminder = await this.RegisterOrUpdateReminder(ReminderName, settings.ReminderPeriod, settings.ReminderPeriod);
         }
 

@@ -1,4 +1,5 @@
 using Ainur.Grains.Interfaces;
+using Ainur.Grains.Interfaces.Budgets;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
@@ -46,12 +47,28 @@ internal sealed partial class TaskGrain(
     }
 
     /// <inheritdoc/>
-    public async Task<TaskReply> SubmitAsync(SubmitTask submit, SignedTransaction paymentLock)
+    public async Task<TaskReply> SubmitAsync(SubmitTask submit, SignedTransaction? paymentLock)
     {
         ArgumentNullException.ThrowIfNull(submit);
         if (submit.Terms.TaskId() != TaskId)
         {
             return new TaskReply(_stored, new TaskRejection(TaskRejectionKind.Invalid, "the terms do not hash to this task id"));
+        }
+
+        if (submit.Voucher is { } voucher)
+        {
+            // Reserved before the task exists, so a refusal changes nothing; the task is then created with its payment held.
+            if (_stored is null && await Budget(voucher).ReserveAsync(ReserveRequest.For(submit.Terms, voucher)) is { } refusal)
+            {
+                return new TaskReply(null, new TaskRejection(TaskRejectionKind.Invalid, refusal.Reason, refusal.Code));
+            }
+
+            return await ApplyAsync(submit);
+        }
+
+        if (paymentLock is null)
+        {
+            return new TaskReply(_stored, new TaskRejection(TaskRejectionKind.Invalid, "a task is paid by an escrow lock or a budget's voucher"));
         }
 
         if (WrongExpiry(paymentLock, submit.Terms.Deadline) is { } wrong)
@@ -147,6 +164,8 @@ internal sealed partial class TaskGrain(
             : null;
 
     private IEscrowGrain Escrow => GrainFactory.GetGrain<IEscrowGrain>(this.GetPrimaryKeyString());
+
+    private IBudgetGrain Budget(TaskVoucher voucher) => GrainFactory.GetGrain<IBudgetGrain>(voucher.BudgetId.ToString());
 
     /// <summary>Decides one command on the latest record; a change is durable before anyone hears of it.</summary>
     private async Task<TaskReply> ApplyAsync(TaskCommand command)
