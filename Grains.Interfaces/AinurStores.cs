@@ -15,6 +15,9 @@ public static class AinurStores
     /// <summary>Escrow holds of tasks (hot path: group-committed).</summary>
     public const string Escrows = "escrows";
 
+    /// <summary>Budgets' reservations for the tasks they pay (hot path: group-committed; concurrent reservations share a write).</summary>
+    public const string Budgets = "budgets";
+
     /// <summary>Reputation counters of agents (hot path: group-committed).</summary>
     public const string Reputation = "reputation";
 

@@ -38,7 +38,8 @@ public static class LedgerSubmitApi
             .Accepts<SubmitTransactionRequest>("application/json")
             .WithSummary("Submit a signed client transaction (transfer, stake, unstake)")
             .WithDescription("Body {\"transaction\": base64 canonical SignedTransaction}. Anyone may relay it; its own signature is what counts. "
-                + "An EscrowLock is 422 escrow-lock-needs-task: it is accepted only with its task (POST /v1/tasks, POST /v1/tasks/{id}/dispute)." + Outcomes);
+                + "An EscrowLock is 422 escrow-lock-needs-task: it is accepted only with its task (POST /v1/tasks, POST /v1/tasks/{id}/dispute). "
+                + "A BudgetOpen is 422 budget-open-needs-budgets-api: budgets are opened with POST /v1/budgets." + Outcomes);
         MapOwnTransaction(routes, "/v1/stake", TxKind.Stake, "Stake credits of the signer's balance", "");
         MapOwnTransaction(routes, "/v1/unstake", TxKind.Unstake, "Start unbonding the signer's stake",
             " The credits return to the balance after the ledger's unbonding period (Ainur:Ledger:UnbondingBlocks blocks).");
@@ -89,6 +90,8 @@ public static class LedgerSubmitApi
             ProtocolBatch => LedgerProblems.MalformedTransaction("Protocol batches are submitted by the orchestrator inside the cluster, not over HTTP."),
             // A lock no task knows would hold the payer's credits with nothing to release or refund them.
             EscrowLock => LedgerProblems.EscrowLockNeedsTask(),
+            // A budget opened here would have no budget grain to return it at expiry.
+            BudgetOpen => LedgerProblems.BudgetOpenNeedsBudgetsApi(),
             _ => null,
         });
 
@@ -115,7 +118,7 @@ public static class LedgerSubmitApi
     /// The body <c>{"transaction": base64}</c>, decoded, admitted by <paramref name="admit"/> (given the transaction and
     /// the HTTP signer; null admits, else the refusal), its own signature checked, then submitted and awaited.
     /// </summary>
-    private static async Task<Results<Ok<TxStatusView>, Accepted<TxStatusView>, ProblemHttpResult>> SubmitClientTransactionAsync(
+    internal static async Task<Results<Ok<TxStatusView>, Accepted<TxStatusView>, ProblemHttpResult>> SubmitClientTransactionAsync(
         string? wait, HttpContext context, LedgerIdentity ledger, TransactionSubmitter submitter, IOptions<JsonOptions> json,
         Func<SignedTransaction, Did, ProblemHttpResult?> admit)
     {

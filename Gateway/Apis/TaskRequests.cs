@@ -4,10 +4,13 @@ namespace Ainur.Gateway.Apis;
 /// Body of <c>POST /v1/tasks</c>; the client is the DID that signed the HTTP request. <paramref name="Input"/> is any
 /// JSON value; its exact text (as sent, between the surrounding separators) is what the input hash covers.
 /// <paramref name="MaxPrice"/> is in whole credits; <paramref name="Deadline"/> is an RFC 3339 time with an offset,
-/// counted in whole milliseconds; <paramref name="Salt"/> is 1 to 64 characters; <paramref name="PaymentLock"/> is
-/// the base64 <c>SignedTransaction.Encoded</c> of the client's <c>EscrowLock(client, TaskEscrows.Payment(taskId), maxPrice)</c>.
+/// counted in whole milliseconds; <paramref name="Salt"/> is 1 to 64 characters. The task is paid either by
+/// <paramref name="PaymentLock"/>, the base64 <c>SignedTransaction.Encoded</c> of the client's
+/// <c>EscrowLock(client, TaskEscrows.Payment(taskId), maxPrice)</c>, or from the client's budget <paramref name="Budget"/>
+/// (hex id) by <paramref name="Voucher"/>, the base64 64-byte signature of <c>Voucher(budget, taskId, maxPrice)</c>.
 /// </summary>
-public sealed record SubmitTaskRequest(string Capability, RawJson Input, long MaxPrice, string Deadline, string Salt, string PaymentLock);
+public sealed record SubmitTaskRequest(
+    string Capability, RawJson Input, long MaxPrice, string Deadline, string Salt, string? PaymentLock = null, string? Budget = null, string? Voucher = null);
 
 /// <summary>
 /// Body of <c>POST /v1/tasks/{id}/dispute</c>: the base64 signed <c>EscrowLock(client, TaskEscrows.DisputeBond(taskId),

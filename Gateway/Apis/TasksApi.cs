@@ -34,9 +34,12 @@ public static class TasksApi
             .RequireSignature()
             .Accepts<SubmitTaskRequest>("application/json")
             .WithSummary("Submit a paid task")
-            .WithDescription("Signed by the client. The input must satisfy an input schema of an agent offering the capability; 'paymentLock' is the client's "
-                + "signed EscrowLock of maxPrice under the task's payment escrow id (see the README for the id formulas). 202 with Location /v1/tasks/{id}: "
-                + "the task is Pending until its lock is final on the ledger. The same terms again are the same task.");
+            .WithDescription("Signed by the client. The input must satisfy an input schema of an agent offering the capability. The task is paid either by "
+                + "'paymentLock', the client's signed EscrowLock of maxPrice under the task's payment escrow id (see the README for the id formulas): the task "
+                + "is Pending until its lock is final on the ledger; or from the client's budget: 'budget' (hex id) and 'voucher' (base64 of the client's "
+                + "64-byte signature over Voucher(budget, task id, maxPrice)): maxPrice is reserved on the budget at once, or 422 with the budget's code "
+                + "(budget-not-found, budget-closing, budget-expired, budget-exceeded, invalid-voucher) and nothing is created. 202 with Location "
+                + "/v1/tasks/{id}. The same terms again are the same task.");
         tasks.MapGet("/{id}", GetAsync)
             .WithSummary("Read a task")
             .WithDescription("State, agent, attempt, price, holds, result, dispute; 'disputeBond' is what a dispute's bond lock must hold.");
@@ -73,7 +76,7 @@ public static class TasksApi
         var ct = context.RequestAborted;
         var signed = context.Features.GetRequiredFeature<SignedRequest>();
         if (!JsonBody.TryRead<SubmitTaskRequest>(signed.Body, json.Value.SerializerOptions,
-                "a JSON object with 'capability', 'input', 'maxPrice', 'deadline', 'salt' and 'paymentLock'", out var request, out var problem)
+                "a JSON object with 'capability', 'input', 'maxPrice', 'deadline', 'salt' and 'paymentLock' (or 'budget' and 'voucher')", out var request, out var problem)
             || !TaskTermsReader.TryRead(request, signed.Signer, ainur.Tasks, clock.GetUtcNow(), out var terms, out problem))
         {
             return problem;
@@ -81,10 +84,19 @@ public static class TasksApi
 
         var taskId = terms.TaskId();
         var expected = new EscrowLock(signed.Signer, TaskEscrows.Payment(taskId), terms.MaxPrice, terms.Deadline);
-        var (paymentLock, lockProblem) = await EscrowLockCheck.ReadAsync(request.PaymentLock, "paymentLock", expected, checkExpiry: true, ledger, ct);
-        if (lockProblem is not null)
+        if (!VoucherCheck.TryRead(request, out var voucher, out problem))
         {
-            return lockProblem;
+            return problem;
+        }
+
+        SignedTransaction? paymentLock = null;
+        if (voucher is null)
+        {
+            (paymentLock, var lockProblem) = await EscrowLockCheck.ReadAsync(request.PaymentLock!, "paymentLock", expected, checkExpiry: true, ledger, ct);
+            if (lockProblem is not null)
+            {
+                return lockProblem;
+            }
         }
 
         var offered = await GrainRetry.RunAsync(() => cluster.GetGrain<ICapabilityRosterGrain>(terms.Capability).GetSchemasAsync(), ct);
@@ -114,14 +126,16 @@ public static class TasksApi
 
         // Submitting equal terms again is the same task (idempotent), so a resend after a failover is safe; its money is
         // already locked, so only a new task's client must still hold maxPrice.
-        if (await GrainRetry.RunAsync(() => cluster.Task(taskId).GetAsync(), ct) is null
+        // A budget's task is checked by its budget when it reserves.
+        if (voucher is null
+            && await GrainRetry.RunAsync(() => cluster.Task(taskId).GetAsync(), ct) is null
             && await EscrowLockCheck.FundedAsync(cluster, expected, "paymentLock", ct) is { } shortfall)
         {
             return shortfall;
         }
 
-        var submit = new SubmitTask(terms, request.Input.Text, check.Satisfied);
-        var reply = await GrainRetry.RunAsync(() => cluster.Task(taskId).SubmitAsync(submit, paymentLock!), ct);
+        var submit = new SubmitTask(terms, request.Input.Text, check.Satisfied, voucher);
+        var reply = await GrainRetry.RunAsync(() => cluster.Task(taskId).SubmitAsync(submit, paymentLock), ct);
         return reply switch
         {
             { Rejection: { } rejection } => TaskProblems.Rejected(rejection),

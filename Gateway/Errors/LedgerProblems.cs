@@ -32,6 +32,11 @@ public static class LedgerProblems
             "Send an EscrowLock as the paymentLock of POST /v1/tasks or the bondLock of POST /v1/tasks/{id}/dispute. Alone, nothing would "
             + "ever release or refund what it locks; with its task, the task settles it or, if the lock is refused, watches it until it expires.");
 
+    /// <summary>A bare budget open: budgets are opened through their own endpoint, which also schedules the budget's return.</summary>
+    public static ProblemHttpResult BudgetOpenNeedsBudgetsApi() =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "budget-open-needs-budgets-api", "A budget is opened with POST /v1/budgets",
+            "Send the BudgetOpen to POST /v1/budgets: the node then keeps the budget's reservations and returns its rest at expiry or after a close.");
+
     /// <summary>This node has no faucet (cluster mode).</summary>
     public static ProblemHttpResult FaucetDisabled() =>
         Problems.NotFound("faucet-disabled", "The faucet exists only on a standalone node; ask an account holder for credits.");

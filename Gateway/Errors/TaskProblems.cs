@@ -6,7 +6,7 @@ namespace Ainur.Gateway.Errors;
 /// <summary>
 /// The task endpoints' problems. A command the task refused maps by its <see cref="TaskRejectionKind"/>: Forbidden 403
 /// <c>task-forbidden</c>, Conflict 409 <c>task-conflict</c>, Invalid 422 <c>task-invalid</c>, NotFound 404
-/// <c>task-not-found</c>, with the task's reason as the detail.
+/// <c>task-not-found</c>, with the task's reason as the detail; a refusal with its own code (a budget's) is 422 with that code.
 /// </summary>
 public static class TaskProblems
 {
@@ -14,6 +14,12 @@ public static class TaskProblems
     public static ProblemHttpResult Rejected(TaskRejection rejection)
     {
         ArgumentNullException.ThrowIfNull(rejection);
+        if (rejection.Code is { } code)
+        {
+            // A budget's refusal to pay for the task: nothing was created.
+            return Problems.Create(StatusCodes.Status422UnprocessableEntity, code, "The budget cannot pay for this task", rejection.Reason);
+        }
+
         return rejection.Kind switch
         {
             TaskRejectionKind.Forbidden => Problems.Create(StatusCodes.Status403Forbidden, "task-forbidden", "The signer may not do this to the task", rejection.Reason),
@@ -37,6 +43,10 @@ public static class TaskProblems
     /// <summary>A signed escrow lock decodes but is not the lock this request needs.</summary>
     public static ProblemHttpResult InvalidLock(string member, string detail) =>
         Problems.Create(StatusCodes.Status422UnprocessableEntity, "invalid-escrow-lock", $"'{member}' is not the escrow lock this request needs", detail);
+
+    /// <summary>The payment members of a submit are missing, mixed, or the budget id or voucher is unreadable.</summary>
+    public static ProblemHttpResult InvalidVoucher(string detail) =>
+        Problems.Create(StatusCodes.Status400BadRequest, "malformed-voucher", "The task's payment is not a lock or a budget's voucher", detail);
 
     /// <summary>The payer's balance is short of what a lock would hold: nothing was submitted.</summary>
     public static ProblemHttpResult InsufficientBalance(string member, long balance, long amount) =>

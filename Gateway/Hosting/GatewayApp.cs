@@ -121,6 +121,7 @@ public static class GatewayApp
         app.MapLedgerApi();
         app.MapLedgerSubmitApi();
         app.MapTasksApi();
+        app.MapBudgetsApi();
         app.MapTaskWorkApi();
     }
 }

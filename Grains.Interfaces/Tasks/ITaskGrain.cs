@@ -18,10 +18,12 @@ public interface ITaskGrain : IGrainWithStringKey
     /// <summary>
     /// Creates the task from the client's terms and input, keeping the client-signed <paramref name="paymentLock"/> (an
     /// EscrowLock of maxPrice under the task's payment escrow id) in the same write, and answers once that write is
-    /// durable; the lock goes to the task's escrow after. Idempotent for equal terms.
+    /// durable; the lock goes to the task's escrow after. When the submit carries a voucher instead (then no lock), it
+    /// first reserves maxPrice on its budget, refusing the task with the budget's code when it cannot. Idempotent for
+    /// equal terms.
     /// </summary>
     [Alias("Submit")]
-    Task<TaskReply> SubmitAsync(SubmitTask submit, SignedTransaction paymentLock);
+    Task<TaskReply> SubmitAsync(SubmitTask submit, SignedTransaction? paymentLock);
 
     /// <summary>A client, agent or verifier command (start, result, failure, accept, cancel, verdict).</summary>
     [Alias("Execute")]

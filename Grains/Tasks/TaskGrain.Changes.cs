@@ -58,7 +58,7 @@ internal sealed partial class TaskGrain
 
         // The durable trigger that brings an open task back after a restart, registered alongside its first write in
         // each activation (a failed registration is tried again with the next write).
-        var reminder = _reminder is null && !record.IsClosed ? RegisterReminderAsync() : Task.CompletedTask;
+        var reminder = _reminder is null && !record.IsClosed && record.Voucher is null ? RegisterReminderAsync() : Task.CompletedTask;
         _inFlight = (true, replaced);
         try
         {
@@ -91,7 +91,7 @@ internal sealed partial class TaskGrain
         Changed();
         ScheduleDeadline(record);
         await TellQuietlyAsync(reminder);
-        if (record.IsClosed)
+        if (record.IsClosed && record.Voucher is null)
         {
             await TellQuietlyAsync(DropReminderAsync());
         }

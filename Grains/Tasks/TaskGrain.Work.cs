@@ -214,7 +214,9 @@ internal sealed partial class TaskGrain
         }
 
         var plan = TaskSettlement.Plan(record, settings.Policy, slashable);
-        var outcome = await Escrow.CloseAsync(plan.Operations, plan.Closes);
+        var outcome = record.Voucher is { } voucher
+            ? await Budget(voucher).SettleAsync(record.Id, plan.Operations)
+            : await Escrow.CloseAsync(plan.Operations, plan.Closes);
 
         // The bond first, so that the payment's release (which settles the task) is the last transition.
         return outcome.Closed

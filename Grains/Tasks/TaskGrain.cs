@@ -1,4 +1,5 @@
 using Ainur.Grains.Interfaces;
+using Ainur.Grains.Interfaces.Budgets;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
@@ -38,13 +39,28 @@ internal sealed partial class TaskGrain(
     }
 
     /// <inheritdoc/>
-    public async Task<TaskReply> SubmitAsync(SubmitTask submit, SignedTransaction paymentLock)
+    public async Task<TaskReply> SubmitAsync(SubmitTask submit, SignedTransaction? paymentLock)
     {
         ArgumentNullException.ThrowIfNull(submit);
-        ArgumentNullException.ThrowIfNull(paymentLock);
         if (submit.Terms.TaskId() != TaskId)
         {
             return new TaskReply(Shown, new TaskRejection(TaskRejectionKind.Invalid, "the terms do not hash to this task id"));
+        }
+
+        if (submit.Voucher is { } voucher)
+        {
+            // Reserved before the task exists, so a refusal changes nothing; the task is then created with its payment held.
+            if (Record is null && await Budget(voucher).ReserveAsync(ReserveRequest.For(submit.Terms, voucher)) is { } refusal)
+            {
+                return new TaskReply(null, new TaskRejection(TaskRejectionKind.Invalid, refusal.Reason, refusal.Code));
+            }
+
+            return await ApplyAsync(submit);
+        }
+
+        if (paymentLock is null)
+        {
+            return new TaskReply(Shown, new TaskRejection(TaskRejectionKind.Invalid, "a task is paid by an escrow lock or a budget's voucher"));
         }
 
         return WrongExpiry(paymentLock, submit.Terms.Deadline) is { } wrong
@@ -121,6 +137,8 @@ internal sealed partial class TaskGrain(
             : null;
 
     private IEscrowGrain Escrow => GrainFactory.GetGrain<IEscrowGrain>(this.GetPrimaryKeyString());
+
+    private IBudgetGrain Budget(TaskVoucher voucher) => GrainFactory.GetGrain<IBudgetGrain>(voucher.BudgetId.ToString());
 
     /// <summary>
     /// Decides one command from outside (or a deadline) and answers once the change is durable (a start: see

@@ -14,6 +14,12 @@ public sealed class TaskSettings
     /// </summary>
     public TimeSpan ReminderPeriod { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How many heights a budget must have left before its expiry to take a new task: a task's voucher must settle by
+    /// the expiry height, and heights pass with load.
+    /// </summary>
+    public long BudgetExpiryMargin { get; init; } = 20;
+
     /// <summary>How long a task grain waits in one call for a ledger answer before it tries again later.</summary>
     public TimeSpan LedgerWait { get; init; } = TimeSpan.FromSeconds(10);
 

@@ -20,12 +20,17 @@ public abstract record TaskCommand
     public abstract string Name { get; }
 }
 
-/// <summary>The client submits a task; <paramref name="Schemas"/> are the input schemas its input satisfies.</summary>
+/// <summary>
+/// The client submits a task; <paramref name="Schemas"/> are the input schemas its input satisfies. With a
+/// <paramref name="Voucher"/> the task is paid from that budget: its host reserves maxPrice on the budget before it
+/// decides the submit, so the payment starts Locked (reserved); without one, the client's escrow lock pays.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.SubmitTask")]
 public sealed record SubmitTask(
     [property: Id(0)] TaskTerms Terms,
     [property: Id(1)] string Input,
-    [property: Id(2)] ImmutableArray<Hash32> Schemas) : TaskCommand
+    [property: Id(2)] ImmutableArray<Hash32> Schemas,
+    [property: Id(3)] TaskVoucher? Voucher = null) : TaskCommand
 {
     /// <inheritdoc/>
     public override Did? Caller => Terms.Client;

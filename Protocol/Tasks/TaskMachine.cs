@@ -93,10 +93,13 @@ public static partial class TaskMachine
             Input = submit.Input,
             Schemas = submit.Schemas,
             State = TaskState.Pending,
-            Payment = HoldState.Locking,
+            Payment = submit.Voucher is null ? HoldState.Locking : HoldState.Locked,
             SubmittedAt = now,
+            Voucher = submit.Voucher,
         };
-        return Accept(Record(created, null, TaskState.Pending, now, submit.Name, terms.Client, null));
+        var submitted = Record(created, null, TaskState.Pending, now, submit.Name, terms.Client, null);
+        return Accept(submit.Voucher is null ? submitted
+            : Record(submitted, TaskState.Pending, TaskState.Pending, now, "payment-reserved", null, $"budget {submit.Voucher.BudgetId}"));
     }
 
     private static TaskDecision Assign(TaskRecord current, AssignTask assign, DateTimeOffset now, TaskPolicy policy)

@@ -47,7 +47,8 @@ public sealed record TaskObligations(
 
     private static IEnumerable<HoldKind> Refused(TaskRecord record)
     {
-        if (record.Payment == HoldState.LockRejected)
+        // A budget's reservation is never refused after the task exists: there is no signed lock a relay could apply.
+        if (record.Payment == HoldState.LockRejected && record.Voucher is null)
         {
             yield return HoldKind.Payment;
         }

@@ -49,7 +49,7 @@ public sealed record TaskRecord
     /// <summary>The dispute, once the client opened one.</summary>
     [Id(11)] public DisputeRecord? Dispute { get; init; }
 
-    /// <summary>The payment escrow (the task's maxPrice).</summary>
+    /// <summary>The payment escrow (the task's maxPrice), or for a budget task its reservation on the budget.</summary>
     [Id(12)] public HoldState Payment { get; init; }
 
     /// <summary>The dispute bond's escrow.</summary>
@@ -66,6 +66,9 @@ public sealed record TaskRecord
 
     /// <summary>When the task was submitted.</summary>
     [Id(17)] public DateTimeOffset SubmittedAt { get; init; }
+
+    /// <summary>The budget and voucher that pay the task; null when the client's own escrow lock pays.</summary>
+    [Id(18)] public TaskVoucher? Voucher { get; init; }
 
     /// <summary>The payment escrow's id on the ledger.</summary>
     public Hash32 PaymentEscrow => TaskEscrows.Payment(Id);

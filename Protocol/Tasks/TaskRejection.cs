@@ -18,6 +18,6 @@ public enum TaskRejectionKind
     NotFound = 3,
 }
 
-/// <summary>A refusal with a reason for people.</summary>
+/// <summary>A refusal with a reason for people, and a stable code where the kind alone is too coarse (a budget's refusal).</summary>
 [GenerateSerializer, Immutable, Alias("ainur.TaskRejection")]
-public sealed record TaskRejection([property: Id(0)] TaskRejectionKind Kind, [property: Id(1)] string Reason);
+public sealed record TaskRejection([property: Id(0)] TaskRejectionKind Kind, [property: Id(1)] string Reason, [property: Id(2)] string? Code = null);

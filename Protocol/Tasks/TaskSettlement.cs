@@ -9,13 +9,14 @@ namespace Ainur.Protocol.Tasks;
 public sealed record HoldClose([property: Id(0)] HoldKind Hold, [property: Id(1)] HoldState State);
 
 /// <summary>
-/// The protocol operations that close a task's holds, as one all-or-nothing unit, and the end state of each hold.
+/// The protocol operations that close a task's holds, as one all-or-nothing unit, and the end state of each hold. The
+/// unit is empty when nothing moves on the ledger (a budget task refunded without a bond: its reservation is released).
 /// </summary>
 public sealed record SettlementPlan(ImmutableArray<ProtocolOp> Operations, ImmutableArray<HoldClose> Closes);
 
 /// <summary>
 /// Who gets what when a task ends, a pure function of the record and the policy. A complete task pays the agent its
-/// price less the protocol fee (the rest of maxPrice returns to the client); a bond the agent won pays each verifier
+/// price less the protocol fee (the rest of maxPrice returns to the client, or stays in its budget); a bond the agent won pays each verifier
 /// that answered its fee and the agent the rest; an undecided dispute pays the verifiers from the bond and returns the
 /// rest. A cancelled or failed task refunds what is locked; after a lost dispute the agent's stake is slashed by up to
 /// <see cref="TaskPolicy.MinStake"/>: first the verifiers' fees, then the client's share, the rest to the treasury.
@@ -42,7 +43,16 @@ public static class TaskSettlement
         if (record.Payment == HoldState.Locked)
         {
             var fee = policy.FeeOn(record.Price);
-            operations.Add(completed ? new EscrowRelease(record.PaymentEscrow, record.Agent!.Value, record.Price - fee, fee) : new EscrowRefund(record.PaymentEscrow));
+            if (record.Voucher is not { } voucher)
+            {
+                operations.Add(completed ? new EscrowRelease(record.PaymentEscrow, record.Agent!.Value, record.Price - fee, fee) : new EscrowRefund(record.PaymentEscrow));
+            }
+            else if (completed)
+            {
+                // A budget pays by the client's voucher; a refund only releases the reservation (nothing moves on the ledger).
+                operations.Add(new VoucherSettle(voucher.BudgetId, record.Id, record.Terms.MaxPrice, voucher.Signature, record.Agent!.Value, record.Price - fee, fee));
+            }
+
             closes.Add(new HoldClose(HoldKind.Payment, completed ? HoldState.Released : HoldState.Refunded));
         }
 

@@ -22,7 +22,7 @@ public static class AinurSiloBuilderExtensions
 
     // Written on every task transition: group-committed, not one transaction per write. Stream pub-sub state is written
     // once per task too (each task's event stream registers its producer).
-    private static readonly string[] HotPathStores = [AinurStores.Tasks, AinurStores.Escrows, AinurStores.Reputation, AinurStores.PubSub];
+    private static readonly string[] HotPathStores = [AinurStores.Tasks, AinurStores.Escrows, AinurStores.Budgets, AinurStores.Reputation, AinurStores.PubSub];
 
     /// <summary>Configures clustering, storage, reminders and Ainur's services from the <c>Ainur</c> section.</summary>
     public static ISiloBuilder AddAinurSilo(this ISiloBuilder silo, IConfiguration configuration) =>

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Ainur.Grains.Interfaces.Budgets;
 using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
@@ -14,7 +15,11 @@ namespace Ainur.Grains.Tests.Tasks;
 /// a refused lock relayed once its client has the credits (the task must refund it) or after it expired (the ledger
 /// must refuse it), and the locks of closed tasks again. Afterwards the ledger, not the grains, must show that no credit
 /// was created or lost and that every task's escrows were closed the way its terminal state says, once, none left
-/// locked. The accounts are this test's own; the treasury is shared, so what it gained from these tasks is read from the
+/// locked. A third of the tasks are paid from budgets: two long ones (one closed early by its owner half-way through),
+/// more tasks than they can pay for (over-budget submits are refused), and short ones that expire (their tasks are
+/// cancelled at once; the budgets return at expiry); settled vouchers are sent again afterwards. The ledger must show
+/// each budget spent exactly the prices of its settled tasks, each of those vouchers spent once and no other, no budget
+/// below zero, every reservation released or paid, and the closed and expired budgets returned. The accounts are this test's own; the treasury is shared, so what it gained from these tasks is read from the
 /// blocks that closed them.
 /// </summary>
 [Collection(TaskWorldCollection.Name)]
@@ -51,9 +56,10 @@ public sealed class TaskConservationTests(TaskWorld world) : IDisposable
     {
         var random = new Random(seed);
         var scenarios = Enumerable.Range(0, tasks)
-            .Select(_ => new Scenario(random.Next(4), random.NextDouble(), 10 + random.Next(20), random.NextDouble() < 0.5, random.NextDouble() < 0.1))
+            .Select(_ => new Scenario(random.Next(4), random.NextDouble(), 10 + random.Next(20), random.NextDouble() < 0.5, random.NextDouble() < 0.1, random.Next(8)))
             .ToList();
         var clients = await world.NewAccountsAsync(4);
+        var budgetOwners = await world.NewAccountsAsync(Budgets + ExpiringBudgets);
         // One poor client per poor scenario: a relay pays it, and a paid client would not be poor for the next one.
         var poor = new Queue<AgentKey>(await world.NewAccountsAsync(scenarios.Count(s => s.Poor), funds: 5));
         _donor = await world.NewAccountAsync();
@@ -73,8 +79,17 @@ public sealed class TaskConservationTests(TaskWorld world) : IDisposable
         }
 
         var outcomes = new ConcurrentBag<TaskRecord>();
-        Did[] ours = [.. clients.Select(c => c.Did), .. poor.Select(p => p.Did), _donor.Did, .. loops.Select(l => l.Agent)];
+        Did[] ours = [.. clients.Select(c => c.Did), .. poor.Select(p => p.Did), _donor.Did, .. loops.Select(l => l.Agent), .. budgetOwners.Select(o => o.Did)];
         var supply = await HoldingsAsync(ours);
+        var budgets = new List<Hash32>();
+        for (var i = 0; i < budgetOwners.Count; i++)
+        {
+            // The expiring ones leave just enough heights for the tasks at the start to reserve.
+            budgets.Add(await world.OpenBudgetAsync(budgetOwners[i], BudgetAmount, heights: i < Budgets ? 1_000_000 : 40));
+        }
+
+        var closeHalfway = tasks / 2;
+        var started = 0;
         using var throttle = new SemaphoreSlim(64);
         await Task.WhenAll(scenarios.Select(async scenario =>
         {
@@ -82,6 +97,25 @@ public sealed class TaskConservationTests(TaskWorld world) : IDisposable
             await throttle.WaitAsync();
             try
             {
+                if (Interlocked.Increment(ref started) == closeHalfway)
+                {
+                    await CloseAsync(budgetOwners[0], budgets[0]);
+                }
+
+                if (scenario.Budget is { } b && !scenario.Poor)
+                {
+                    if (await RunBudgetAsync(budgetOwners[b], budgets[b], scenario, expiring: b >= Budgets) is { } record)
+                    {
+                        outcomes.Add(record);
+                    }
+                    else
+                    {
+                        Interlocked.Increment(ref _refused);
+                    }
+
+                    return;
+                }
+
                 outcomes.Add(scenario.Poor ? await RunPoorAsync(client, scenario) : await RunAsync(client, scenario));
             }
             finally
@@ -95,24 +129,74 @@ public sealed class TaskConservationTests(TaskWorld world) : IDisposable
         }
 
         var records = outcomes.ToList();
-        Assert.Equal(tasks, records.Count);
+        Assert.Equal(tasks, records.Count + _refused);
         Assert.All(records, r => Assert.True(r.State.IsTerminal() && r.IsClosed, $"task {r.Id} ended {r.State}"));
-        await AssertLedgerAgreesAsync(records, ours, supply);
+        await AssertBudgetsAgreeAsync(records, budgets);
+        await AssertLedgerAgreesAsync(records, ours, supply, budgets);
         if (tasks >= 500)
         {
             // The mix must have exercised every ending, or the sums above prove less than they claim.
             Assert.Superset(new HashSet<TaskState> { TaskState.Settled, TaskState.Cancelled, TaskState.Failed }, records.Select(r => r.State).ToHashSet());
             Assert.Superset(new HashSet<DisputeResolution?> { DisputeResolution.AgentWins, DisputeResolution.ClientWins }, records.Select(r => r.Dispute?.Resolution).ToHashSet());
             Assert.Contains(records, r => r.Attempt > 1 && r.State == TaskState.Settled);
+            Assert.Contains(records, r => r.Voucher is not null && r.State == TaskState.Settled);
+            Assert.Contains(records, r => r.Voucher is not null && r.Dispute is not null);
+            Assert.True(_refused > 0, "no submit was refused by a budget");
             Assert.Superset(new HashSet<HoldState> { HoldState.Refunded, HoldState.Expired }, records.Where(r => r.History.Any(t => t.Cause == "payment-lockrejected")).Select(r => r.Payment).ToHashSet());
         }
-        TestContext.Current.SendDiagnosticMessage(string.Join(", ", records.GroupBy(r => r.State).Select(g => $"{g.Key}: {g.Count()}")));
+        TestContext.Current.SendDiagnosticMessage(string.Join(", ", records.GroupBy(r => r.State).Select(g => $"{g.Key}: {g.Count()}")) + $", refused by budgets: {_refused}");
     }
 
     private async Task<TaskRecord> RunAsync(AgentKey client, Scenario scenario)
     {
         var (id, reply) = await world.SubmitAsync(client, Capability, $$"""{"text":"{{Guid.NewGuid()}}"}""", scenario.Price);
         Assert.Null(reply.Rejection);
+        return await FollowAsync(client, id, scenario);
+    }
+
+    /// <summary>
+    /// A task paid from <paramref name="budget"/>; null when the budget refused it (over budget, closing, expiring), which
+    /// must have created nothing. An expiring budget's tasks are cancelled at once. A settled voucher sent again later
+    /// (a late replay by the orchestrator) is refused and moves nothing.
+    /// </summary>
+    private async Task<TaskRecord?> RunBudgetAsync(AgentKey owner, Hash32 budget, Scenario scenario, bool expiring)
+    {
+        // An expiring budget's task has no agent (it stays pending, so its cancel always comes before an assignment).
+        var (id, reply) = await world.SubmitFromBudgetAsync(owner, budget, expiring ? "mix.unserved" : Capability, scenario.Price);
+        if (reply.Rejection is { } rejection)
+        {
+            Assert.Contains(rejection.Code, new[] { BudgetRefusals.Exceeded, BudgetRefusals.Closing, BudgetRefusals.Expired });
+            Assert.Null(await world.Task(id).GetAsync());
+            return null;
+        }
+
+        if (expiring)
+        {
+            await world.Task(id).ExecuteAsync(new CancelTask(owner.Did));
+            return await world.WaitForAsync(id, t => t.State.IsTerminal() && t.IsClosed, TimeSpan.FromMinutes(3));
+        }
+
+        var closed = await FollowAsync(owner, id, scenario with { LateRelay = false });
+        if (scenario.LateRelay && closed.Payment == HoldState.Released)
+        {
+            var fee = world.Policy.FeeOn(closed.Price);
+            ProtocolOp[] replay = [new VoucherSettle(budget, id, closed.Terms.MaxPrice, closed.Voucher!.Signature, closed.Agent!.Value, closed.Price - fee, fee)];
+            var outcome = await world.Grains.GetGrain<IOrchestratorGrain>(0).ExecuteAsync([.. replay]);
+            Assert.False(outcome.Final, $"the voucher of task {id} was paid twice");
+            Assert.True((await world.Budget(budget).SettleAsync(id, [.. replay])).Closed);
+        }
+
+        return closed;
+    }
+
+    private async Task CloseAsync(AgentKey owner, Hash32 budget)
+    {
+        Assert.Equal(TxState.Final, (await world.FinalizeAsync(SignedTransaction.Sign(new BudgetClose(owner.Did, budget), owner, world.Secrets.ChainId))).State);
+        await world.Budget(budget).ActivateAsync();
+    }
+
+    private async Task<TaskRecord> FollowAsync(AgentKey client, Hash32 id, Scenario scenario)
+    {
         switch (scenario.Roll)
         {
             case < 0.13:
@@ -210,10 +294,17 @@ public sealed class TaskConservationTests(TaskWorld world) : IDisposable
     /// What our accounts held before equals what they hold now, plus what is still locked in our tasks' escrows, plus
     /// what the treasury took from our tasks (fees of their releases and payouts, the treasury's part of our agents' slashes).
     /// </summary>
-    private async Task AssertLedgerAgreesAsync(List<TaskRecord> records, Did[] ours, long supply)
+    private async Task AssertLedgerAgreesAsync(List<TaskRecord> records, Did[] ours, long supply, List<Hash32> budgets)
     {
         var query = world.Grains.GetGrain<ILedgerQueryGrain>(0);
         var held = await HoldingsAsync(ours);
+        foreach (var budget in budgets)
+        {
+            held += (await query.GetBudgetAsync(budget)).Budget!.Remaining;
+        }
+
+        // The treasury's part of each voucher paid: the ledger's Spent of each budget is checked against these prices.
+        held += records.Where(r => r.Voucher is not null && r.Payment == HoldState.Released).Sum(r => world.Policy.FeeOn(r.Price));
         var escrows = records.SelectMany(r => new[] { r.PaymentEscrow, r.BondEscrow }).ToHashSet();
         held += (await world.ClosingOperationsAsync(escrows)).Sum(op => op switch
         {
@@ -225,6 +316,15 @@ public sealed class TaskConservationTests(TaskWorld world) : IDisposable
 
         foreach (var record in records)
         {
+            if (record.Voucher is not null)
+            {
+                var bondOnly = (await query.GetEscrowAsync(record.BondEscrow)).Escrow;
+                held += bondOnly?.Status == EscrowStatus.Locked ? bondOnly.Amount : 0;
+                Assert.Equal(Expected(record.Bond), bondOnly?.Status);
+                Assert.Null((await query.GetEscrowAsync(record.PaymentEscrow)).Escrow);
+                continue;
+            }
+
             var payment = (await query.GetEscrowAsync(record.PaymentEscrow)).Escrow;
             var bond = (await query.GetEscrowAsync(record.BondEscrow)).Escrow;
             held += (payment?.Status == EscrowStatus.Locked ? payment.Amount : 0) + (bond?.Status == EscrowStatus.Locked ? bond.Amount : 0);
@@ -248,10 +348,68 @@ public sealed class TaskConservationTests(TaskWorld world) : IDisposable
         _ => throw new Xunit.Sdk.XunitException($"a closed task has a hold {hold}"),
     };
 
-    /// <summary>One task's draw: which rich client, the roll that picks what happens, maxPrice, and for the relays.</summary>
-    private sealed record Scenario(int Client, double Roll, long Price, bool Relay, bool LateRelay)
+    /// <summary>
+    /// Each budget's ledger entry agrees with the tasks it paid: spent exactly the prices of its settled tasks (so no
+    /// voucher paid twice, none paid for a refunded task), those vouchers marked spent and no other, never below zero;
+    /// the budget grain holds no reservation and counted each task once; the closed and expired budgets are returned.
+    /// </summary>
+    private async Task AssertBudgetsAgreeAsync(List<TaskRecord> records, List<Hash32> budgets)
+    {
+        await world.AdvancePastAsync((await world.BudgetOnLedgerAsync(budgets[^1])).Budget!.ExpiryHeight);
+        var query = world.Grains.GetGrain<ILedgerQueryGrain>(0);
+        for (var i = 0; i < budgets.Count; i++)
+        {
+            var budget = budgets[i];
+            var mine = records.Where(r => r.Voucher?.BudgetId == budget).ToList();
+            var paid = mine.Where(r => r.Payment == HoldState.Released).ToList();
+            Assert.All(mine, r => Assert.True(r.Payment is HoldState.Released or HoldState.Refunded, $"task {r.Id} ended with its reservation {r.Payment}"));
+            var returnsAtEnd = i == 0 || i >= Budgets;
+            var onLedger = await WaitForBudgetAsync(budget, b => !returnsAtEnd || b.Status == BudgetStatus.Returned);
+            Assert.Equal(paid.Sum(r => r.Price), onLedger.Spent);
+            Assert.True(onLedger.Remaining >= 0);
+            Assert.Equal(returnsAtEnd ? 0 : BudgetAmount - onLedger.Spent, onLedger.Remaining);
+            if (!returnsAtEnd)
+            {
+                foreach (var record in mine)
+                {
+                    Assert.Equal(record.Payment == HoldState.Released, await query.IsVoucherSpentAsync(budget, record.Id));
+                }
+            }
+
+            var usage = await world.Budget(budget).GetAsync();
+            Assert.Equal((0, (long)paid.Count, (long)(mine.Count - paid.Count)), (usage.ReservedTasks, usage.SettledTasks, usage.ReleasedTasks));
+        }
+    }
+
+    private async Task<Budget> WaitForBudgetAsync(Hash32 budget, Func<Budget, bool> done)
+    {
+        var until = DateTimeOffset.UtcNow.AddMinutes(1);
+        while (true)
+        {
+            var onLedger = (await world.BudgetOnLedgerAsync(budget)).Budget!;
+            if (done(onLedger) || DateTimeOffset.UtcNow > until)
+            {
+                return onLedger;
+            }
+
+            await Task.Delay(500, TestContext.Current.CancellationToken);
+        }
+    }
+
+    private const int Budgets = 2;
+    private const int ExpiringBudgets = 2;
+    private const long BudgetAmount = 600;
+    private int _refused;
+
+    /// <summary>
+    /// One task's draw: which rich client, the roll that picks what happens, maxPrice, for the relays, and what pays: the
+    /// budget numbered <see cref="PayDraw"/> when there is one (half the draws), else the client's lock.
+    /// </summary>
+    private sealed record Scenario(int Client, double Roll, long Price, bool Relay, bool LateRelay, int PayDraw)
     {
         public bool Poor => Roll < 0.03;
+
+        public int? Budget => PayDraw < Budgets + ExpiringBudgets ? PayDraw : null;
     }
 
     private static AgentBehaviour Pick(Random random, double failRate, double vanishRate)

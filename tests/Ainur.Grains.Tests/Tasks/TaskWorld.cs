@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Text;
 using Ainur.Grains.Interfaces;
 using Ainur.Grains.Interfaces.Agents;
+using Ainur.Grains.Interfaces.Budgets;
 using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Grains.Tests.Cluster;
@@ -9,6 +10,7 @@ using Ainur.Grains.Tests.Reputation;
 using Ainur.Protocol.Agents;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Budgets;
 using Ainur.Protocol.Ledger.Transactions;
 using Ainur.Protocol.Tasks;
 using Ainur.Silo.Hosting;
@@ -62,6 +64,9 @@ public class TaskWorld : IAsyncLifetime
     /// <summary>Lost or held writes of the task store, for the tests that ask for them (none otherwise).</summary>
     internal WriteFaults TaskWrites { get; } = new();
 
+    /// <summary>Lost writes of the budget store, for the tests that ask for them (none otherwise).</summary>
+    internal WriteFaults BudgetWrites { get; } = new();
+
     private AgentKey? _bankKey;
 
     private AgentKey Bank => _bankKey ??= LedgerSecrets.Account(ClusterId, "bank");
@@ -84,6 +89,7 @@ public class TaskWorld : IAsyncLifetime
         _cluster = await PostgresTestCluster.StartAsync(ClusterId, Options, silo =>
         {
             FlakyGrainStorage.Wrap(silo, AinurStores.Tasks, TaskWrites);
+            FlakyGrainStorage.Wrap(silo, AinurStores.Budgets, BudgetWrites);
             if (_clock is not null)
             {
                 silo.Services.AddSingleton(_clock);
@@ -181,6 +187,46 @@ public class TaskWorld : IAsyncLifetime
         beforeSubmit?.Invoke(id);
         var reply = await Task(id).SubmitAsync(new SubmitTask(terms, input, schemas), paymentLock);
         return (id, reply);
+    }
+
+    /// <summary>
+    /// Opens a budget of <paramref name="amount"/> for <paramref name="owner"/> expiring <paramref name="heights"/> after the
+    /// ledger's height now, waits until it is final and activates its grain (as <c>POST /v1/budgets</c> does).
+    /// </summary>
+    public async Task<Hash32> OpenBudgetAsync(AgentKey owner, long amount, long heights = 100_000)
+    {
+        var height = (await AccountAsync(owner.Did)).Height;
+        var open = new BudgetOpen(owner.Did, Random.Shared.NextInt64(), amount, height + heights);
+        Assert.Equal(TxState.Final, (await FinalizeAsync(SignedTransaction.Sign(open, owner, Secrets.ChainId))).State);
+        await Budget(open.BudgetId).ActivateAsync();
+        return open.BudgetId;
+    }
+
+    /// <summary>Submits a task paid from <paramref name="budget"/> by a voucher <paramref name="signer"/> signs (the client by default).</summary>
+    public async Task<(Hash32 Id, TaskReply Reply)> SubmitFromBudgetAsync(
+        AgentKey client, Hash32 budget, string capability, long maxPrice = 50, TimeSpan? deadline = null, AgentKey? signer = null)
+    {
+        var input = $$"""{"text":"{{Guid.NewGuid()}}"}""";
+        var terms = new TaskTerms(client.Did, capability, Blake2b.Content(Encoding.UTF8.GetBytes(input)), maxPrice,
+            (DateTimeOffset.UtcNow + (deadline ?? TimeSpan.FromMinutes(2))).ToUnixTimeMilliseconds(), Guid.NewGuid().ToString("N"));
+        var id = terms.TaskId();
+        var schemas = (await Grains.GetGrain<ICapabilityRosterGrain>(capability).GetSchemasAsync()).Select(s => s.Hash).ToImmutableArray();
+        var voucher = new TaskVoucher(budget, new Voucher(budget, id, maxPrice).Sign(signer ?? client, Secrets.ChainId));
+        return (id, await Task(id).SubmitAsync(new SubmitTask(terms, input, schemas, voucher), null));
+    }
+
+    public IBudgetGrain Budget(Hash32 id) => Grains.GetGrain<IBudgetGrain>(id.ToString());
+
+    public Task<BudgetSnapshot> BudgetOnLedgerAsync(Hash32 id) => Grains.GetGrain<ILedgerQueryGrain>(0).GetBudgetAsync(id);
+
+    /// <summary>Finalizes small transfers from a fresh account until the ledger is past <paramref name="height"/> (an idle ledger makes no blocks).</summary>
+    public async Task AdvancePastAsync(long height)
+    {
+        var pusher = await NewAccountAsync(1000);
+        while ((await AccountAsync(pusher.Did)).Height <= height)
+        {
+            await TransferAsync(pusher, Bank.Did, 1);
+        }
     }
 
     /// <summary>Disputes the task's result as its client, signing the bond lock.</summary>
