@@ -88,6 +88,8 @@ public sealed record LedgerTransactionView(string Id, TxKind Kind, TxFields Fiel
 [JsonDerivedType(typeof(StakeFields))]
 [JsonDerivedType(typeof(EscrowLockFields))]
 [JsonDerivedType(typeof(ProtocolBatchFields))]
+[JsonDerivedType(typeof(BudgetOpenFields))]
+[JsonDerivedType(typeof(BudgetFields))]
 public abstract record TxFields
 {
     /// <summary>The fields of <paramref name="body"/>.</summary>
@@ -98,6 +100,9 @@ public abstract record TxFields
         Unstake u => new StakeFields(u.Account.Value, u.Amount, u.Nonce),
         EscrowLock e => new EscrowLockFields(e.Payer.Value, e.EscrowId.ToString(), e.Amount),
         ProtocolBatch b => new ProtocolBatchFields(b.Orchestrator.Value, b.Sequence, [.. b.Operations.Select(ProtocolOpView.From)]),
+        BudgetOpen o => new BudgetOpenFields(o.Owner.Value, o.Nonce, o.Amount, o.ExpiryHeight, o.BudgetId.ToString()),
+        BudgetTopUp t => new BudgetFields(t.Owner.Value, t.BudgetId.ToString(), t.Amount, t.Nonce),
+        BudgetClose c => new BudgetFields(c.Owner.Value, c.BudgetId.ToString()),
         _ => throw new ArgumentException($"Unknown transaction body {body.GetType().Name}.", nameof(body)),
     };
 }
@@ -110,6 +115,12 @@ public sealed record StakeFields(string Account, long Amount, long Nonce) : TxFi
 
 /// <summary>Fields of an escrow lock.</summary>
 public sealed record EscrowLockFields(string Payer, string EscrowId, long Amount) : TxFields;
+
+/// <summary>Fields of a budget open, with the id of the budget it opens.</summary>
+public sealed record BudgetOpenFields(string Owner, long Nonce, long Amount, long ExpiryHeight, string BudgetId) : TxFields;
+
+/// <summary>Fields of a budget top-up (amount and nonce set) or close (neither).</summary>
+public sealed record BudgetFields(string Owner, string BudgetId, long? Amount = null, long? Nonce = null) : TxFields;
 
 /// <summary>Fields of a protocol batch signed by the orchestrator.</summary>
 public sealed record ProtocolBatchFields(string Orchestrator, long Sequence, IReadOnlyList<ProtocolOpView> Operations) : TxFields;
@@ -125,7 +136,11 @@ public sealed record ProtocolOpView(
     long? Amount = null,
     string? Beneficiary = null,
     long? BeneficiaryShare = null,
-    IReadOnlyList<PayoutView>? Payouts = null)
+    IReadOnlyList<PayoutView>? Payouts = null,
+    string? BudgetId = null,
+    string? TaskId = null,
+    long? MaxPrice = null,
+    string? Signature = null)
 {
     /// <summary>The view of an operation.</summary>
     public static ProtocolOpView From(ProtocolOp op) => op switch
@@ -134,6 +149,9 @@ public sealed record ProtocolOpView(
         EscrowRefund r => new(op.Kind, EscrowId: r.EscrowId.ToString()),
         EscrowPayout p => new(op.Kind, EscrowId: p.EscrowId.ToString(), Fee: p.Fee, Payouts: [.. p.Payouts.Select(x => new PayoutView(x.Payee.Value, x.Amount))]),
         Slash s => new(op.Kind, Account: s.Account.Value, Amount: s.Amount, Beneficiary: s.Beneficiary.Value, BeneficiaryShare: s.BeneficiaryShare),
+        VoucherSettle v => new(op.Kind, Payee: v.Payee.Value, PayeeAmount: v.PayeeAmount, Fee: v.Fee, BudgetId: v.BudgetId.ToString(),
+            TaskId: v.TaskId.ToString(), MaxPrice: v.MaxPrice, Signature: Convert.ToBase64String(v.Signature)),
+        BudgetReturn r => new(op.Kind, BudgetId: r.BudgetId.ToString()),
         _ => throw new ArgumentException($"Unknown protocol operation {op.GetType().Name}.", nameof(op)),
     };
 }
