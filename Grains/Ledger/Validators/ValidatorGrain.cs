@@ -34,6 +34,9 @@ public sealed partial class ValidatorGrain(
 
     private readonly Dictionary<Protocol.Hashing.Hash32, LedgerState> _executed = [];
     private readonly VerifiedSignatures _verified = new(capacity: 500_000);
+
+    // Protocol batches whose vouchers this validator verified in the pool (all of them, against its finalized budgets).
+    private readonly VerifiedSignatures _verifiedVouchers = new(capacity: 100_000);
     private readonly List<IGrainTimer> _timers = [];
     private int _index;
     private ConsensusContext _context = null!;
@@ -127,12 +130,20 @@ public sealed partial class ValidatorGrain(
         }
 
         // The checks run on the thread pool; only the results touch grain state, back on the grain's scheduler.
-        var valid = await Task.Run(() => transactions.Select(t => t.VerifySignature(ChainId)).ToArray());
+        var ledger = _ledger;
+        var (valid, vouchers) = await Task.Run(() => (
+            transactions.Select(t => t.VerifySignature(ChainId)).ToArray(),
+            transactions.Select(t => VoucherPrevalidation.AllValid(ledger, t)).ToArray()));
         for (var i = 0; i < transactions.Length; i++)
         {
             if (valid[i])
             {
                 _verified.Add(transactions[i]);
+            }
+
+            if (vouchers[i])
+            {
+                _verifiedVouchers.Add(transactions[i]);
             }
         }
     }
@@ -198,7 +209,7 @@ public sealed partial class ValidatorGrain(
             return true;
         }
 
-        var outcome = BlockExecution.Execute(_ledger, block, SignatureParallelism, _verified.Contains);
+        var outcome = BlockExecution.Execute(_ledger, block, SignatureParallelism, _verified.Contains, _verifiedVouchers.Contains);
         if (outcome.After is { } after)
         {
             _executed[block.Hash] = after;
@@ -283,7 +294,7 @@ public sealed partial class ValidatorGrain(
         var candidates = await mempool.ReapAsync(settings.MaxBlockTransactions);
         var built = BlockBuilder.Build(
             _ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, clock.GetUtcNow().ToUnixTimeMilliseconds(),
-            _verified.Contains, SignatureParallelism);
+            _verified.Contains, SignatureParallelism, _verifiedVouchers.Contains);
         _executed[built.Block.Hash] = built.After;
         if (!built.Rejected.IsEmpty)
         {
@@ -301,6 +312,7 @@ public sealed partial class ValidatorGrain(
         _ledger = after;
         _executed.Clear();
         _verified.Forget(block.Transactions);
+        _verifiedVouchers.Forget(block.Transactions);
         LogCommitted(logger, _index, block.Height, finalized.Certificate.Round, block.Transactions.Length);
         if (block.Height % settings.SnapshotEveryBlocks == 0)
         {

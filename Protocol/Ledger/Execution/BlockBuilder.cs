@@ -15,7 +15,8 @@ public static class BlockBuilder
     /// the reason, those with a bad signature, a repeated id or a rule violation, until the block holds
     /// <paramref name="maxTransactions"/>. Signatures are verified on up to <paramref name="maxParallelism"/> cores,
     /// only for candidates it reaches, except those <paramref name="verified"/> vouches for (the caller checked that very
-    /// signature for this chain). The block's time is <paramref name="timeUnixMs"/>, or the last block's when that is
+    /// signature for this chain), and vouchers likewise except those of the transactions <paramref name="vouchedVouchers"/>
+    /// vouches for (see <see cref="VoucherPrevalidation"/>). The block's time is <paramref name="timeUnixMs"/>, or the last block's when that is
     /// later (a proposer whose clock lags must not take the ledger's time back). The result always passes
     /// <see cref="BlockExecution.Execute"/> on <paramref name="before"/>.
     /// </summary>
@@ -25,7 +26,7 @@ public static class BlockBuilder
     /// </exception>
     public static BuiltBlock Build(
         LedgerState before, IEnumerable<SignedTransaction> candidates, int maxTransactions, int round, int proposer,
-        long timeUnixMs, Func<SignedTransaction, bool>? verified = null, int maxParallelism = 1)
+        long timeUnixMs, Func<SignedTransaction, bool>? verified = null, int maxParallelism = 1, Func<SignedTransaction, bool>? vouchedVouchers = null)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(candidates);
@@ -48,7 +49,7 @@ public static class BlockBuilder
             // Verify only as many as could still fit, so a long candidate list costs no more than a full block.
             var window = Math.Min(ordered.Length - next, maxTransactions - included.Count);
             var valid = SignatureChecks.Verify(ordered, next, window, chainId, maxParallelism, verified);
-            batch.PrecheckVouchers(ordered, next, window, maxParallelism);
+            batch.PrecheckVouchers(ordered, next, window, maxParallelism, vouchedVouchers);
             for (var k = 0; k < window; k++)
             {
                 var transaction = ordered[next + k];

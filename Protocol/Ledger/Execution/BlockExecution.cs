@@ -17,10 +17,13 @@ public static class BlockExecution
     /// lowest invalid index is reported), every transaction in order (vouchers' signatures checked beforehand on as many
     /// cores), and the state root. Returns the first failure
     /// or the state after the block. Signatures <paramref name="verified"/> vouches for (this validator checked that
-    /// very signature for this chain already, say while the transaction waited in the pool) are not checked twice.
+    /// very signature for this chain already, say while the transaction waited in the pool) are not checked twice, nor
+    /// the vouchers of the transactions <paramref name="vouchedVouchers"/> vouches for (see <see cref="VoucherPrevalidation"/>).
     /// </summary>
-    public static BlockOutcome Execute(LedgerState before, Block block, int maxParallelism = 1, Func<SignedTransaction, bool>? verified = null) =>
-        Run(before, block, verifySignatures: true, maxParallelism, verified);
+    public static BlockOutcome Execute(
+        LedgerState before, Block block, int maxParallelism = 1, Func<SignedTransaction, bool>? verified = null,
+        Func<SignedTransaction, bool>? vouchedVouchers = null) =>
+        Run(before, block, verifySignatures: true, maxParallelism, verified, vouchedVouchers);
 
     /// <summary>
     /// Applies a block whose commit certificate the caller has verified: every check of <see cref="Execute"/> but the
@@ -28,9 +31,11 @@ public static class BlockExecution
     /// the certificate or this node's state is wrong, never that the block may be skipped.
     /// </summary>
     public static BlockOutcome ApplyFinalized(LedgerState before, Block block) =>
-        Run(before, block, verifySignatures: false, maxParallelism: 1, verified: null);
+        Run(before, block, verifySignatures: false, maxParallelism: 1, verified: null, vouchedVouchers: null);
 
-    private static BlockOutcome Run(LedgerState before, Block block, bool verifySignatures, int maxParallelism, Func<SignedTransaction, bool>? verified)
+    private static BlockOutcome Run(
+        LedgerState before, Block block, bool verifySignatures, int maxParallelism, Func<SignedTransaction, bool>? verified,
+        Func<SignedTransaction, bool>? vouchedVouchers)
     {
         ArgumentNullException.ThrowIfNull(before);
         ArgumentNullException.ThrowIfNull(block);
@@ -56,7 +61,7 @@ public static class BlockExecution
             : LedgerBatch.BeginFinalized(before, block.Header.TimeUnixMs);
         if (verifySignatures)
         {
-            batch.PrecheckVouchers(transactions, 0, transactions.Length, maxParallelism);
+            batch.PrecheckVouchers(transactions, 0, transactions.Length, maxParallelism, vouchedVouchers);
         }
 
         for (var i = 0; i < transactions.Length; i++)

@@ -76,13 +76,16 @@ public sealed class LedgerBatch
     /// Verifies at once, on up to <paramref name="maxParallelism"/> cores, the voucher signatures of the settlements in
     /// <paramref name="count"/> transactions from <paramref name="start"/> (those whose budget exists now or is opened
     /// among them), so applying those transactions finds them checked. Changes nothing else and never changes an
-    /// outcome: <see cref="TryApply"/> checks any voucher not checked before.
+    /// outcome: <see cref="TryApply"/> checks any voucher not checked before. The vouchers of the transactions
+    /// <paramref name="vouched"/> vouches for (all found valid by <see cref="VoucherPrevalidation.AllValid"/> before;
+    /// it must be safe to call from several threads) are not checked again.
     /// </summary>
-    public void PrecheckVouchers(IReadOnlyList<SignedTransaction> transactions, int start, int count, int maxParallelism)
+    public void PrecheckVouchers(
+        IReadOnlyList<SignedTransaction> transactions, int start, int count, int maxParallelism, Func<SignedTransaction, bool>? vouched = null)
     {
         ArgumentNullException.ThrowIfNull(transactions);
         ThrowIfCommitted();
-        _vouchers.Precheck(transactions, start, count, id => _state.GetBudget(id)?.Owner, maxParallelism);
+        _vouchers.Precheck(transactions, start, count, id => _state.GetBudget(id)?.Owner, maxParallelism, vouched);
     }
 
     /// <summary>

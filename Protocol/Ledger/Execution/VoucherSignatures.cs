@@ -51,9 +51,14 @@ internal sealed class VoucherSignatures
     /// <summary>
     /// Verifies, on up to <paramref name="maxParallelism"/> cores, the vouchers of the settlements in
     /// <paramref name="count"/> transactions from <paramref name="start"/> whose budget's owner is known: by
-    /// <paramref name="ownerOf"/> (the state as of now) or by a budget open among those transactions.
+    /// <paramref name="ownerOf"/> (the state as of now) or by a budget open among those transactions. Those of a
+    /// transaction <paramref name="vouched"/> vouches for (the caller verified all its vouchers before, see
+    /// <see cref="VoucherPrevalidation"/>) are taken as valid: a budget id names its owner for ever, so a voucher once
+    /// valid for it stays valid.
     /// </summary>
-    public void Precheck(IReadOnlyList<SignedTransaction> transactions, int start, int count, Func<Hash32, Did?> ownerOf, int maxParallelism)
+    public void Precheck(
+        IReadOnlyList<SignedTransaction> transactions, int start, int count, Func<Hash32, Did?> ownerOf, int maxParallelism,
+        Func<SignedTransaction, bool>? vouched = null)
     {
         if (_trusted)
         {
@@ -61,7 +66,7 @@ internal sealed class VoucherSignatures
         }
 
         var opened = new Dictionary<Hash32, Did>();
-        var settles = new List<VoucherSettle>();
+        var settles = new List<(VoucherSettle Settle, bool Vouched)>();
         for (var i = start; i < start + count; i++)
         {
             switch (transactions[i].Body)
@@ -70,18 +75,27 @@ internal sealed class VoucherSignatures
                     opened.TryAdd(open.BudgetId, open.Owner);
                     break;
                 case ProtocolBatch batch:
-                    settles.AddRange(batch.Operations.OfType<VoucherSettle>());
+                    var vouchedFor = vouched?.Invoke(transactions[i]) == true;
+                    settles.AddRange(batch.Operations.OfType<VoucherSettle>().Select(s => (s, vouchedFor)));
                     break;
             }
         }
 
         var pending = new List<(Did Owner, VoucherSettle Settle)>();
-        foreach (var settle in settles)
+        foreach (var (settle, vouchedFor) in settles)
         {
-            var owner = ownerOf(settle.BudgetId) ?? (opened.TryGetValue(settle.BudgetId, out var did) ? did : null);
-            if (owner is { } known && !_checked.ContainsKey((known, settle)))
+            if ((ownerOf(settle.BudgetId) ?? (opened.TryGetValue(settle.BudgetId, out var did) ? did : null)) is not { } owner)
             {
-                pending.Add((known, settle));
+                continue;
+            }
+
+            if (vouchedFor)
+            {
+                _checked[(owner, settle)] = true;
+            }
+            else if (!_checked.ContainsKey((owner, settle)))
+            {
+                pending.Add((owner, settle));
             }
         }
 

@@ -191,6 +191,26 @@ public sealed class BudgetRulesTests
         Assert.Equal(TxRejectionCodes.VoucherSignatureInvalid, LedgerBatch.Begin(Apply(Opened, open, good)).TryApply(forged, false)?.Code);
     }
 
+    [Fact]
+    public void Prevalidation_VouchesOnlyForBatchesWhoseVouchersAreAllValid_AndExecutionTakesItsWord()
+    {
+        var good = Batch(1, Settle(Alice, Id, Task1, 20, Carol.Did, 10, 0), Settle(Alice, Id, Task2, 20, Carol.Did, 10, 0));
+        var forgedSettle = new VoucherSettle(Id, Task1, 20, new Voucher(Id, Task1, 20).Sign(Bob, ChainId), Carol.Did, 10, 0);
+        var forged = Batch(1, forgedSettle);
+        var unknown = Batch(1, Settle(Alice, BudgetIds.Of(Alice.Did, 9), Task1, 20, Carol.Did, 10, 0));
+
+        Assert.True(VoucherPrevalidation.AllValid(Opened, good));
+        Assert.False(VoucherPrevalidation.AllValid(Opened, Batch(1, Settle(Alice, Id, Task2, 20, Carol.Did, 10, 0), forgedSettle)));
+        Assert.False(VoucherPrevalidation.AllValid(Opened, unknown));
+        Assert.False(VoucherPrevalidation.AllValid(Opened, Batch(1, new BudgetReturn(Id))));
+
+        // What prevalidation vouched for is not verified again: shown by taking even a forged voucher on its word.
+        var trusting = BlockBuilder.Build(Opened, [forged], 10, 0, ProposerAfter(Opened), Opened.TimeUnixMs, vouchedVouchers: _ => true);
+        Assert.Single(trusting.Block.Transactions);
+        Assert.Equal(BlockCheck.Transaction, BlockExecution.Execute(Opened, trusting.Block).Failure?.Check);
+        Assert.True(BlockExecution.Execute(Opened, trusting.Block, vouchedVouchers: _ => true).IsValid);
+    }
+
     private static SignedTransaction Open(AgentKey owner, long nonce, long amount, long expiry) =>
         SignedTransaction.Sign(new BudgetOpen(owner.Did, nonce, amount, expiry), owner, ChainId);
 
