@@ -36,7 +36,9 @@ public static class TasksApi
             .WithSummary("Submit a paid task")
             .WithDescription("Signed by the client. The input must satisfy an input schema of an agent offering the capability; 'paymentLock' is the client's "
                 + "signed EscrowLock of maxPrice under the task's payment escrow id (see the README for the id formulas). 202 with Location /v1/tasks/{id}: "
-                + "the task is Pending until its lock is final on the ledger. The same terms again are the same task.");
+                + "the task is Pending until its lock is final on the ledger. The same terms again are the same task. 'accept': \"client\" (default) or "
+                + "\"on-result\": accepted in advance, the posted result completes the task without a challenge window; only agents declaring the "
+                + "capability deterministic take such a task (422 accept-on-result-not-deterministic when none that the input suits does).");
         tasks.MapGet("/{id}", GetAsync)
             .WithSummary("Read a task")
             .WithDescription("State, agent, attempt, price, holds, result, dispute; 'disputeBond' is what a dispute's bond lock must hold.");
@@ -57,6 +59,13 @@ public static class TasksApi
             .Accepts<EmptyRequest>("application/json")
             .WithSummary("Accept the posted result")
             .WithDescription("Signed by the task's client; body empty or {}. The agent is paid at once instead of at the end of the challenge window.");
+        tasks.MapPost("/accept", AcceptManyAsync)
+            .RequireSignature()
+            .Accepts<AcceptTasksRequest>("application/json")
+            .WithSummary("Accept the posted results of several tasks in one request")
+            .WithDescription($"Signed by the tasks' client. {{ids: [...]}}, 1 to {BatchLimit.MaxItems} task ids. 200 with {{items: [...]}} in the request's order, "
+                + "each {taskId, status, task} or {taskId, status, problem} as POST /v1/tasks/{id}/accept would answer it alone: another client's task "
+                + "gets 403 task-forbidden, an unknown one 404, a malformed id 400; the others are accepted.");
         tasks.MapPost("/{id}/dispute", DisputeAsync)
             .RequireSignature()
             .Accepts<DisputeRequest>("application/json")
@@ -74,6 +83,7 @@ public static class TasksApi
         var signed = context.Features.GetRequiredFeature<SignedRequest>();
         if (!JsonBody.TryRead<SubmitTaskRequest>(signed.Body, json.Value.SerializerOptions,
                 "a JSON object with 'capability', 'input', 'maxPrice', 'deadline', 'salt' and 'paymentLock'", out var request, out var problem)
+            || !AcceptMode.TryParse(request.Accept, out var acceptOnResult, out problem)
             || !TaskTermsReader.TryRead(request, signed.Signer, ainur.Tasks, clock.GetUtcNow(), out var terms, out problem))
         {
             return problem;
@@ -112,6 +122,11 @@ public static class TasksApi
                 : TaskProblems.SchemaMismatch(check.Errors);
         }
 
+        if (acceptOnResult && !offered.Any(o => o.Deterministic && check.Satisfied.Contains(o.Hash)))
+        {
+            return TaskProblems.NotDeterministic(terms.Capability);
+        }
+
         // Submitting equal terms again is the same task (idempotent), so a resend after a failover is safe; its money is
         // already locked, so only a new task's client must still hold maxPrice.
         if (await GrainRetry.RunAsync(() => cluster.Task(taskId).GetAsync(), ct) is null
@@ -120,7 +135,7 @@ public static class TasksApi
             return shortfall;
         }
 
-        var submit = new SubmitTask(terms, request.Input.Text, check.Satisfied);
+        var submit = new SubmitTask(terms, request.Input.Text, check.Satisfied, acceptOnResult);
         var reply = await GrainRetry.RunAsync(() => cluster.Task(taskId).SubmitAsync(submit, paymentLock!), ct);
         return reply switch
         {
@@ -205,6 +220,26 @@ public static class TasksApi
         }
 
         return TaskCalls.Answer(await cluster.ExecuteAsync(taskId, command(signed.Signer), context.RequestAborted), ainur.Tasks.DisputeBond);
+    }
+
+    private static async Task<Results<Ok<BatchView>, ProblemHttpResult>> AcceptManyAsync(
+        HttpContext context, IClusterClient cluster, AinurOptions ainur, IOptions<JsonOptions> json)
+    {
+        var signed = context.Features.GetRequiredFeature<SignedRequest>();
+        if (!JsonBody.TryRead<AcceptTasksRequest>(signed.Body, json.Value.SerializerOptions, "a JSON object with 'ids', a list of task ids", out var request, out var problem))
+        {
+            return problem;
+        }
+
+        if (BatchLimit.CheckCount("ids", request.Ids.Length) is { } count)
+        {
+            return count;
+        }
+
+        var answers = await Task.WhenAll(request.Ids.Select(async id => BatchItemView.From(id, TaskCalls.TryParseId(id, out var taskId, out var bad)
+            ? TaskCalls.Answer(await cluster.ExecuteAsync(taskId, new AcceptResult(signed.Signer), context.RequestAborted), ainur.Tasks.DisputeBond)
+            : bad)));
+        return TypedResults.Ok(new BatchView(answers));
     }
 
     private static async Task<Results<Ok<TaskView>, ProblemHttpResult>> DisputeAsync(

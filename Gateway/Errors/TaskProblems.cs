@@ -43,6 +43,11 @@ public static class TaskProblems
         Problems.Create(StatusCodes.Status422UnprocessableEntity, "insufficient-balance", "The balance is short of what the lock would hold",
             $"'{member}' locks {amount} credits; the signer's finalized balance is {balance}. Nothing was submitted.");
 
+    /// <summary>Acceptance on result was asked for, but no agent the input suits declares the capability deterministic.</summary>
+    public static ProblemHttpResult NotDeterministic(string capability) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "accept-on-result-not-deterministic", "Acceptance on result needs a deterministic capability",
+            $"No agent whose input schema this input satisfies declares '{capability}' deterministic; submit with \"accept\": \"client\" instead.");
+
     /// <summary>No registered agent offers the capability.</summary>
     public static ProblemHttpResult UnknownCapability(string capability) =>
         Problems.Create(StatusCodes.Status422UnprocessableEntity, "unknown-capability", "No agent offers this capability", $"No agent offers capability '{capability}'.");

@@ -93,7 +93,7 @@ internal sealed partial class TaskGrain
     private async Task AssignAsync(TaskRecord record)
     {
         var roster = GrainFactory.GetGrain<ICapabilityRosterGrain>(record.Terms.Capability);
-        var pick = await roster.PickAsync(record.Terms.MaxPrice, record.Schemas, record.FailedAgents.Add(record.Terms.Client));
+        var pick = await roster.PickAsync(record.Terms.MaxPrice, record.Schemas, record.FailedAgents.Add(record.Terms.Client), record.AcceptOnResult);
         if (pick is null)
         {
             RetryLater();

@@ -20,12 +20,16 @@ public abstract record TaskCommand
     public abstract string Name { get; }
 }
 
-/// <summary>The client submits a task; <paramref name="Schemas"/> are the input schemas its input satisfies.</summary>
+/// <summary>
+/// The client submits a task; <paramref name="Schemas"/> are the input schemas its input satisfies. With
+/// <paramref name="AcceptOnResult"/> the client accepts in advance: the result completes the task when it is posted.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.SubmitTask")]
 public sealed record SubmitTask(
     [property: Id(0)] TaskTerms Terms,
     [property: Id(1)] string Input,
-    [property: Id(2)] ImmutableArray<Hash32> Schemas) : TaskCommand
+    [property: Id(2)] ImmutableArray<Hash32> Schemas,
+    [property: Id(3)] bool AcceptOnResult = false) : TaskCommand
 {
     /// <inheritdoc/>
     public override Did? Caller => Terms.Client;

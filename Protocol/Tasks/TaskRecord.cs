@@ -67,6 +67,12 @@ public sealed record TaskRecord
     /// <summary>When the task was submitted.</summary>
     [Id(17)] public DateTimeOffset SubmittedAt { get; init; }
 
+    /// <summary>
+    /// The client accepted in advance: a posted result completes the task at once (no challenge window, no dispute), and
+    /// only agents declaring the capability deterministic are assigned it.
+    /// </summary>
+    [Id(18)] public bool AcceptOnResult { get; init; }
+
     /// <summary>The payment escrow's id on the ledger.</summary>
     public Hash32 PaymentEscrow => TaskEscrows.Payment(Id);
 
