@@ -162,7 +162,7 @@ public sealed record WorkItemsView(WorkItemView[] Items);
 public sealed record BatchView(BatchItemView[] Items);
 
 /// <summary>One item's answer in a <see cref="BatchView"/>: <see cref="TaskId"/> as sent, its status, and the task or the problem.</summary>
-public sealed record BatchItemView(string TaskId, int Status, TaskView? Task = null, ProblemDetails? Problem = null)
+public sealed record BatchItemView(string TaskId, int Status, TaskView? Task = null, ItemProblemView? Problem = null)
 {
     /// <summary>The entry for <paramref name="taskId"/> from what the single-item endpoint would have answered.</summary>
     public static BatchItemView From(string taskId, Results<Ok<TaskView>, ProblemHttpResult> answer)
@@ -171,8 +171,19 @@ public sealed record BatchItemView(string TaskId, int Status, TaskView? Task = n
         return answer.Result switch
         {
             Ok<TaskView> ok => new(taskId, StatusCodes.Status200OK, ok.Value),
-            ProblemHttpResult problem => new(taskId, problem.StatusCode, Problem: problem.ProblemDetails),
+            ProblemHttpResult problem => new(taskId, problem.StatusCode, Problem: ItemProblemView.From(problem.ProblemDetails)),
             _ => throw new InvalidOperationException("A task answer is either the task or a problem."),
         };
+    }
+}
+
+/// <summary>An item's RFC 9457 problem inside a batch answer: the members every problem of the API has.</summary>
+public sealed record ItemProblemView(string Type, string Title, int Status, string Detail, string Code)
+{
+    /// <summary>The view of a problem made by <c>Problems.Create</c>.</summary>
+    public static ItemProblemView From(ProblemDetails problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return new(problem.Type!, problem.Title!, problem.Status!.Value, problem.Detail!, (string)problem.Extensions["code"]!);
     }
 }

@@ -2,6 +2,7 @@ using System.Diagnostics.CodeAnalysis;
 using Ainur.Gateway.Authentication;
 using Ainur.Gateway.Cluster;
 using Ainur.Gateway.Errors;
+using Ainur.Gateway.OpenApi;
 using Ainur.Gateway.Tasks;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Protocol.Hashing;
@@ -38,6 +39,7 @@ public static class TaskWorkApi
     public static IEndpointRouteBuilder MapTaskWorkApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/v1/agents/{did}/tasks/next", NextAsync)
+            .OkOneOf<WorkItemView, WorkItemsView>()
             .WithTags("Tasks")
             .RequireSignature()
             .WithSummary("Take the next task to run or dispute to judge (long poll)")
@@ -170,7 +172,9 @@ public static class TaskWorkApi
 
         // Items go to different tasks: they run side by side, and each is answered as it would be alone.
         var answers = await Task.WhenAll(request.Results.Select(async item => BatchItemView.From(item.TaskId,
-            TaskCalls.TryParseId(item.TaskId, out var taskId, out var bad) ? await ApplyResultAsync(taskId, agent, item.ToRequest(), cluster, ainur, context.RequestAborted) : bad)));
+            Hash32.TryParse(item.TaskId, out var taskId)
+                ? await ApplyResultAsync(taskId, agent, item.ToRequest(), cluster, ainur, context.RequestAborted)
+                : TaskProblems.InvalidItemId())));
         return TypedResults.Ok(new BatchView(answers));
     }
 

@@ -6,6 +6,7 @@ using Ainur.Gateway.Errors;
 using Ainur.Gateway.Ledger;
 using Ainur.Gateway.Tasks;
 using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Transactions;
 using Ainur.Protocol.Tasks;
@@ -236,9 +237,9 @@ public static class TasksApi
             return count;
         }
 
-        var answers = await Task.WhenAll(request.Ids.Select(async id => BatchItemView.From(id, TaskCalls.TryParseId(id, out var taskId, out var bad)
+        var answers = await Task.WhenAll(request.Ids.Select(async id => BatchItemView.From(id, Hash32.TryParse(id, out var taskId)
             ? TaskCalls.Answer(await cluster.ExecuteAsync(taskId, new AcceptResult(signed.Signer), context.RequestAborted), ainur.Tasks.DisputeBond)
-            : bad)));
+            : TaskProblems.InvalidItemId())));
         return TypedResults.Ok(new BatchView(answers));
     }
 

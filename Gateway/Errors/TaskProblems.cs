@@ -23,6 +23,10 @@ public static class TaskProblems
         };
     }
 
+    /// <summary>A batch item's task id is not 64 hex digits.</summary>
+    public static ProblemHttpResult InvalidItemId() =>
+        Problems.Create(StatusCodes.Status400BadRequest, "invalid-task-id", "The item's task id is not valid", "A task id is 64 hex digits.");
+
     /// <summary>No task has this id.</summary>
     public static ProblemHttpResult NotFound(string detail) => Problems.NotFound("task-not-found", detail);
 

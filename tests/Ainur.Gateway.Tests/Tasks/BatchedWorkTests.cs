@@ -199,8 +199,9 @@ public sealed class BatchedWorkTests(TaskNodeFixture fixture)
         var settled = await _tasks.WaitForStateAsync(draft.Id, "settled");
         Assert.Equal("released", settled.GetProperty("payment").GetString());
         var history = (await HttpAssert.JsonAsync(await _tasks.GetAsync($"/v1/tasks/{draft.Id}/history"), HttpStatusCode.OK)).EnumerateArray().ToList();
-        Assert.DoesNotContain(history, t => t.GetProperty("actor").ValueKind == JsonValueKind.String && t.GetProperty("actor").GetString() == client.Did.Value && t.GetProperty("cause").GetString() == "accept");
-        Assert.Contains(history, t => t.GetProperty("to").GetString() == "complete" && t.GetProperty("cause").GetString() == "accept" && t.GetProperty("actor").GetString() == agent.Did.Value);
+        var complete = Assert.Single(history, t => t.GetProperty("to").GetString() == "complete" && t.GetProperty("from").GetString() == "verifying");
+        Assert.Equal(("accept", agent.Did.Value), (complete.GetProperty("cause").GetString(), complete.GetProperty("actor").GetString()));
+        Assert.DoesNotContain(history, t => t.TryGetProperty("actor", out var actor) && actor.GetString() == client.Did.Value && t.GetProperty("cause").GetString() == "accept");
 
         // The client's own accept afterwards is the no-op it is for any settled task; a dispute comes too late.
         await HttpAssert.JsonAsync(await _tasks.PostAsync(client, $"/v1/tasks/{draft.Id}/accept", ""), HttpStatusCode.OK);
