@@ -1,9 +1,5 @@
 using System.CommandLine;
-using System.Globalization;
-using System.Net;
-using System.Text.Json.Nodes;
 using Ainur.Cli.Tasks;
-using Ainur.Protocol.Identity;
 
 namespace Ainur.Cli.Commands;
 
