@@ -157,9 +157,13 @@ internal static class TaskBench
         }
     }
 
-    /// <summary>A batched agent worker: takes up to <paramref name="max"/> tasks per poll, posts their outputs in one request, tells the waiting clients.</summary>
+    /// <summary>
+    /// A batched agent worker: takes up to <paramref name="max"/> tasks per poll and polls again at once, while their outputs
+    /// are posted in one request (after the worker's previous batch), then tells the waiting clients.
+    /// </summary>
     private static async Task ServeBatchedAsync(HttpClient http, AgentKey agent, int max, ConcurrentDictionary<Hash32, TaskCompletionSource> results, CancellationToken stop)
     {
+        var posting = Task.CompletedTask;
         while (!stop.IsCancellationRequested)
         {
             try
@@ -172,23 +176,31 @@ internal static class TaskBench
 
                 using var batch = JsonDocument.Parse(await response.Content.ReadAsStringAsync(stop));
                 var items = batch.RootElement.GetProperty("items").EnumerateArray().Select(i => Echo(i, withTaskId: true)).ToList();
-                using var posted = await http.SendAsync(
-                    Post(agent, http, $"/v1/agents/{agent.Did}/results", $$"""{"results":[{{string.Join(",", items.Select(i => i.Body))}}]}"""), stop);
-                using var answers = JsonDocument.Parse(await posted.Content.ReadAsStringAsync(stop));
-                if (posted.StatusCode != HttpStatusCode.OK || answers.RootElement.GetProperty("items").EnumerateArray().Any(a => a.GetProperty("status").GetInt32() != 200))
-                {
-                    throw new InvalidOperationException($"POST results: {(int)posted.StatusCode} {answers.RootElement}");
-                }
-
-                foreach (var (id, _) in items)
-                {
-                    results.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-                }
+                posting = PostBatchAsync(http, agent, items, results, posting);
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                return;
+                break;
             }
+        }
+
+        await posting;
+    }
+
+    private static async Task PostBatchAsync(
+        HttpClient http, AgentKey agent, List<(Hash32 Id, string Body)> items, ConcurrentDictionary<Hash32, TaskCompletionSource> results, Task previous)
+    {
+        await previous;
+        using var posted = await http.SendAsync(Post(agent, http, $"/v1/agents/{agent.Did}/results", $$"""{"results":[{{string.Join(",", items.Select(i => i.Body))}}]}"""));
+        using var answers = JsonDocument.Parse(await posted.Content.ReadAsStringAsync());
+        if (posted.StatusCode != HttpStatusCode.OK || answers.RootElement.GetProperty("items").EnumerateArray().Any(a => a.GetProperty("status").GetInt32() != 200))
+        {
+            throw new InvalidOperationException($"POST results: {(int)posted.StatusCode} {answers.RootElement}");
+        }
+
+        foreach (var (id, _) in items)
+        {
+            results.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
         }
     }
 
