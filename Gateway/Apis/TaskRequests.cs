@@ -8,9 +8,28 @@ namespace Ainur.Gateway.Apis;
 /// <paramref name="PaymentLock"/>, the base64 <c>SignedTransaction.Encoded</c> of the client's
 /// <c>EscrowLock(client, TaskEscrows.Payment(taskId), maxPrice)</c>, or from the client's budget <paramref name="Budget"/>
 /// (hex id) by <paramref name="Voucher"/>, the base64 64-byte signature of <c>Voucher(budget, taskId, maxPrice)</c>.
+/// <paramref name="Accept"/> is <c>"client"</c> (the default: the client accepts or disputes within the challenge window)
+/// or <c>"on-result"</c> (accepted in advance: the posted result completes the task; deterministic capabilities only).
 /// </summary>
 public sealed record SubmitTaskRequest(
-    string Capability, RawJson Input, long MaxPrice, string Deadline, string Salt, string? PaymentLock = null, string? Budget = null, string? Voucher = null);
+    string Capability, RawJson Input, long MaxPrice, string Deadline, string Salt, string? PaymentLock = null, string? Budget = null, string? Voucher = null,
+    string? Accept = null);
+
+/// <summary>Body of <c>POST /v1/tasks/accept</c>: the ids of the client's tasks whose results it accepts.</summary>
+public sealed record AcceptTasksRequest(string[] Ids);
+
+/// <summary>
+/// Body of <c>POST /v1/agents/{did}/results</c>: results and failures of the agent's attempts, each as for
+/// <c>POST /v1/tasks/{id}/result</c> with the task's id beside it.
+/// </summary>
+public sealed record PostResultsRequest(ResultItem[] Results);
+
+/// <summary>One item of <see cref="PostResultsRequest"/>: the task's id and what <see cref="ResultRequest"/> carries.</summary>
+public sealed record ResultItem(string TaskId, int Attempt, RawJson? Output = null, string? OutputHash = null, string? Error = null)
+{
+    /// <summary>The item as a single result body.</summary>
+    public ResultRequest ToRequest() => new(Attempt, Output, OutputHash, Error);
+}
 
 /// <summary>
 /// Body of <c>POST /v1/tasks/{id}/dispute</c>: the base64 signed <c>EscrowLock(client, TaskEscrows.DisputeBond(taskId),

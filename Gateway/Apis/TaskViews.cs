@@ -1,12 +1,15 @@
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Protocol.Tasks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
 
 namespace Ainur.Gateway.Apis;
 
 /// <summary>
 /// A task as the API returns it. Amounts are in whole credits, times RFC 3339, hashes and escrow ids hex.
 /// <see cref="DisputeBond"/> is the bond this node asks of a dispute (what the client's bond lock must hold);
-/// <see cref="PaymentEscrow"/> and <see cref="BondEscrow"/> are the task's escrow ids on the ledger.
+/// <see cref="PaymentEscrow"/> and <see cref="BondEscrow"/> are the task's escrow ids on the ledger; <see cref="Accept"/>
+/// is how its result is accepted (<see cref="AcceptMode"/>).
 /// </summary>
 public sealed record TaskView(
     string Id,
@@ -28,7 +31,8 @@ public sealed record TaskView(
     DateTimeOffset SubmittedAt,
     long DisputeBond,
     string PaymentEscrow,
-    string BondEscrow)
+    string BondEscrow,
+    string Accept)
 {
     /// <summary>The view of a stored task.</summary>
     public static TaskView From(TaskRecord record, long disputeBond)
@@ -57,7 +61,8 @@ public sealed record TaskView(
             record.SubmittedAt,
             disputeBond,
             record.PaymentEscrow.ToString(),
-            record.BondEscrow.ToString());
+            record.BondEscrow.ToString(),
+            AcceptMode.Of(record.AcceptOnResult));
     }
 }
 
@@ -144,5 +149,41 @@ public sealed record WorkItemView(
             item.Deadline,
             item.Output is { } output ? new RawJson(output) : null,
             item.Deterministic);
+    }
+}
+
+/// <summary>What <c>GET /v1/agents/{did}/tasks/next?max=N</c> hands out: 1 to N items, each started for the agent like a single one.</summary>
+public sealed record WorkItemsView(WorkItemView[] Items);
+
+/// <summary>
+/// The answer to a batched request: one entry per item, in the request's order, each with the HTTP status it would
+/// have had alone and either the task after it (2xx) or the problem (4xx).
+/// </summary>
+public sealed record BatchView(BatchItemView[] Items);
+
+/// <summary>One item's answer in a <see cref="BatchView"/>: <see cref="TaskId"/> as sent, its status, and the task or the problem.</summary>
+public sealed record BatchItemView(string TaskId, int Status, TaskView? Task = null, ItemProblemView? Problem = null)
+{
+    /// <summary>The entry for <paramref name="taskId"/> from what the single-item endpoint would have answered.</summary>
+    public static BatchItemView From(string taskId, Results<Ok<TaskView>, ProblemHttpResult> answer)
+    {
+        ArgumentNullException.ThrowIfNull(answer);
+        return answer.Result switch
+        {
+            Ok<TaskView> ok => new(taskId, StatusCodes.Status200OK, ok.Value),
+            ProblemHttpResult problem => new(taskId, problem.StatusCode, Problem: ItemProblemView.From(problem.ProblemDetails)),
+            _ => throw new InvalidOperationException("A task answer is either the task or a problem."),
+        };
+    }
+}
+
+/// <summary>An item's RFC 9457 problem inside a batch answer: the members every problem of the API has.</summary>
+public sealed record ItemProblemView(string Type, string Title, int Status, string Detail, string Code)
+{
+    /// <summary>The view of a problem made by <c>Problems.Create</c>.</summary>
+    public static ItemProblemView From(ProblemDetails problem)
+    {
+        ArgumentNullException.ThrowIfNull(problem);
+        return new(problem.Type!, problem.Title!, problem.Status!.Value, problem.Detail!, (string)problem.Extensions["code"]!);
     }
 }

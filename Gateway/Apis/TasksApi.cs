@@ -6,6 +6,7 @@ using Ainur.Gateway.Errors;
 using Ainur.Gateway.Ledger;
 using Ainur.Gateway.Tasks;
 using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Transactions;
 using Ainur.Protocol.Tasks;
@@ -39,7 +40,9 @@ public static class TasksApi
                 + "is Pending until its lock is final on the ledger; or from the client's budget: 'budget' (hex id) and 'voucher' (base64 of the client's "
                 + "64-byte signature over Voucher(budget, task id, maxPrice)): maxPrice is reserved on the budget at once, or 422 with the budget's code "
                 + "(budget-not-found, budget-closing, budget-expired, budget-exceeded, invalid-voucher) and nothing is created. 202 with Location "
-                + "/v1/tasks/{id}. The same terms again are the same task.");
+                + "/v1/tasks/{id}. The same terms again are the same task. 'accept': \"client\" (default) or "
+                + "\"on-result\": accepted in advance, the posted result completes the task without a challenge window; only agents declaring the "
+                + "capability deterministic take such a task (422 accept-on-result-not-deterministic when none that the input suits does).");
         tasks.MapGet("/{id}", GetAsync)
             .WithSummary("Read a task")
             .WithDescription("State, agent, attempt, price, holds, result, dispute; 'disputeBond' is what a dispute's bond lock must hold.");
@@ -60,6 +63,13 @@ public static class TasksApi
             .Accepts<EmptyRequest>("application/json")
             .WithSummary("Accept the posted result")
             .WithDescription("Signed by the task's client; body empty or {}. The agent is paid at once instead of at the end of the challenge window.");
+        tasks.MapPost("/accept", AcceptManyAsync)
+            .RequireSignature()
+            .Accepts<AcceptTasksRequest>("application/json")
+            .WithSummary("Accept the posted results of several tasks in one request")
+            .WithDescription($"Signed by the tasks' client. {{ids: [...]}}, 1 to {BatchLimit.MaxItems} task ids. 200 with {{items: [...]}} in the request's order, "
+                + "each {taskId, status, task} or {taskId, status, problem} as POST /v1/tasks/{id}/accept would answer it alone: another client's task "
+                + "gets 403 task-forbidden, an unknown one 404, a malformed id 400; the others are accepted.");
         tasks.MapPost("/{id}/dispute", DisputeAsync)
             .RequireSignature()
             .Accepts<DisputeRequest>("application/json")
@@ -77,6 +87,7 @@ public static class TasksApi
         var signed = context.Features.GetRequiredFeature<SignedRequest>();
         if (!JsonBody.TryRead<SubmitTaskRequest>(signed.Body, json.Value.SerializerOptions,
                 "a JSON object with 'capability', 'input', 'maxPrice', 'deadline', 'salt' and 'paymentLock' (or 'budget' and 'voucher')", out var request, out var problem)
+            || !AcceptMode.TryParse(request.Accept, out var acceptOnResult, out problem)
             || !TaskTermsReader.TryRead(request, signed.Signer, ainur.Tasks, clock.GetUtcNow(), out var terms, out problem))
         {
             return problem;
@@ -124,6 +135,11 @@ public static class TasksApi
                 : TaskProblems.SchemaMismatch(check.Errors);
         }
 
+        if (acceptOnResult && !offered.Any(o => o.Deterministic && check.Satisfied.Contains(o.Hash)))
+        {
+            return TaskProblems.NotDeterministic(terms.Capability);
+        }
+
         // Submitting equal terms again is the same task (idempotent), so a resend after a failover is safe; its money is
         // already locked, so only a new task's client must still hold maxPrice.
         // A budget's task is checked by its budget when it reserves.
@@ -134,7 +150,7 @@ public static class TasksApi
             return shortfall;
         }
 
-        var submit = new SubmitTask(terms, request.Input.Text, check.Satisfied, voucher);
+        var submit = new SubmitTask(terms, request.Input.Text, check.Satisfied, voucher, acceptOnResult);
         var reply = await GrainRetry.RunAsync(() => cluster.Task(taskId).SubmitAsync(submit, paymentLock), ct);
         return reply switch
         {
@@ -219,6 +235,26 @@ public static class TasksApi
         }
 
         return TaskCalls.Answer(await cluster.ExecuteAsync(taskId, command(signed.Signer), context.RequestAborted), ainur.Tasks.DisputeBond);
+    }
+
+    private static async Task<Results<Ok<BatchView>, ProblemHttpResult>> AcceptManyAsync(
+        HttpContext context, IClusterClient cluster, AinurOptions ainur, IOptions<JsonOptions> json)
+    {
+        var signed = context.Features.GetRequiredFeature<SignedRequest>();
+        if (!JsonBody.TryRead<AcceptTasksRequest>(signed.Body, json.Value.SerializerOptions, "a JSON object with 'ids', a list of task ids", out var request, out var problem))
+        {
+            return problem;
+        }
+
+        if (BatchLimit.CheckCount("ids", request.Ids.Length) is { } count)
+        {
+            return count;
+        }
+
+        var answers = await Task.WhenAll(request.Ids.Select(async id => BatchItemView.From(id, Hash32.TryParse(id, out var taskId)
+            ? TaskCalls.Answer(await cluster.ExecuteAsync(taskId, new AcceptResult(signed.Signer), context.RequestAborted), ainur.Tasks.DisputeBond)
+            : TaskProblems.InvalidItemId())));
+        return TypedResults.Ok(new BatchView(answers));
     }
 
     private static async Task<Results<Ok<TaskView>, ProblemHttpResult>> DisputeAsync(

@@ -29,6 +29,10 @@ public static class TaskProblems
         };
     }
 
+    /// <summary>A batch item's task id is not 64 hex digits.</summary>
+    public static ProblemHttpResult InvalidItemId() =>
+        Problems.Create(StatusCodes.Status400BadRequest, "invalid-task-id", "The item's task id is not valid", "A task id is 64 hex digits.");
+
     /// <summary>No task has this id.</summary>
     public static ProblemHttpResult NotFound(string detail) => Problems.NotFound("task-not-found", detail);
 
@@ -52,6 +56,11 @@ public static class TaskProblems
     public static ProblemHttpResult InsufficientBalance(string member, long balance, long amount) =>
         Problems.Create(StatusCodes.Status422UnprocessableEntity, "insufficient-balance", "The balance is short of what the lock would hold",
             $"'{member}' locks {amount} credits; the signer's finalized balance is {balance}. Nothing was submitted.");
+
+    /// <summary>Acceptance on result was asked for, but no agent the input suits declares the capability deterministic.</summary>
+    public static ProblemHttpResult NotDeterministic(string capability) =>
+        Problems.Create(StatusCodes.Status422UnprocessableEntity, "accept-on-result-not-deterministic", "Acceptance on result needs a deterministic capability",
+            $"No agent whose input schema this input satisfies declares '{capability}' deterministic; submit with \"accept\": \"client\" instead.");
 
     /// <summary>No registered agent offers the capability.</summary>
     public static ProblemHttpResult UnknownCapability(string capability) =>

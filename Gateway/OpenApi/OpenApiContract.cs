@@ -31,6 +31,21 @@ internal static class OpenApiContract
             options.AddOperationTransformer(RequireSignatureScheme);
         });
 
+    /// <summary>
+    /// Declares the 200 answer as either <typeparamref name="TFirst"/> or <typeparamref name="TSecond"/>: for an endpoint
+    /// whose query picks the shape (the generator would keep only one of two 200 results).
+    /// </summary>
+    public static RouteHandlerBuilder OkOneOf<TFirst, TSecond>(this RouteHandlerBuilder builder) =>
+        builder.AddOpenApiOperationTransformer(async (operation, context, cancellationToken) =>
+        {
+            var first = await context.GetOrCreateSchemaAsync(typeof(TFirst), null, cancellationToken);
+            var second = await context.GetOrCreateSchemaAsync(typeof(TSecond), null, cancellationToken);
+            if (operation.Responses?.TryGetValue("200", out var ok) == true && ok.Content?.TryGetValue("application/json", out var media) == true)
+            {
+                media.Schema = new OpenApiSchema { OneOf = [first, second] };
+            }
+        });
+
     // The API writes JSON with DefaultIgnoreCondition = WhenWritingNull: a member that can be null is absent when it
     // is, unless it is marked to be written always. Request bodies have no member that must be sent as null.
     private static Task OptionalWhenNull(OpenApiSchema schema, OpenApiSchemaTransformerContext context, CancellationToken cancellationToken)

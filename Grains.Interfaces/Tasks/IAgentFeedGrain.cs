@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Ainur.Protocol.Hashing;
 using Orleans.Concurrency;
 
@@ -18,9 +19,12 @@ public interface IAgentFeedGrain : IGrainWithStringKey
     [Alias("Withdraw")]
     Task WithdrawAsync(Hash32 taskId);
 
-    /// <summary>The next item, waiting up to <paramref name="wait"/> for one; null when none came.</summary>
-    [AlwaysInterleave, Alias("Next")]
-    Task<FeedItem?> NextAsync(TimeSpan wait);
+    /// <summary>
+    /// Up to <paramref name="max"/> items, in the order they came, waiting up to <paramref name="wait"/> for the first;
+    /// empty when none came. Each item is handed to one caller only, however many poll at once.
+    /// </summary>
+    [AlwaysInterleave, Alias("NextMany")]
+    Task<ImmutableArray<FeedItem>> NextAsync(int max, TimeSpan wait);
 }
 
 /// <summary>What an agent is asked to do.</summary>

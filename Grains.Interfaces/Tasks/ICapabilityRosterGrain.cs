@@ -25,9 +25,12 @@ public interface ICapabilityRosterGrain : IGrainWithStringKey
     [Alias("GetSchemas")]
     Task<ImmutableArray<CapabilitySchema>> GetSchemasAsync();
 
-    /// <summary>Chooses an agent for a task, or null when none is eligible now; counts the task in the agent's flight.</summary>
+    /// <summary>
+    /// Chooses an agent for a task, or null when none is eligible now; counts the task in the agent's flight. With
+    /// <paramref name="deterministic"/>, only agents that declare the capability deterministic are eligible.
+    /// </summary>
     [Alias("Pick")]
-    Task<RosterPick?> PickAsync(long maxPrice, ImmutableArray<Hash32> schemas, ImmutableArray<Did> exclude);
+    Task<RosterPick?> PickAsync(long maxPrice, ImmutableArray<Hash32> schemas, ImmutableArray<Did> exclude, bool deterministic);
 
     /// <summary>Chooses up to <paramref name="count"/> eligible agents, other than <paramref name="exclude"/>, to judge a dispute.</summary>
     [Alias("PickVerifiers")]
@@ -52,9 +55,12 @@ public sealed record RosterEntry(
     [property: Id(4)] bool Deterministic,
     [property: Id(5)] bool Active);
 
-/// <summary>A distinct input schema of the capability: its text and <see cref="Blake2b.Content"/> hash.</summary>
+/// <summary>
+/// A distinct input schema of the capability: its text and <see cref="Blake2b.Content"/> hash, and whether an agent
+/// declaring it declares the capability deterministic.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.CapabilitySchema")]
-public sealed record CapabilitySchema([property: Id(0)] Hash32 Hash, [property: Id(1)] string Schema);
+public sealed record CapabilitySchema([property: Id(0)] Hash32 Hash, [property: Id(1)] string Schema, [property: Id(2)] bool Deterministic = false);
 
 /// <summary>The chosen agent and its price.</summary>
 [GenerateSerializer, Immutable, Alias("ainur.RosterPick")]

@@ -187,7 +187,7 @@ internal sealed partial class TaskGrain
                 var locked = await Escrow.LockAsync(hold, kept, settings.LedgerWait);
                 return locked.State == HoldState.Locking ? ([], true) : ([new HoldChanged(hold, locked.State, locked.Reason)], false);
             case FindAgent:
-                var pick = await Roster(record).PickAsync(record.Terms.MaxPrice, record.Schemas, record.FailedAgents.Add(record.Terms.Client));
+                var pick = await Roster(record).PickAsync(record.Terms.MaxPrice, record.Schemas, record.FailedAgents.Add(record.Terms.Client), record.AcceptOnResult);
                 return pick is null ? ([], true) : ([new AssignTask(pick.Agent, pick.Price)], false);
             case FindVerifiers:
                 var verifiers = await Roster(record).PickVerifiersAsync(settings.Policy.VerifierQuorum, [record.Agent!.Value, record.Terms.Client]);

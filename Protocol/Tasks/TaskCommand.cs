@@ -23,14 +23,16 @@ public abstract record TaskCommand
 /// <summary>
 /// The client submits a task; <paramref name="Schemas"/> are the input schemas its input satisfies. With a
 /// <paramref name="Voucher"/> the task is paid from that budget: its host reserves maxPrice on the budget before it
-/// decides the submit, so the payment starts Locked (reserved); without one, the client's escrow lock pays.
+/// decides the submit, so the payment starts Locked (reserved); without one, the client's escrow lock pays. With
+/// <paramref name="AcceptOnResult"/> the client accepts in advance: the result completes the task when it is posted.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.SubmitTask")]
 public sealed record SubmitTask(
     [property: Id(0)] TaskTerms Terms,
     [property: Id(1)] string Input,
     [property: Id(2)] ImmutableArray<Hash32> Schemas,
-    [property: Id(3)] TaskVoucher? Voucher = null) : TaskCommand
+    [property: Id(3)] TaskVoucher? Voucher = null,
+    [property: Id(4)] bool AcceptOnResult = false) : TaskCommand
 {
     /// <inheritdoc/>
     public override Did? Caller => Terms.Client;

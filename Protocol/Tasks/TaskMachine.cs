@@ -67,7 +67,9 @@ public static partial class TaskMachine
     {
         if (current is not null)
         {
-            return current.Terms == submit.Terms ? Keep(current) : Reject(current, TaskRejectionKind.Conflict, "a task with this id exists with other terms");
+            return current.Terms != submit.Terms ? Reject(current, TaskRejectionKind.Conflict, "a task with this id exists with other terms")
+                : current.AcceptOnResult != submit.AcceptOnResult ? Reject(current, TaskRejectionKind.Conflict, "a task with this id exists with another way of acceptance")
+                : Keep(current);
         }
 
         var terms = submit.Terms;
@@ -96,6 +98,7 @@ public static partial class TaskMachine
             Payment = submit.Voucher is null ? HoldState.Locking : HoldState.Locked,
             SubmittedAt = now,
             Voucher = submit.Voucher,
+            AcceptOnResult = submit.AcceptOnResult,
         };
         var submitted = Record(created, null, TaskState.Pending, now, submit.Name, terms.Client, null);
         return Accept(submit.Voucher is null ? submitted
@@ -183,8 +186,11 @@ public static partial class TaskMachine
             return Reject(current, TaskRejectionKind.Conflict, "the attempt's deadline has passed");
         }
 
-        var next = current with { Result = new TaskResult(result.Output, result.OutputHash, now, now + policy.ChallengeWindow), AttemptDeadline = null };
-        return Accept(Move(next, TaskState.Verifying, now, result.Name, result.Agent, $"output {result.OutputHash}"));
+        // Accepted in advance: the window closes as it opens, and the same command completes the task.
+        var window = current.AcceptOnResult ? TimeSpan.Zero : policy.ChallengeWindow;
+        var next = current with { Result = new TaskResult(result.Output, result.OutputHash, now, now + window), AttemptDeadline = null };
+        var verifying = Move(next, TaskState.Verifying, now, result.Name, result.Agent, $"output {result.OutputHash}");
+        return Accept(current.AcceptOnResult ? Complete(verifying, now, "accept", result.Agent, "accepted on result, as the client asked when it submitted") : verifying);
     }
 
     private static TaskDecision Fail(TaskRecord current, ReportFailure failure, DateTimeOffset now, TaskPolicy policy)

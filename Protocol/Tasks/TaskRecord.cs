@@ -69,6 +69,11 @@ public sealed record TaskRecord
 
     /// <summary>The budget and voucher that pay the task; null when the client's own escrow lock pays.</summary>
     [Id(18)] public TaskVoucher? Voucher { get; init; }
+    /// <summary>
+    /// The client accepted in advance: a posted result completes the task at once (no challenge window, no dispute), and
+    /// only agents declaring the capability deterministic are assigned it.
+    /// </summary>
+    [Id(19)] public bool AcceptOnResult { get; init; }
 
     /// <summary>The payment escrow's id on the ledger.</summary>
     public Hash32 PaymentEscrow => TaskEscrows.Payment(Id);

@@ -42,6 +42,8 @@ public static class TaskTransitions
         (TaskState.Executing, TaskState.Failed, TaskActor.Agent),
         (TaskState.Executing, TaskState.Failed, TaskActor.System),
         (TaskState.Verifying, TaskState.Complete, TaskActor.Client),
+        // The client accepted on result when it submitted: the agent's post completes the task.
+        (TaskState.Verifying, TaskState.Complete, TaskActor.Agent),
         (TaskState.Verifying, TaskState.Complete, TaskActor.System),
         (TaskState.Verifying, TaskState.Disputed, TaskActor.Client),
         (TaskState.Disputed, TaskState.Disputed, TaskActor.System),

@@ -18,23 +18,33 @@ namespace Ainur.LoadTests;
 /// <summary>
 /// Paid tasks end to end on one standalone node (durable PostgreSQL), over HTTP: each worker is a client that submits
 /// a task with its signed payment lock, waits for the result, accepts it and follows the event stream until the task
-/// is settled on the ledger; remote agents are loops in this process that long-poll their feeds and post results.
-/// Run twice in one go, with the hot-path grain state (tasks, escrows, reputation) on (a) Orleans' ADO.NET provider and
-/// (b) the group-commit store, and the durable writes per task counted from the database afterwards.
+/// is settled on the ledger; remote agents are loops in this process that take several items per poll
+/// (<c>?max=N</c>) and post their results in one signed batch. Run twice in one go, with the hot-path grain state
+/// (tasks, escrows, reputation) on (a) Orleans' ADO.NET provider and (b) the group-commit store, and the durable writes
+/// per task counted from the database afterwards; with <c>--agent-baseline</c>, also (c) the group-commit store with
+/// agents taking and posting one item per request, as before the batched feed.
 /// </summary>
 internal static class TaskBench
 {
     private const string Capability = "bench.echo";
     private const long Price = 10;
 
-    /// <summary>Both phases; with <paramref name="groupCommitOnly"/>, phase b alone (for profiling).</summary>
-    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, int agents, bool groupCommitOnly)
+    /// <summary>
+    /// Phases a and b; with <paramref name="groupCommitOnly"/>, phase b alone (for profiling); with
+    /// <paramref name="agentBaseline"/>, phase c (one item per agent request) after them, as the baseline of the batched feed.
+    /// </summary>
+    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, int agents, bool groupCommitOnly, bool agentBaseline)
     {
         var runs = new List<(PhaseResult Phase, string Writes, string Steps)>();
-        var phases = new[] { ("a. ADO.NET provider for task state", false), ("b. group-commit store for task state", true) };
-        foreach (var (name, groupCommit) in phases.Where(p => p.Item2 || !groupCommitOnly))
+        var phases = new[]
         {
-            runs.Add(await RunOnceAsync(name, groupCommit, concurrency, duration, warmUp, agents));
+            ("a. ADO.NET provider for task state", false, true, !groupCommitOnly),
+            ("b. group-commit store for task state", true, true, true),
+            ("c. group-commit store, agents one item per request", true, false, agentBaseline),
+        };
+        foreach (var (name, groupCommit, batched, _) in phases.Where(p => p.Item4))
+        {
+            runs.Add(await RunOnceAsync(name, groupCommit, batched, concurrency, duration, warmUp, agents));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -48,15 +58,20 @@ internal static class TaskBench
             Console.WriteLine($"{phase.Name[..2]} mean time per step (server clock, last tasks): {steps}");
         }
 
-        if (runs.Count == 2)
+        foreach (var (later, earlier) in new[] { ("b", "a"), ("b", "c") })
         {
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Settled tasks/s, b / a = {runs[1].Phase.PerSecond / runs[0].Phase.PerSecond:F2}"));
+            if (runs.FirstOrDefault(r => r.Phase.Name.StartsWith(later, StringComparison.Ordinal)).Phase is { } x
+                && runs.FirstOrDefault(r => r.Phase.Name.StartsWith(earlier, StringComparison.Ordinal)).Phase is { } y)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Settled tasks/s, {later} / {earlier} = {x.PerSecond / y.PerSecond:F2}"));
+            }
         }
 
         Console.WriteLine();
     }
 
-    private static async Task<(PhaseResult, string, string)> RunOnceAsync(string name, bool groupCommit, int concurrency, TimeSpan duration, TimeSpan warmUp, int agentCount)
+    private static async Task<(PhaseResult, string, string)> RunOnceAsync(
+        string name, bool groupCommit, bool batched, int concurrency, TimeSpan duration, TimeSpan warmUp, int agentCount)
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var node = await InProcessGateway.StartStandaloneAsync(database, new Dictionary<string, string?>
@@ -77,7 +92,11 @@ internal static class TaskBench
         var results = new ConcurrentDictionary<Hash32, TaskCompletionSource>();
         var recent = new ConcurrentQueue<Hash32>();
         using var stop = new CancellationTokenSource();
-        var pollers = agents.SelectMany(agent => Enumerable.Range(0, Math.Max(2, 2 * concurrency / agentCount)).Select(_ => ServeAsync(http, agent, results, stop.Token))).ToList();
+        // As many items per agent at once as before: one-item workers, or two batched pollers sharing that many.
+        var perAgent = Math.Max(2, 2 * concurrency / agentCount);
+        var pollers = batched
+            ? agents.SelectMany(agent => Enumerable.Range(0, 2).Select(_ => ServeBatchedAsync(http, agent, Math.Clamp(perAgent / 2, 1, 64), results, stop.Token))).ToList()
+            : agents.SelectMany(agent => Enumerable.Range(0, perAgent).Select(_ => ServeAsync(http, agent, results, stop.Token))).ToList();
 
         var phase = await LoadRunner.RunPhaseAsync(name, concurrency, warmUp, duration, async (worker, _) =>
         {
@@ -127,10 +146,7 @@ internal static class TaskBench
                 }
 
                 using var item = JsonDocument.Parse(await response.Content.ReadAsStringAsync(stop));
-                var id = Hash32.Parse(item.RootElement.GetProperty("taskId").GetString()!);
-                var attempt = item.RootElement.GetProperty("attempt").GetInt32();
-                var output = item.RootElement.GetProperty("input").GetRawText();
-                var body = $$"""{"attempt":{{attempt}},"output":{{output}},"outputHash":"{{Blake2b.Content(Encoding.UTF8.GetBytes(output))}}"}""";
+                var (id, body) = Echo(item.RootElement, withTaskId: false);
                 await SendAsync(http, Post(agent, http, $"/v1/tasks/{id}/result", body), HttpStatusCode.OK);
                 results.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
             }
@@ -139,6 +155,63 @@ internal static class TaskBench
                 return;
             }
         }
+    }
+
+    /// <summary>
+    /// A batched agent worker: takes up to <paramref name="max"/> tasks per poll and polls again at once, while their outputs
+    /// are posted in one request (after the worker's previous batch), then tells the waiting clients.
+    /// </summary>
+    private static async Task ServeBatchedAsync(HttpClient http, AgentKey agent, int max, ConcurrentDictionary<Hash32, TaskCompletionSource> results, CancellationToken stop)
+    {
+        var posting = Task.CompletedTask;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                using var response = await http.SendAsync(RequestSigner.SignedGet(agent, http.BaseAddress!, $"/v1/agents/{agent.Did}/tasks/next", $"?wait=2&max={max}"), stop);
+                if (response.StatusCode != HttpStatusCode.OK)
+                {
+                    continue;
+                }
+
+                using var batch = JsonDocument.Parse(await response.Content.ReadAsStringAsync(stop));
+                var items = batch.RootElement.GetProperty("items").EnumerateArray().Select(i => Echo(i, withTaskId: true)).ToList();
+                posting = PostBatchAsync(http, agent, items, results, posting);
+            }
+            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+
+        await posting;
+    }
+
+    private static async Task PostBatchAsync(
+        HttpClient http, AgentKey agent, List<(Hash32 Id, string Body)> items, ConcurrentDictionary<Hash32, TaskCompletionSource> results, Task previous)
+    {
+        await previous;
+        using var posted = await http.SendAsync(Post(agent, http, $"/v1/agents/{agent.Did}/results", $$"""{"results":[{{string.Join(",", items.Select(i => i.Body))}}]}"""));
+        using var answers = JsonDocument.Parse(await posted.Content.ReadAsStringAsync());
+        if (posted.StatusCode != HttpStatusCode.OK || answers.RootElement.GetProperty("items").EnumerateArray().Any(a => a.GetProperty("status").GetInt32() != 200))
+        {
+            throw new InvalidOperationException($"POST results: {(int)posted.StatusCode} {answers.RootElement}");
+        }
+
+        foreach (var (id, _) in items)
+        {
+            results.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+        }
+    }
+
+    /// <summary>The agent's answer to an item: its input back as the output, as a result body (a batch item carries the task id).</summary>
+    private static (Hash32 Id, string Body) Echo(JsonElement item, bool withTaskId)
+    {
+        var id = Hash32.Parse(item.GetProperty("taskId").GetString()!);
+        var attempt = item.GetProperty("attempt").GetInt32();
+        var output = item.GetProperty("input").GetRawText();
+        var task = withTaskId ? $"\"taskId\":\"{id}\"," : string.Empty;
+        return (id, $$"""{{{task}}"attempt":{{attempt}},"output":{{output}},"outputHash":"{{Blake2b.Content(Encoding.UTF8.GetBytes(output))}}"}""");
     }
 
     /// <summary>Reads the task's event stream until a transition to Settled.</summary>

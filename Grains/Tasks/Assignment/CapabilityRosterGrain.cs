@@ -54,12 +54,14 @@ internal sealed class CapabilityRosterGrain(
 
     /// <inheritdoc/>
     public Task<ImmutableArray<CapabilitySchema>> GetSchemasAsync() => Task.FromResult(
-        Active().DistinctBy(e => e.InputSchemaHash).Select(e => new CapabilitySchema(e.InputSchemaHash, e.InputSchema)).ToImmutableArray());
+        Active().GroupBy(e => e.InputSchemaHash).Select(g => new CapabilitySchema(g.Key, g.First().InputSchema, g.Any(e => e.Deterministic))).ToImmutableArray());
 
     /// <inheritdoc/>
-    public async Task<RosterPick?> PickAsync(long maxPrice, ImmutableArray<Hash32> schemas, ImmutableArray<Did> exclude)
+    public async Task<RosterPick?> PickAsync(long maxPrice, ImmutableArray<Hash32> schemas, ImmutableArray<Did> exclude, bool deterministic)
     {
-        var candidates = Active().Where(e => e.Price <= maxPrice && schemas.Contains(e.InputSchemaHash) && !exclude.Contains(e.Agent)).ToList();
+        var candidates = Active()
+            .Where(e => e.Price <= maxPrice && schemas.Contains(e.InputSchemaHash) && !exclude.Contains(e.Agent) && (e.Deterministic || !deterministic))
+            .ToList();
         var best = (await RankAsync(candidates)).FirstOrDefault();
         if (best is null)
         {

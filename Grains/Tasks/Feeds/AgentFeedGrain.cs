@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Protocol.Hashing;
 
@@ -52,24 +53,25 @@ internal sealed class AgentFeedGrain(TimeProvider clock) : Grain, IAgentFeedGrai
     }
 
     /// <inheritdoc/>
-    public async Task<FeedItem?> NextAsync(TimeSpan wait)
+    public async Task<ImmutableArray<FeedItem>> NextAsync(int max, TimeSpan wait)
     {
-        if (_items.First is { } queued)
+        ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        if (_items.Count > 0)
         {
-            _items.RemoveFirst();
-            return queued.Value;
+            return Take(max, []);
         }
 
         var poll = new TaskCompletionSource<FeedItem?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var node = _polls.AddLast(poll);
+        FeedItem? first;
         try
         {
-            return await poll.Task.WaitAsync(wait, clock);
+            first = await poll.Task.WaitAsync(wait, clock);
         }
         catch (TimeoutException)
         {
             // Offer may have completed it just as the wait ran out: then the item is ours.
-            return poll.TrySetResult(null) ? null : await poll.Task;
+            first = poll.TrySetResult(null) ? null : await poll.Task;
         }
         finally
         {
@@ -78,5 +80,20 @@ internal sealed class AgentFeedGrain(TimeProvider clock) : Grain, IAgentFeedGrai
                 _polls.Remove(node);
             }
         }
+
+        // Whatever queued up meanwhile rides along (this turn runs alone on the grain, so no other poll takes it too).
+        return first is null ? [] : Take(max - 1, [first]);
+    }
+
+    private ImmutableArray<FeedItem> Take(int count, ImmutableArray<FeedItem> taken)
+    {
+        var builder = taken.ToBuilder();
+        while (count-- > 0 && _items.First is { } queued)
+        {
+            _items.RemoveFirst();
+            builder.Add(queued.Value);
+        }
+
+        return builder.ToImmutable();
     }
 }

@@ -60,6 +60,37 @@ public sealed class OpenApiContractTests(TaskNodeFixture fixture)
     }
 
     [Fact]
+    public async Task BatchedResponses_MatchTheDeclaredSchemas()
+    {
+        var contract = await ContractAsync();
+        var capability = TaskClient.NewCapability();
+        var agent = await _tasks.AgentAsync(capability, deterministic: true);
+        var client = await _tasks.ClientAsync();
+        var draft = TaskDraft.For(client, capability);
+        var onResult = await HttpAssert.JsonAsync(
+            await _tasks.PostAsync(client, "/v1/tasks", draft.Body(replace: new Dictionary<string, string?> { ["accept"] = "\"on-result\"" })), HttpStatusCode.Accepted);
+        contract.AssertMatches("/v1/tasks", "post", 202, onResult);
+
+        JsonElement batch;
+        do
+        {
+            var response = await _tasks.GetSignedAsync(agent, $"/v1/agents/{agent.Did}/tasks/next", "?wait=5&max=8");
+            batch = response.StatusCode == HttpStatusCode.OK ? await HttpAssert.JsonAsync(response, HttpStatusCode.OK) : default;
+        }
+        while (batch.ValueKind != JsonValueKind.Object);
+
+        contract.AssertMatches("/v1/agents/{did}/tasks/next", "get", 200, batch);
+        var item = batch.GetProperty("items")[0];
+        var good = TaskClient.ResultBody(item.GetProperty("attempt").GetInt32(), "{}").Insert(1, $"\"taskId\":\"{draft.Id}\",");
+        var results = await HttpAssert.JsonAsync(
+            await _tasks.PostAsync(agent, $"/v1/agents/{agent.Did}/results", $"{{\"results\":[{good},{{\"taskId\":\"nope\",\"attempt\":1,\"error\":\"x\"}}]}}"), HttpStatusCode.OK);
+        contract.AssertMatches("/v1/agents/{did}/results", "post", 200, results);
+
+        var accepted = await HttpAssert.JsonAsync(await _tasks.PostAsync(client, "/v1/tasks/accept", $"{{\"ids\":[\"{draft.Id}\",\"nope\"]}}"), HttpStatusCode.OK);
+        contract.AssertMatches("/v1/tasks/accept", "post", 200, accepted);
+    }
+
+    [Fact]
     public async Task CancelledTask_MatchesTheDeclaredSchema()
     {
         var contract = await ContractAsync();

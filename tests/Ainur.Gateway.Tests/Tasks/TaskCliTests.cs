@@ -190,6 +190,43 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
         Assert.Equal("verifying", (string?)line["task"]!["state"]);
     }
 
+    [Fact]
+    public async Task AgentRun_Parallel_TakesThePollsItemsTogether_AndPostsTheirResultsAndFailuresInOneBatch()
+    {
+        var capability = TaskClient.NewCapability();
+        var agent = await _tasks.AgentAsync(capability);
+        var client = await _tasks.ClientAsync();
+        var drafts = new[] { TaskDraft.For(client, capability), TaskDraft.For(client, capability, """{"text":"fail"}"""), TaskDraft.For(client, capability) };
+        foreach (var draft in drafts)
+        {
+            await _tasks.SubmitAsync(draft);
+            await _tasks.WaitForStateAsync(draft.Id, "assigned");
+        }
+
+        // One poll hands out all three; --once ends when they are done.
+        var exec = "sh -c 'read x; case \"$x\" in *fail*) echo boom >&2; exit 2;; *) echo \"$x\";; esac'";
+        var (code, output, error) = await _cli.RunAsync("agent", "run", "--exec", exec, "--parallel", "4", "--once", "--json", "--key", KeyFileOf(agent));
+
+        Assert.True(code == 0, error);
+        var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
+        Assert.Equal(drafts.Select(d => d.Id.ToString()).Order(), lines.Select(l => (string)l["taskId"]!).Order());
+        var failed = Assert.Single(lines, l => (string?)l["outcome"] == "failed");
+        Assert.Equal(drafts[1].Id.ToString(), (string?)failed["taskId"]);
+        Assert.Contains("boom", (string?)failed["reason"], StringComparison.Ordinal);
+        Assert.Equal("pending", (string?)failed["task"]!["state"]);
+        Assert.All(lines.Where(l => l != failed), l => Assert.Equal(("executed", "verifying"), ((string?)l["outcome"], (string?)l["task"]!["state"])));
+        Assert.Equal("verifying", (await _tasks.TaskAsync(drafts[0].Id)).GetProperty("state").GetString());
+    }
+
+    [Fact]
+    public async Task AgentRun_ParallelOutOfBounds_IsAUsageError()
+    {
+        var (code, _, error) = await _cli.RunAsync("agent", "run", "--exec", "cat", "--parallel", "65", "--once", "--key", KeyFileOf(AgentKey.Generate()));
+
+        Assert.Equal(1, code);
+        Assert.Contains("--parallel is 1 to 64", error, StringComparison.Ordinal);
+    }
+
     // A submitted task and the key file of the one staked agent of its capability, whose feed hands it out.
     private async Task<(string AgentFile, TaskDraft Draft)> SubmittedAsync()
     {

@@ -150,6 +150,7 @@ public sealed class TaskFlowTests(TaskNodeFixture fixture)
         {
             "/v1/tasks", "/v1/tasks/{id}", "/v1/tasks/{id}/history", "/v1/tasks/{id}/events", "/v1/tasks/{id}/cancel", "/v1/tasks/{id}/accept",
             "/v1/tasks/{id}/dispute", "/v1/tasks/{id}/result", "/v1/tasks/{id}/verdict", "/v1/agents/{did}/tasks/next",
+            "/v1/tasks/accept", "/v1/agents/{did}/results",
         })
         {
             Assert.Contains($"\"{path}\"", document, StringComparison.Ordinal);

@@ -54,8 +54,7 @@ public sealed class AgentLoop(TaskWorld world, Did agent) : IAsyncDisposable
         {
             try
             {
-                var item = await feed.NextAsync(TimeSpan.FromMilliseconds(500));
-                if (item is not null)
+                foreach (var item in await feed.NextAsync(4, TimeSpan.FromMilliseconds(500)))
                 {
                     await HandleAsync(item);
                 }

@@ -126,8 +126,8 @@ public sealed class TaskFlowTests(TaskWorld world)
         var client = await world.NewAccountAsync();
         var leaving = (await world.EnlistAsync(capability, price: 5)).Did;
         var (first, _) = await world.SubmitAsync(client, capability, """{"text":"in flight"}""", maxPrice: 5);
-        var offered = await world.Grains.GetGrain<IAgentFeedGrain>(leaving.Value).NextAsync(TimeSpan.FromSeconds(30));
-        Assert.Equal(first, offered!.TaskId);
+        var offered = Assert.Single(await world.Grains.GetGrain<IAgentFeedGrain>(leaving.Value).NextAsync(1, TimeSpan.FromSeconds(30)));
+        Assert.Equal(first, offered.TaskId);
         Assert.Null((await world.Task(first).ExecuteAsync(new StartTask(leaving, offered.Attempt))).Rejection);
 
         Assert.Null((await world.Grains.GetGrain<IAgentGrain>(leaving.Value).DeregisterAsync(leaving, TestContext.Current.CancellationToken)).Rejection);

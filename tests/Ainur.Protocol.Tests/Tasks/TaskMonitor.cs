@@ -98,6 +98,7 @@ internal sealed class TaskMonitor(TaskWorld world)
         CheckDeadlines(before, command, after!);
         CheckDispute(before, command, after!);
         CheckObligations(after!);
+        That(!after!.AcceptOnResult || after.State is not (TaskState.Verifying or TaskState.Disputed), "a task accepted on result goes from its result straight to Complete");
     }
 
     private void CheckHistory(TaskRecord? before, TaskCommand command, TaskRecord after)
@@ -215,7 +216,7 @@ internal sealed class TaskMonitor(TaskWorld world)
     private static TaskOutcome? Ended(TaskRecord? before, TaskRecord after) => (before?.State, after.State) switch
     {
         (TaskState.Assigned or TaskState.Executing, TaskState.Pending or TaskState.Failed) => TaskOutcome.Failed,
-        (TaskState.Verifying or TaskState.Disputed, TaskState.Complete) => TaskOutcome.Completed,
+        (TaskState.Executing or TaskState.Verifying or TaskState.Disputed, TaskState.Complete) => TaskOutcome.Completed,
         (TaskState.Disputed, TaskState.Failed) => TaskOutcome.DisputeLost,
         _ => null,
     };
@@ -234,7 +235,7 @@ internal sealed class TaskMonitor(TaskWorld world)
         }
 
         That(!(before.State == TaskState.Pending && after.State == TaskState.Assigned) || Now < world.Terms.DeadlineAt, "no assignment after the task's deadline");
-        That(!(before.State == TaskState.Executing && after.State == TaskState.Verifying) || Now < before.AttemptDeadline, "no result after the attempt's deadline");
+        That(!(before.State == TaskState.Executing && after.Result is not null) || Now < before.AttemptDeadline, "no result after the attempt's deadline");
         That(!(before.State == TaskState.Verifying && after.State == TaskState.Disputed) || Now < before.Result!.WindowEndsAt, "no dispute after the challenge window");
         var verdicts = after.Dispute?.Verdicts.Length ?? 0;
         That(verdicts == (before.Dispute?.Verdicts.Length ?? 0) || Now < before.Dispute!.Deadline, "no verdict after the verdict deadline");

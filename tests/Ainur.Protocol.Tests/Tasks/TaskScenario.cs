@@ -25,13 +25,16 @@ internal sealed class TaskScenario
         VerdictTimeout = TimeSpan.FromSeconds(60),
     };
 
-    public TaskScenario(TaskPolicy? policy = null, TimeSpan? deadline = null)
+    public TaskScenario(TaskPolicy? policy = null, TimeSpan? deadline = null, bool acceptOnResult = false)
     {
         var input = TaskWorld.InputOf(1);
         var start = TaskWorld.T0;
         World = new TaskWorld(
             policy ?? DefaultPolicy, Client, [Alice, Bob, Carol, Dave], Stranger,
-            TaskWorld.TermsOf(Client, input, 100, start + (deadline ?? TimeSpan.FromHours(1)), "salt"), input, start);
+            TaskWorld.TermsOf(Client, input, 100, start + (deadline ?? TimeSpan.FromHours(1)), "salt"), input, start)
+        {
+            AcceptOnResult = acceptOnResult,
+        };
         Monitor = new TaskMonitor(World);
         Do(World.Submit());
     }

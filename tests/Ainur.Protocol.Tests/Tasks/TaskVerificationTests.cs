@@ -40,6 +40,25 @@ public sealed class TaskVerificationTests
     }
 
     [Fact]
+    public void AcceptedOnResult_ThePostCompletesTheTask_WithoutAWindowOrADispute()
+    {
+        var task = new TaskScenario(acceptOnResult: true).Executing(Alice);
+
+        var complete = task.Do(TaskWorld.Result(Alice, 1, "{}"), Second);
+
+        Assert.Equal(TaskState.Complete, complete.State);
+        Assert.Equal([TaskState.Verifying, TaskState.Complete], complete.History[^2..].Select(t => t.To));
+        Assert.All(complete.History[^2..], t => Assert.Equal(Alice, t.Actor));
+        Assert.Equal(complete.Result!.PostedAt, complete.Result.WindowEndsAt);
+        Assert.Equal(TaskOutcome.Completed, Assert.Single(complete.Reports).Outcome);
+        Assert.True(task.Owed.Settle);
+        task.NoOp(TaskWorld.Result(Alice, 1, "{}"));
+        task.NoOp(new AcceptResult(Client));
+        Assert.Equal(TaskRejectionKind.Conflict, task.Refused(new DisputeResult(Client, "too late")));
+        Assert.Equal(TaskRejectionKind.Conflict, task.Refused(task.World.Submit() with { AcceptOnResult = false }));
+    }
+
+    [Fact]
     public void Accept_ByAnyoneButTheClient_IsForbidden()
     {
         var task = new TaskScenario().Verifying(Alice);

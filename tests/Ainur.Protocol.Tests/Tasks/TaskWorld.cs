@@ -35,8 +35,14 @@ internal sealed record TaskWorld(TaskPolicy Policy, Did Client, ImmutableArray<D
             var client = Person(0);
             return new TaskWorld(
                 policy, client, [.. Enumerable.Range(1, agents).Select(Person)], Person(9),
-                TermsOf(client, InputOf(salt), maxPrice, T0.AddSeconds(deadlineSeconds), $"salt-{salt}"), InputOf(salt), T0);
+                TermsOf(client, InputOf(salt), maxPrice, T0.AddSeconds(deadlineSeconds), $"salt-{salt}"), InputOf(salt), T0)
+            {
+                AcceptOnResult = salt % 4 == 0,
+            };
         });
+
+    /// <summary>Whether the client submits with acceptance on result (a quarter of the worlds).</summary>
+    public bool AcceptOnResult { get; init; }
 
     /// <summary>Everyone who may send a command: the client, the agents and the stranger.</summary>
     public ImmutableArray<Did> People => [Client, .. Agents, Stranger];
@@ -59,7 +65,7 @@ internal sealed record TaskWorld(TaskPolicy Policy, Did Client, ImmutableArray<D
     public static PostResult Result(Did agent, int attempt, string output) =>
         new(agent, attempt, output, Blake2b.Content(Encoding.UTF8.GetBytes(output)));
 
-    public SubmitTask Submit() => new(Terms, Input, []);
+    public SubmitTask Submit() => new(Terms, Input, [], AcceptOnResult: AcceptOnResult);
 
     /// <summary>What kind of actor <paramref name="caller"/> is for <paramref name="record"/> (null: none of them).</summary>
     public TaskActor? ActorOf(TaskRecord? record, Did? caller) =>
