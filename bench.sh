@@ -17,7 +17,8 @@ done
 # Grain-state writes: Orleans' ADO.NET storage against the group-commit storage, 1000 grains, in one run.
 dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- storage "$@"
 
-# Paid tasks end to end over HTTP (remote agents in process), task state on the ADO.NET provider and on group commit.
+# Paid tasks end to end over HTTP (remote agents in process): (a) each task paid by its own escrow lock, agents one item
+# per request, the path before budgets, as the baseline; (b) budgets, vouchers and batched agent feeds (issue 10).
 dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- tasks "$@" --concurrency 64
 
 # The ledger at task load (issue 10): block sizing old vs new at fixed offered rates, then voucher settlements against

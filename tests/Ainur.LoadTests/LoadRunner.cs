@@ -73,3 +73,59 @@ internal static class LoadRunner
         return new PhaseResult(name, all.Count, errors.Sum(), elapsed, all, firstError);
     }
 }
+
+/// <summary>What an open-loop phase did: tasks offered at a fixed rate, and each one's two latencies.</summary>
+internal sealed record PacedResult(string Name, double Offered, long Done, long Errors, TimeSpan Elapsed, LatencyHistogram CompleteLatency, LatencyHistogram SettledLatency, string? FirstError)
+{
+    public double SettledPerSecond => Done / Elapsed.TotalSeconds;
+
+    public double Complete(double q) => CompleteLatency.PercentileMicros(q) / 1000;
+
+    public double Settled(double q) => SettledLatency.PercentileMicros(q) / 1000;
+}
+
+/// <summary>Open loop: starts operation i at i / rate seconds whatever is still running, so a slow answer does not slow the offered load.</summary>
+internal static class PacedRunner
+{
+    public static async Task<PacedResult> RunAsync(string name, double rate, TimeSpan duration, Func<long, Task<(TimeSpan First, TimeSpan Last)>> operation)
+    {
+        var total = (long)(rate * duration.TotalSeconds);
+        var first = new LatencyHistogram();
+        var last = new LatencyHistogram();
+        var errors = 0L;
+        string? firstError = null;
+        var gate = new object();
+        var running = new List<Task>();
+        var started = Stopwatch.GetTimestamp();
+        for (var i = 0L; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds(i / rate) - Stopwatch.GetElapsedTime(started);
+            if (due > TimeSpan.Zero)
+            {
+                await Task.Delay(due);
+            }
+
+            var index = i;
+            running.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var (a, b) = await operation(index);
+                    lock (gate)
+                    {
+                        first.Record((long)a.TotalMicroseconds);
+                        last.Record((long)b.TotalMicroseconds);
+                    }
+                }
+                catch (Exception e)
+                {
+                    Interlocked.Increment(ref errors);
+                    Interlocked.CompareExchange(ref firstError, $"{e.GetType().Name}: {e.Message}", null);
+                }
+            }));
+        }
+
+        await Task.WhenAll(running);
+        return new PacedResult(name, rate, last.Count, errors, Stopwatch.GetElapsedTime(started), first, last, firstError);
+    }
+}

@@ -6,7 +6,7 @@ using Npgsql;
 // Benchmarks of one Ainur node; bench.sh runs them against a durable (fsync on) PostgreSQL. Not run by CI.
 //   dotnet run -c Release --project tests/Ainur.LoadTests -- http|grainwrites|ledger|storage [--seconds N] [--concurrency C] [--warmup N]
 //   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]; storage takes [--grains N] [--payload B] [--passes P] instead of --concurrency;
-//   tasks also takes [--agents N] [--group-commit-only] [--agent-baseline] (adds agents taking one item per request, the old path);
+//   tasks also takes [--agents N] [--budget-only] [--agent-baseline] (adds budgets with agents taking one item per request);
 //   vouchers takes [--validators N] [--batch S] [--window W]; blocks takes [--validators N] and offers transfers at 200, 1000 and 3000/s
 if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "storage" or "tasks" or "vouchers" or "blocks"))
 {
@@ -36,7 +36,7 @@ else if (args[0] == "storage")
 }
 else if (args[0] == "tasks")
 {
-    await TaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), Option("--agents", 8), args.Contains("--group-commit-only"), args.Contains("--agent-baseline"));
+    await TaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), Option("--agents", 8), args.Contains("--budget-only"), args.Contains("--agent-baseline"));
 }
 else if (args[0] == "vouchers")
 {

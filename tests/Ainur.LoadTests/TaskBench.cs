@@ -1,233 +1,147 @@
 using System.Collections.Concurrent;
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
-using System.Text;
 using System.Text.Json;
+using Ainur.Grains.Ledger;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
-using Ainur.Protocol.Ledger.Transactions;
-using Ainur.Protocol.Tasks;
-using Ainur.Silo.Ledger;
 using Ainur.Testing;
 using Ainur.Testing.Http;
 using Ainur.Testing.Nodes;
+using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace Ainur.LoadTests;
 
 /// <summary>
-/// Paid tasks end to end on one standalone node (durable PostgreSQL), over HTTP: each worker is a client that submits
-/// a task with its signed payment lock, waits for the result, accepts it and follows the event stream until the task
-/// is settled on the ledger; remote agents are loops in this process that take several items per poll
-/// (<c>?max=N</c>) and post their results in one signed batch. Run twice in one go, with the hot-path grain state
-/// (tasks, escrows, reputation) on (a) Orleans' ADO.NET provider and (b) the group-commit store, and the durable writes
-/// per task counted from the database afterwards; with <c>--agent-baseline</c>, also (c) the group-commit store with
-/// agents taking and posting one item per request, as before the batched feed.
+/// Paid tasks end to end on one standalone node (durable PostgreSQL, group-commit store), over HTTP, with clients and
+/// remote agents as loops in this process (<see cref="TaskBenchClient"/>, <see cref="TaskBenchAgents"/>). Each phase runs
+/// on a fresh node and database: (a) the path before budgets, as the baseline: each task paid by the client's own
+/// EscrowLock, agents taking and posting one item per request; (b) tasks paid from budgets by vouchers, agents taking
+/// several items per poll (<c>?max=N</c>) and posting their results in one signed batch; with <c>--agent-baseline</c>,
+/// (c) budgets with one item per agent request. A phase first finds its maximum in a closed loop of C clients (settled
+/// tasks/s, submit to settled latency), then offers tasks at 80% of that rate in an open loop for the latencies the
+/// protocol's targets are about. Per phase: durable writes, ledger heights and CPU per settled task.
 /// </summary>
 internal static class TaskBench
 {
-    private const string Capability = "bench.echo";
-    private const long Price = 10;
+    private sealed record Phase(string Name, bool Budget, bool Batched);
 
-    /// <summary>
-    /// Phases a and b; with <paramref name="groupCommitOnly"/>, phase b alone (for profiling); with
-    /// <paramref name="agentBaseline"/>, phase c (one item per agent request) after them, as the baseline of the batched feed.
-    /// </summary>
-    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, int agents, bool groupCommitOnly, bool agentBaseline)
+    private sealed record Outcome(PhaseResult Closed, PacedResult Paced, string Writes, string Costs, string Steps);
+
+    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, int agents, bool budgetOnly, bool agentBaseline)
     {
-        var runs = new List<(PhaseResult Phase, string Writes, string Steps)>();
-        var phases = new[]
+        var phases = new List<Phase>();
+        if (!budgetOnly)
         {
-            ("a. ADO.NET provider for task state", false, true, !groupCommitOnly),
-            ("b. group-commit store for task state", true, true, true),
-            ("c. group-commit store, agents one item per request", true, false, agentBaseline),
-        };
-        foreach (var (name, groupCommit, batched, _) in phases.Where(p => p.Item4))
+            phases.Add(new("a. per-task escrow lock, one item per agent request", false, false));
+        }
+
+        phases.Add(new("b. budget vouchers, batched agent feeds and results", true, true));
+        if (agentBaseline)
         {
-            runs.Add(await RunOnceAsync(name, groupCommit, batched, concurrency, duration, warmUp, agents));
+            phases.Add(new("c. budget vouchers, one item per agent request", true, false));
+        }
+
+        var outcomes = new List<Outcome>();
+        foreach (var phase in phases)
+        {
+            outcomes.Add(await RunOnceAsync(phase, concurrency, duration, warmUp, agents));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"### tasks — C = {concurrency} clients, {agents} remote agents, {duration.TotalSeconds:F0} s after {warmUp.TotalSeconds:F0} s warm-up"));
         Console.WriteLine();
-        Console.Write(Report.Table("task", [.. runs.Select(r => r.Phase)]));
+        Console.WriteLine("Closed loop (maximum; latency submit -> settled):");
         Console.WriteLine();
-        foreach (var (phase, writes, steps) in runs)
+        Console.Write(Report.Table("task", [.. outcomes.Select(o => o.Closed)]));
+        Console.WriteLine();
+        Console.WriteLine("Open loop at 80% of each phase's maximum:");
+        Console.WriteLine();
+        Console.WriteLine("| phase | offered/s | settled/s | complete p50 ms | complete p99 ms | settled p50 ms | settled p99 ms | errors |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var o in outcomes)
         {
-            Console.WriteLine($"{phase.Name[..2]} durable writes per settled task: {writes}");
-            Console.WriteLine($"{phase.Name[..2]} mean time per step (server clock, last tasks): {steps}");
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| {o.Paced.Name} | {o.Paced.Offered:F0} | {o.Paced.SettledPerSecond:F0} | {o.Paced.Complete(0.5):F1} | {o.Paced.Complete(0.99):F1} | {o.Paced.Settled(0.5):F1} | {o.Paced.Settled(0.99):F1} | {o.Paced.Errors} |"));
         }
 
-        foreach (var (later, earlier) in new[] { ("b", "a"), ("b", "c") })
+        Console.WriteLine();
+        foreach (var o in outcomes)
         {
-            if (runs.FirstOrDefault(r => r.Phase.Name.StartsWith(later, StringComparison.Ordinal)).Phase is { } x
-                && runs.FirstOrDefault(r => r.Phase.Name.StartsWith(earlier, StringComparison.Ordinal)).Phase is { } y)
-            {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Settled tasks/s, {later} / {earlier} = {x.PerSecond / y.PerSecond:F2}"));
-            }
+            var tag = o.Closed.Name[..2];
+            Console.WriteLine($"{tag} durable writes per settled task: {o.Writes}");
+            Console.WriteLine($"{tag} per settled task (closed loop): {o.Costs}");
+            Console.WriteLine($"{tag} mean time per step (server clock, last tasks): {o.Steps}");
+        }
+
+        if (outcomes.Count > 1)
+        {
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Settled tasks/s, b / a = {outcomes[1].Closed.PerSecond / outcomes[0].Closed.PerSecond:F2}"));
         }
 
         Console.WriteLine();
     }
 
-    private static async Task<(PhaseResult, string, string)> RunOnceAsync(
-        string name, bool groupCommit, bool batched, int concurrency, TimeSpan duration, TimeSpan warmUp, int agentCount)
+    private static async Task<Outcome> RunOnceAsync(Phase phase, int concurrency, TimeSpan duration, TimeSpan warmUp, int agentCount)
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var node = await InProcessGateway.StartStandaloneAsync(database, new Dictionary<string, string?>
         {
-            ["Ainur:Postgres:GroupCommit"] = groupCommit ? "true" : "false",
             ["Ainur:Gateway:PerIp:PerSecond"] = "0",
             ["Ainur:Gateway:PerDid:PerSecond"] = "0",
             ["Ainur:Tasks:ChallengeWindow"] = "00:05:00",
         });
-        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 4 * (concurrency + agentCount), PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
+        using var handler = new SocketsHttpHandler { MaxConnectionsPerServer = 16 * (concurrency + agentCount), PooledConnectionLifetime = Timeout.InfiniteTimeSpan };
         using var http = new HttpClient(handler) { BaseAddress = node.Address, Timeout = TimeSpan.FromMinutes(2) };
 
-        var clients = Enumerable.Range(0, concurrency).Select(_ => AgentKey.Generate()).ToArray();
-        var agents = Enumerable.Range(0, agentCount).Select(_ => AgentKey.Generate()).ToArray();
-        await Parallel.ForEachAsync(clients.Concat(agents), async (key, _) => await SendAsync(http, Post(key, http, "/v1/faucet", "{}"), HttpStatusCode.OK));
-        await Parallel.ForEachAsync(agents, async (agent, _) => await EnlistAsync(http, agent));
-
-        var results = new ConcurrentDictionary<Hash32, TaskCompletionSource>();
-        var recent = new ConcurrentQueue<Hash32>();
-        using var stop = new CancellationTokenSource();
-        // As many items per agent at once as before: one-item workers, or two batched pollers sharing that many.
-        var perAgent = Math.Max(2, 2 * concurrency / agentCount);
-        var pollers = batched
-            ? agents.SelectMany(agent => Enumerable.Range(0, 2).Select(_ => ServeBatchedAsync(http, agent, Math.Clamp(perAgent / 2, 1, 64), results, stop.Token))).ToList()
-            : agents.SelectMany(agent => Enumerable.Range(0, perAgent).Select(_ => ServeAsync(http, agent, results, stop.Token))).ToList();
-
-        var phase = await LoadRunner.RunPhaseAsync(name, concurrency, warmUp, duration, async (worker, _) =>
+        var agentKeys = Enumerable.Range(0, agentCount).Select(_ => AgentKey.Generate()).ToArray();
+        var agents = new TaskBenchAgents(http);
+        await Parallel.ForEachAsync(agentKeys, async (key, _) =>
         {
-            var client = clients[worker];
-            var input = $$"""{"text":"{{Guid.NewGuid():N}}"}""";
-            var terms = new TaskTerms(client.Did, Capability, Blake2b.Content(Encoding.UTF8.GetBytes(input)), Price,
-                DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds(), Guid.NewGuid().ToString("N"));
-            var id = terms.TaskId();
-            var posted = results.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-            var paymentLock = SignedTransaction.Sign(new EscrowLock(client.Did, TaskEscrows.Payment(id), Price, terms.Deadline), client, LedgerSetup.DevelopmentChainId);
-            var deadline = DateTimeOffset.FromUnixTimeMilliseconds(terms.Deadline).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-            var body = $$"""{"capability":"{{Capability}}","input":{{input}},"maxPrice":{{Price}},"deadline":"{{deadline}}","salt":"{{terms.Salt}}","paymentLock":"{{Convert.ToBase64String(paymentLock.Encoded.Span)}}"}""";
-            await SendAsync(http, Post(client, http, "/v1/tasks", body), HttpStatusCode.Accepted);
-            await posted.Task.WaitAsync(TimeSpan.FromMinutes(1));
-            results.TryRemove(new KeyValuePair<Hash32, TaskCompletionSource>(id, posted));
-            await SendAsync(http, Post(client, http, $"/v1/tasks/{id}/accept", "{}"), HttpStatusCode.OK);
-            await FollowUntilSettledAsync(http, id);
+            await SendAsync(http, Post(key, http, "/v1/faucet", "{}"), HttpStatusCode.OK);
+            await agents.EnlistAsync(key);
+        });
+        var clients = new TaskBenchClient[concurrency];
+        await Parallel.ForEachAsync(Enumerable.Range(0, concurrency), async (i, _) => clients[i] = await TaskBenchClient.CreateAsync(http, phase.Budget));
+
+        using var stop = new CancellationTokenSource();
+        // As many items per agent at once either way: one-item workers, or two batched pollers sharing that many.
+        var perAgent = Math.Max(2, 2 * concurrency / agentCount);
+        var pollers = phase.Batched
+            ? agentKeys.SelectMany(agent => Enumerable.Range(0, 2).Select(_ => agents.ServeBatchedAsync(agent, Math.Clamp(perAgent / 2, 1, 64), stop.Token))).ToList()
+            : agentKeys.SelectMany(agent => Enumerable.Range(0, perAgent).Select(_ => agents.ServeOneAtATimeAsync(agent, stop.Token))).ToList();
+
+        var recent = new ConcurrentQueue<Hash32>();
+        LoadOperation operation = async (worker, _) =>
+        {
+            var (id, _, _) = await clients[worker].RunTaskAsync(agents);
             recent.Enqueue(id);
             while (recent.Count > 200 && recent.TryDequeue(out var _))
             {
             }
+        };
+        await LoadRunner.RunAsync(phase.Name + " (warm-up)", concurrency, warmUp, operation);
+        var ledger = node.Services.GetRequiredService<LedgerMetrics>();
+        var postmaster = await ProcessCpu.PostmasterAsync(database.ConnectionString);
+        var (blocks, transactions, consensus, cpu) = (ledger.FinalizedBlocks, ledger.FinalizedTransactions, ledger.ConsensusCpu, ProcessCpu.Now(postmaster));
+        var closed = await LoadRunner.RunAsync(phase.Name, concurrency, duration, operation, iterationBase: 1L << 40);
+        var cpuAfter = ProcessCpu.Now(postmaster);
+        var settled = Math.Max(1, closed.Operations);
+        var costs = string.Create(CultureInfo.InvariantCulture,
+            $"ledger heights {(ledger.FinalizedBlocks - blocks) / (double)settled:F3}, ledger transactions {(ledger.FinalizedTransactions - transactions) / (double)settled:F2}, " +
+            $"consensus CPU per finalized transaction {(ledger.ConsensusCpu - consensus).TotalMicroseconds / Math.Max(1, ledger.FinalizedTransactions - transactions):F0} µs; " +
+            $"CPU {(cpuAfter.Machine - cpu.Machine).TotalMilliseconds / settled:F2} ms (all processes; node + clients + agents {(cpuAfter.Node - cpu.Node).TotalMilliseconds / settled:F2} ms, " +
+            $"PostgreSQL {(cpuAfter.Postgres - cpu.Postgres).TotalMilliseconds / settled:F2} ms); {cpuAfter.Since(cpu)}");
+
+        var paced = await PacedRunner.RunAsync(phase.Name, 0.8 * closed.PerSecond, duration, async i =>
+        {
+            var (_, complete, done) = await clients[i % clients.Length].RunTaskAsync(agents);
+            return (complete, done);
         });
         await stop.CancelAsync();
         await Task.WhenAll(pollers);
-        return (phase, await CountWritesAsync(database), await StepTimesAsync(http, recent));
-    }
-
-    private static async Task EnlistAsync(HttpClient http, AgentKey agent)
-    {
-        var stake = SignedTransaction.Sign(new Stake(agent.Did, 100, 1), agent, LedgerSetup.DevelopmentChainId);
-        await SendAsync(http, Post(agent, http, "/v1/stake", JsonSerializer.Serialize(new { transaction = Convert.ToBase64String(stake.Encoded.Span) })), HttpStatusCode.OK);
-        var manifest = $$$"""{"name":"bench","version":"1.0.0","capabilities":[{"id":"{{{Capability}}}","description":"Echoes its input.","price":{{{Price}}},"inputSchema":{"type":"object"},"outputSchema":{"type":"object"}}],"runtime":{"kind":"remote"}}""";
-        await SendAsync(http, Post(agent, http, "/v1/agents", $$"""{"did":"{{agent.Did}}","manifest":{{manifest}}}"""), HttpStatusCode.Created);
-    }
-
-    /// <summary>A remote agent's worker: takes the next task, posts its input back as the output, tells the waiting client.</summary>
-    private static async Task ServeAsync(HttpClient http, AgentKey agent, ConcurrentDictionary<Hash32, TaskCompletionSource> results, CancellationToken stop)
-    {
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                using var response = await http.SendAsync(RequestSigner.SignedGet(agent, http.BaseAddress!, $"/v1/agents/{agent.Did}/tasks/next", "?wait=2"), stop);
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    continue;
-                }
-
-                using var item = JsonDocument.Parse(await response.Content.ReadAsStringAsync(stop));
-                var (id, body) = Echo(item.RootElement, withTaskId: false);
-                await SendAsync(http, Post(agent, http, $"/v1/tasks/{id}/result", body), HttpStatusCode.OK);
-                results.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                return;
-            }
-        }
-    }
-
-    /// <summary>
-    /// A batched agent worker: takes up to <paramref name="max"/> tasks per poll and polls again at once, while their outputs
-    /// are posted in one request (after the worker's previous batch), then tells the waiting clients.
-    /// </summary>
-    private static async Task ServeBatchedAsync(HttpClient http, AgentKey agent, int max, ConcurrentDictionary<Hash32, TaskCompletionSource> results, CancellationToken stop)
-    {
-        var posting = Task.CompletedTask;
-        while (!stop.IsCancellationRequested)
-        {
-            try
-            {
-                using var response = await http.SendAsync(RequestSigner.SignedGet(agent, http.BaseAddress!, $"/v1/agents/{agent.Did}/tasks/next", $"?wait=2&max={max}"), stop);
-                if (response.StatusCode != HttpStatusCode.OK)
-                {
-                    continue;
-                }
-
-                using var batch = JsonDocument.Parse(await response.Content.ReadAsStringAsync(stop));
-                var items = batch.RootElement.GetProperty("items").EnumerateArray().Select(i => Echo(i, withTaskId: true)).ToList();
-                posting = PostBatchAsync(http, agent, items, results, posting);
-            }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
-            {
-                break;
-            }
-        }
-
-        await posting;
-    }
-
-    private static async Task PostBatchAsync(
-        HttpClient http, AgentKey agent, List<(Hash32 Id, string Body)> items, ConcurrentDictionary<Hash32, TaskCompletionSource> results, Task previous)
-    {
-        await previous;
-        using var posted = await http.SendAsync(Post(agent, http, $"/v1/agents/{agent.Did}/results", $$"""{"results":[{{string.Join(",", items.Select(i => i.Body))}}]}"""));
-        using var answers = JsonDocument.Parse(await posted.Content.ReadAsStringAsync());
-        if (posted.StatusCode != HttpStatusCode.OK || answers.RootElement.GetProperty("items").EnumerateArray().Any(a => a.GetProperty("status").GetInt32() != 200))
-        {
-            throw new InvalidOperationException($"POST results: {(int)posted.StatusCode} {answers.RootElement}");
-        }
-
-        foreach (var (id, _) in items)
-        {
-            results.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
-        }
-    }
-
-    /// <summary>The agent's answer to an item: its input back as the output, as a result body (a batch item carries the task id).</summary>
-    private static (Hash32 Id, string Body) Echo(JsonElement item, bool withTaskId)
-    {
-        var id = Hash32.Parse(item.GetProperty("taskId").GetString()!);
-        var attempt = item.GetProperty("attempt").GetInt32();
-        var output = item.GetProperty("input").GetRawText();
-        var task = withTaskId ? $"\"taskId\":\"{id}\"," : string.Empty;
-        return (id, $$"""{{{task}}"attempt":{{attempt}},"output":{{output}},"outputHash":"{{Blake2b.Content(Encoding.UTF8.GetBytes(output))}}"}""");
-    }
-
-    /// <summary>Reads the task's event stream until a transition to Settled.</summary>
-    private static async Task FollowUntilSettledAsync(HttpClient http, Hash32 id)
-    {
-        using var response = await http.GetAsync(new Uri($"/v1/tasks/{id}/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
-        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
-        while (await reader.ReadLineAsync() is { } line)
-        {
-            if (line.StartsWith("data:", StringComparison.Ordinal) && line.Contains("\"to\":\"settled\"", StringComparison.OrdinalIgnoreCase))
-            {
-                return;
-            }
-        }
-
-        throw new InvalidOperationException($"Task {id}'s event stream ended before it was settled.");
+        return new Outcome(closed, paced, await CountWritesAsync(database, phase.Budget), costs, await StepTimesAsync(http, recent));
     }
 
     /// <summary>Where a task's time goes: the mean time from each transition to the next, by the later one's cause.</summary>
@@ -237,9 +151,8 @@ internal static class TaskBench
         foreach (var id in tasks)
         {
             using var history = JsonDocument.Parse(await http.GetStringAsync(new Uri($"/v1/tasks/{id}/history", UriKind.Relative)));
-            var steps = history.RootElement.ValueKind == JsonValueKind.Array ? history.RootElement : history.RootElement.GetProperty("transitions");
             DateTimeOffset? previous = null;
-            foreach (var step in steps.EnumerateArray())
+            foreach (var step in history.RootElement.EnumerateArray())
             {
                 var at = step.GetProperty("at").GetDateTimeOffset();
                 var name = $"{step.GetProperty("cause").GetString()}->{step.GetProperty("to").GetString()}";
@@ -256,10 +169,12 @@ internal static class TaskBench
     }
 
     /// <summary>
-    /// Grain-state writes by store (each row's version counts its writes), and reminder writes, per task: over every
-    /// task of the run (warm-up and those still in flight included), so a few are counted before their last writes.
+    /// Grain-state writes by store (each row's version counts its writes) and reminder writes, per task, over every task
+    /// of the phase (warm-up and those still in flight included, so a few are counted before their last writes). A task
+    /// paid by its own lock registers its reminder and removes it once closed (two writes, the row gone); a budget's
+    /// task has none, its budget one (the rows that remain).
     /// </summary>
-    private static async Task<string> CountWritesAsync(TestDatabase database)
+    private static async Task<string> CountWritesAsync(TestDatabase database, bool budget)
     {
         await using var connection = new NpgsqlConnection(database.ConnectionString);
         await connection.OpenAsync();
@@ -270,6 +185,8 @@ internal static class TaskBench
                         when grain_type like '%reputation%' then 'reputation' when grain_type ilike '%pubsub%' then 'stream pub-sub'
                         else grain_type end, sum(version)::bigint, count(*)
             from orleans_storage group by 1
+            union all
+            select 'reminders (rows kept)', coalesce(sum(version), 0)::bigint, count(*) from orleans_reminders
             """;
         await using var command = new NpgsqlCommand(sql, connection);
         await using var reader = await command.ExecuteReaderAsync();
@@ -277,20 +194,24 @@ internal static class TaskBench
         var tasks = 1L;
         while (await reader.ReadAsync())
         {
-            writes[reader.GetString(0)] = reader.GetInt64(1);
+            writes[reader.GetString(0)] = writes.GetValueOrDefault(reader.GetString(0)) + reader.GetInt64(1);
             tasks = reader.GetString(0) == "tasks" ? reader.GetInt64(2) : tasks;
         }
 
-        var parts = writes.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Key} {w.Value / (double)tasks:F2}")).ToList();
-        var total = writes.Values.Sum() / (double)tasks;
+        if (!budget)
+        {
+            // Rows still kept belong to tasks not closed yet: counted as the two writes every such task makes.
+            writes.Remove("reminders (rows kept)");
+            writes["reminders (registered, removed)"] = 2 * tasks;
+        }
 
-        // Each task registers its reminder once and removes it once it is closed: two reminder-table writes.
-        return string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", parts)}, reminders 2.00; total {total + 2:F2} over {tasks} tasks");
+        var parts = writes.Select(w => string.Create(CultureInfo.InvariantCulture, $"{w.Key} {w.Value / (double)tasks:F2}")).ToList();
+        return string.Create(CultureInfo.InvariantCulture, $"{string.Join(", ", parts)}; total {writes.Values.Sum() / (double)tasks:F2} over {tasks} tasks");
     }
 
-    private static HttpRequestMessage Post(AgentKey key, HttpClient http, string path, string body) => RequestSigner.SignedPost(key, http.BaseAddress!, path, body);
+    public static HttpRequestMessage Post(AgentKey key, HttpClient http, string path, string body) => RequestSigner.SignedPost(key, http.BaseAddress!, path, body);
 
-    private static async Task SendAsync(HttpClient http, HttpRequestMessage request, HttpStatusCode expected)
+    public static async Task SendAsync(HttpClient http, HttpRequestMessage request, HttpStatusCode expected)
     {
         using (request)
         {
