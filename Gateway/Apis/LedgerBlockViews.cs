@@ -88,6 +88,9 @@ public sealed record LedgerTransactionView(string Id, TxKind Kind, TxFields Fiel
 [JsonDerivedType(typeof(StakeFields))]
 [JsonDerivedType(typeof(EscrowLockFields))]
 [JsonDerivedType(typeof(ProtocolBatchFields))]
+[JsonDerivedType(typeof(BudgetOpenFields))]
+[JsonDerivedType(typeof(BudgetTopUpFields))]
+[JsonDerivedType(typeof(BudgetCloseFields))]
 public abstract record TxFields
 {
     /// <summary>The fields of <paramref name="body"/>.</summary>
@@ -98,6 +101,9 @@ public abstract record TxFields
         Unstake u => new StakeFields(u.Account.Value, u.Amount, u.Nonce),
         EscrowLock e => new EscrowLockFields(e.Payer.Value, e.EscrowId.ToString(), e.Amount),
         ProtocolBatch b => new ProtocolBatchFields(b.Orchestrator.Value, b.Sequence, [.. b.Operations.Select(ProtocolOpView.From)]),
+        BudgetOpen o => new BudgetOpenFields(o.Owner.Value, o.BudgetId.ToString(), o.Nonce, o.Amount, o.ExpiryHeight),
+        BudgetTopUp t => new BudgetTopUpFields(t.Owner.Value, t.BudgetId.ToString(), t.Amount, t.Nonce),
+        BudgetClose c => new BudgetCloseFields(c.Owner.Value, c.BudgetId.ToString()),
         _ => throw new ArgumentException($"Unknown transaction body {body.GetType().Name}.", nameof(body)),
     };
 }
@@ -114,6 +120,15 @@ public sealed record EscrowLockFields(string Payer, string EscrowId, long Amount
 /// <summary>Fields of a protocol batch signed by the orchestrator.</summary>
 public sealed record ProtocolBatchFields(string Orchestrator, long Sequence, IReadOnlyList<ProtocolOpView> Operations) : TxFields;
 
+/// <summary>Fields of a budget open; <paramref name="BudgetId"/> is derived from the owner and the nonce.</summary>
+public sealed record BudgetOpenFields(string Owner, string BudgetId, long Nonce, long Amount, long ExpiryHeight) : TxFields;
+
+/// <summary>Fields of a budget top-up.</summary>
+public sealed record BudgetTopUpFields(string Owner, string BudgetId, long Amount, long Nonce) : TxFields;
+
+/// <summary>Fields of a budget close.</summary>
+public sealed record BudgetCloseFields(string Owner, string BudgetId) : TxFields;
+
 /// <summary>One operation of a protocol batch; <see cref="Kind"/> says which members are set.</summary>
 public sealed record ProtocolOpView(
     ProtocolOpKind Kind,
@@ -125,7 +140,10 @@ public sealed record ProtocolOpView(
     long? Amount = null,
     string? Beneficiary = null,
     long? BeneficiaryShare = null,
-    IReadOnlyList<PayoutView>? Payouts = null)
+    IReadOnlyList<PayoutView>? Payouts = null,
+    string? BudgetId = null,
+    string? TaskId = null,
+    long? MaxPrice = null)
 {
     /// <summary>The view of an operation.</summary>
     public static ProtocolOpView From(ProtocolOp op) => op switch
@@ -134,6 +152,9 @@ public sealed record ProtocolOpView(
         EscrowRefund r => new(op.Kind, EscrowId: r.EscrowId.ToString()),
         EscrowPayout p => new(op.Kind, EscrowId: p.EscrowId.ToString(), Fee: p.Fee, Payouts: [.. p.Payouts.Select(x => new PayoutView(x.Payee.Value, x.Amount))]),
         Slash s => new(op.Kind, Account: s.Account.Value, Amount: s.Amount, Beneficiary: s.Beneficiary.Value, BeneficiaryShare: s.BeneficiaryShare),
+        VoucherSettle v => new(
+            op.Kind, Payee: v.Payee.Value, PayeeAmount: v.PayeeAmount, Fee: v.Fee, BudgetId: v.BudgetId.ToString(), TaskId: v.TaskId.ToString(), MaxPrice: v.MaxPrice),
+        BudgetReturn r => new(op.Kind, BudgetId: r.BudgetId.ToString()),
         _ => throw new ArgumentException($"Unknown protocol operation {op.GetType().Name}.", nameof(op)),
     };
 }
