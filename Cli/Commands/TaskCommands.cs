@@ -3,6 +3,7 @@ using Ainur.Cli.Ledger;
 using Ainur.Cli.Tasks;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Budgets;
 using Ainur.Protocol.Ledger.Transactions;
 using Ainur.Protocol.Tasks;
 
@@ -24,23 +25,25 @@ internal static class TaskCommands
     {
         var capability = new Option<string>("--capability") { Description = "The capability id, e.g. text.summarize.", Required = true };
         var input = new Option<string>("--input") { Description = "The input: JSON text, or @FILE to read it from a file.", Required = true };
-        var maxPrice = new Option<long>("--max-price") { Description = "The most you pay, in whole credits; locked in escrow until the task ends.", Required = true };
+        var maxPrice = new Option<long>("--max-price") { Description = "The most you pay, in whole credits; locked in escrow (or reserved on the budget) until the task ends.", Required = true };
         var deadline = new Option<string>("--deadline") { Description = "When the task must be done: a duration (90s, 10m, 2h, 1d) or an RFC 3339 time.", DefaultValueFactory = _ => "10m" };
         var salt = new Option<string?>("--salt") { Description = "Makes the task distinct from an earlier one with equal terms (default: random)." };
+        var budget = new Option<string?>("--budget") { Description = "Pay from this budget of yours (its id) with a voucher signed by this key, instead of an escrow lock." };
         var noWatch = new Option<bool>("--no-watch") { Description = "Return once the task is submitted instead of following it to its end." };
         var keyOption = KeyCommands.KeyOption();
         var gateway = GatewayOutput.GatewayOption();
         var json = AinurCli.JsonOption();
         var command = new Command(
             "submit",
-            "Sign the task's escrow lock with this key and submit the task (POST /v1/tasks); then show each transition until it ends "
-            + "(exit 0 settled, 6 failed or cancelled).")
+            "Sign the task's escrow lock (or, with --budget, its voucher) with this key and submit the task (POST /v1/tasks); then show each transition "
+            + "until it ends (exit 0 settled, 6 failed or cancelled).")
         {
-            capability, input, maxPrice, deadline, salt, noWatch, keyOption, gateway, json,
+            capability, input, maxPrice, deadline, salt, budget, noWatch, keyOption, gateway, json,
         };
         command.SetAction((parse, ct) => AinurCli.RunAsync(context, async () =>
         {
             var inputText = ReadInput(parse.GetValue(input)!);
+            var budgetId = parse.GetValue(budget) is { } budgetText ? BudgetCommands.ParseId(budgetText) : (Hash32?)null;
             var deadlineAt = TaskDeadline.Parse(parse.GetValue(deadline)!, DateTimeOffset.UtcNow);
             using var key = KeyCommands.Load(context, parse.GetValue(keyOption));
             using var client = GatewayClient.Create(context, parse.GetValue(gateway));
@@ -52,14 +55,19 @@ internal static class TaskCommands
                 deadlineAt.ToUnixTimeMilliseconds(),
                 parse.GetValue(salt) ?? Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8)));
             var taskId = terms.TaskId();
-            var paymentLock = await SignLockAsync(client, key, TaskEscrows.Payment(taskId), terms.MaxPrice, terms.Deadline, ct);
+            var paymentLock = budgetId is null ? await SignLockAsync(client, key, TaskEscrows.Payment(taskId), terms.MaxPrice, terms.Deadline, ct) : null;
+            var voucher = budgetId is { } id
+                ? Convert.ToBase64String(new Voucher(id, taskId, terms.MaxPrice).Sign(key, await SigningContext.ChainIdAsync(client, ct)))
+                : null;
             var body = JsonText.Object(
                 ("capability", terms.Capability),
                 ("input", new JsonText.Raw(inputText)),
                 ("maxPrice", terms.MaxPrice),
                 ("deadline", TaskDeadline.Format(deadlineAt)),
                 ("salt", terms.Salt),
-                ("paymentLock", paymentLock));
+                ("paymentLock", paymentLock),
+                ("budget", budgetId?.ToString()),
+                ("voucher", voucher));
             var submitted = GatewayOutput.Require(await client.PostSignedAsync("v1/tasks", body, key, ct));
             await context.Output.WriteLineAsync(parse.GetValue(json) ? submitted.ToJsonString() : $"submitted: {taskId}");
             return parse.GetValue(noWatch) ? ExitCodes.Ok : await TaskWatch.FollowAsync(context, client, taskId.ToString(), parse.GetValue(json), ct);

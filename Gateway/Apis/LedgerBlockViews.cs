@@ -89,7 +89,8 @@ public sealed record LedgerTransactionView(string Id, TxKind Kind, TxFields Fiel
 [JsonDerivedType(typeof(EscrowLockFields))]
 [JsonDerivedType(typeof(ProtocolBatchFields))]
 [JsonDerivedType(typeof(BudgetOpenFields))]
-[JsonDerivedType(typeof(BudgetFields))]
+[JsonDerivedType(typeof(BudgetTopUpFields))]
+[JsonDerivedType(typeof(BudgetCloseFields))]
 public abstract record TxFields
 {
     /// <summary>The fields of <paramref name="body"/>.</summary>
@@ -100,9 +101,9 @@ public abstract record TxFields
         Unstake u => new StakeFields(u.Account.Value, u.Amount, u.Nonce),
         EscrowLock e => new EscrowLockFields(e.Payer.Value, e.EscrowId.ToString(), e.Amount),
         ProtocolBatch b => new ProtocolBatchFields(b.Orchestrator.Value, b.Sequence, [.. b.Operations.Select(ProtocolOpView.From)]),
-        BudgetOpen o => new BudgetOpenFields(o.Owner.Value, o.Nonce, o.Amount, o.ExpiryHeight, o.BudgetId.ToString()),
-        BudgetTopUp t => new BudgetFields(t.Owner.Value, t.BudgetId.ToString(), t.Amount, t.Nonce),
-        BudgetClose c => new BudgetFields(c.Owner.Value, c.BudgetId.ToString()),
+        BudgetOpen o => new BudgetOpenFields(o.Owner.Value, o.BudgetId.ToString(), o.Nonce, o.Amount, o.ExpiryHeight),
+        BudgetTopUp t => new BudgetTopUpFields(t.Owner.Value, t.BudgetId.ToString(), t.Amount, t.Nonce),
+        BudgetClose c => new BudgetCloseFields(c.Owner.Value, c.BudgetId.ToString()),
         _ => throw new ArgumentException($"Unknown transaction body {body.GetType().Name}.", nameof(body)),
     };
 }
@@ -116,14 +117,17 @@ public sealed record StakeFields(string Account, long Amount, long Nonce) : TxFi
 /// <summary>Fields of an escrow lock.</summary>
 public sealed record EscrowLockFields(string Payer, string EscrowId, long Amount) : TxFields;
 
-/// <summary>Fields of a budget open, with the id of the budget it opens.</summary>
-public sealed record BudgetOpenFields(string Owner, long Nonce, long Amount, long ExpiryHeight, string BudgetId) : TxFields;
-
-/// <summary>Fields of a budget top-up (amount and nonce set) or close (neither).</summary>
-public sealed record BudgetFields(string Owner, string BudgetId, long? Amount = null, long? Nonce = null) : TxFields;
-
 /// <summary>Fields of a protocol batch signed by the orchestrator.</summary>
 public sealed record ProtocolBatchFields(string Orchestrator, long Sequence, IReadOnlyList<ProtocolOpView> Operations) : TxFields;
+
+/// <summary>Fields of a budget open; <paramref name="BudgetId"/> is derived from the owner and the nonce.</summary>
+public sealed record BudgetOpenFields(string Owner, string BudgetId, long Nonce, long Amount, long ExpiryHeight) : TxFields;
+
+/// <summary>Fields of a budget top-up.</summary>
+public sealed record BudgetTopUpFields(string Owner, string BudgetId, long Amount, long Nonce) : TxFields;
+
+/// <summary>Fields of a budget close.</summary>
+public sealed record BudgetCloseFields(string Owner, string BudgetId) : TxFields;
 
 /// <summary>One operation of a protocol batch; <see cref="Kind"/> says which members are set.</summary>
 public sealed record ProtocolOpView(
@@ -139,8 +143,7 @@ public sealed record ProtocolOpView(
     IReadOnlyList<PayoutView>? Payouts = null,
     string? BudgetId = null,
     string? TaskId = null,
-    long? MaxPrice = null,
-    string? Signature = null)
+    long? MaxPrice = null)
 {
     /// <summary>The view of an operation.</summary>
     public static ProtocolOpView From(ProtocolOp op) => op switch
@@ -149,8 +152,8 @@ public sealed record ProtocolOpView(
         EscrowRefund r => new(op.Kind, EscrowId: r.EscrowId.ToString()),
         EscrowPayout p => new(op.Kind, EscrowId: p.EscrowId.ToString(), Fee: p.Fee, Payouts: [.. p.Payouts.Select(x => new PayoutView(x.Payee.Value, x.Amount))]),
         Slash s => new(op.Kind, Account: s.Account.Value, Amount: s.Amount, Beneficiary: s.Beneficiary.Value, BeneficiaryShare: s.BeneficiaryShare),
-        VoucherSettle v => new(op.Kind, Payee: v.Payee.Value, PayeeAmount: v.PayeeAmount, Fee: v.Fee, BudgetId: v.BudgetId.ToString(),
-            TaskId: v.TaskId.ToString(), MaxPrice: v.MaxPrice, Signature: Convert.ToBase64String(v.Signature)),
+        VoucherSettle v => new(
+            op.Kind, Payee: v.Payee.Value, PayeeAmount: v.PayeeAmount, Fee: v.Fee, BudgetId: v.BudgetId.ToString(), TaskId: v.TaskId.ToString(), MaxPrice: v.MaxPrice),
         BudgetReturn r => new(op.Kind, BudgetId: r.BudgetId.ToString()),
         _ => throw new ArgumentException($"Unknown protocol operation {op.GetType().Name}.", nameof(op)),
     };

@@ -35,8 +35,8 @@ public interface ILedgerQueryGrain : IGrainWithIntegerKey
 
     /// <summary>
     /// Whether the voucher of budget <paramref name="budgetId"/> for task <paramref name="taskId"/> was paid, as of the
-    /// latest finalized block known to the validators. False once the budget is returned (the ledger forgets its
-    /// vouchers then; the budget's status refuses every settle).
+    /// latest finalized block known to the validators; a paid voucher stays paid after its budget is returned, so a
+    /// settle retried then is recognised as applied.
     /// </summary>
     [Alias("IsVoucherSpent")]
     Task<bool> IsVoucherSpentAsync(Hash32 budgetId, Hash32 taskId);

@@ -156,8 +156,8 @@ internal static class BudgetRules
         }
 
         TransactionRules.Credit(state, budget.Owner, budget.Remaining);
+        // Its spent vouchers stay: a settle retried after the return must still be seen as paid, not as lost.
         state.SetBudget(budgetReturn.BudgetId, budget with { Remaining = 0, Status = BudgetStatus.Returned });
-        state.RemoveSpentVouchers(budgetReturn.BudgetId);
         return null;
     }
 

@@ -21,7 +21,7 @@ namespace Ainur.Protocol.Ledger.State;
 /// <item>chain (always present), key 0x03 ‖ 32 zero bytes: 0x03, <see cref="OrchestratorSequence"/>.</item>
 /// <item>budget, key 0x04 ‖ budget id: 0x04, id, owner's public key, remaining, expiry height, status byte, spent;</item>
 /// <item>spent voucher, key 0x05 ‖ Blake2b-256 over <see cref="HashDomain.SpentVoucher"/>, budget id and task id: 0x05,
-/// budget id, task id, credits paid (payee amount plus fee). Removed when its budget is returned.</item>
+/// budget id, task id, credits paid (payee amount plus fee). Kept after its budget is returned, as closed escrows are.</item>
 /// </list>
 /// <para>Entries fall into 65,536 buckets by the first 16 bits (big-endian) of the plain Blake2b-256 of their key. A
 /// bucket's hash is the RFC 9162 Merkle root (<see cref="Merkle.MerkleTree"/>) over its leaf hashes sorted by key
@@ -94,7 +94,7 @@ public sealed class LedgerState
 
     internal ImmutableDictionary<Hash32, Budget> BudgetMap { get; }
 
-    // Budget id -> task id -> credits its voucher paid. A returned budget's vouchers are dropped: it refuses every settle anyway.
+    // Budget id -> task id -> credits its voucher paid, returned budgets' included (a paid voucher stays paid).
     internal ImmutableDictionary<Hash32, ImmutableDictionary<Hash32, long>> SpentVoucherMap { get; }
 
     // Release height -> accounts that may hold unbonding entries due then; lets block h release without scanning accounts.
@@ -149,9 +149,8 @@ public sealed class LedgerState
     public Budget? GetBudget(Hash32 id) => BudgetMap.TryGetValue(id, out var budget) ? budget : null;
 
     /// <summary>
-    /// Whether the voucher of budget <paramref name="budgetId"/> for task <paramref name="taskId"/> was paid. Once the
-    /// budget is returned this answers false for all its vouchers (the ledger forgets them: the budget refuses every
-    /// settle by its status).
+    /// Whether the voucher of budget <paramref name="budgetId"/> for task <paramref name="taskId"/> was paid, also after
+    /// the budget was returned.
     /// </summary>
     public bool IsVoucherSpent(Hash32 budgetId, Hash32 taskId) =>
         SpentVoucherMap.TryGetValue(budgetId, out var spent) && spent.ContainsKey(taskId);

@@ -103,22 +103,6 @@ internal sealed class LedgerWorkingSet
         _dirtyVouchers.Add((budgetId, taskId));
     }
 
-    /// <summary>Forgets every spent voucher of <paramref name="budgetId"/> (its budget was returned).</summary>
-    public void RemoveSpentVouchers(Hash32 budgetId)
-    {
-        if (!_spentVouchers.TryGetValue(budgetId, out var spent))
-        {
-            return;
-        }
-
-        _voucherUndo.Add((budgetId, spent));
-        _spentVouchers.Remove(budgetId);
-        foreach (var taskId in spent.Keys)
-        {
-            _dirtyVouchers.Add((budgetId, taskId));
-        }
-    }
-
     /// <summary>
     /// Notes that <paramref name="account"/> has unbonding due at <paramref name="height"/>. Not undone by
     /// <see cref="DiscardChanges"/>: a note without a due entry only costs a lookup when that height comes.

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Ainur.Gateway.Tests.Budgets;
 using Ainur.Gateway.Tests.Tasks;
 using Json.Schema;
 
@@ -109,19 +110,39 @@ public sealed class OpenApiContractTests(TaskNodeFixture fixture)
     }
 
     [Fact]
+    public async Task BudgetResponses_MatchTheDeclaredSchemas()
+    {
+        var contract = await ContractAsync();
+        var budgets = new BudgetCalls(_tasks.Ledger);
+        var capability = TaskClient.NewCapability();
+        await _tasks.AgentAsync(capability, staked: false);
+        var owner = await _tasks.ClientAsync();
+
+        var (id, created) = await budgets.OpenAsync(owner, 100);
+        contract.AssertMatches("/v1/budgets", "post", 201, created);
+        var topUp = await _tasks.PostAsync(owner, $"/v1/budgets/{id}/top-up", await budgets.TopUpBodyAsync(owner, id, 10));
+        contract.AssertMatches("/v1/budgets/{id}/top-up", "post", 200, await HttpAssert.JsonAsync(topUp, HttpStatusCode.OK));
+        var draft = TaskDraft.For(owner, capability);
+        contract.AssertMatches("/v1/tasks", "post", 202, await _tasks.SubmitAsync(draft, draft.BudgetBody(id)));
+        contract.AssertMatches("/v1/budgets/{id}", "get", 200, await budgets.GetAsync(id));
+        var close = await _tasks.PostAsync(owner, $"/v1/budgets/{id}/close", BudgetCalls.CloseBody(owner, id));
+        contract.AssertMatches("/v1/budgets/{id}/close", "post", 200, await HttpAssert.JsonAsync(close, HttpStatusCode.OK));
+    }
+
+    [Fact]
     public async Task SignedOperations_NameTheSignatureScheme_AndReadsDoNot()
     {
         var document = (await ContractAsync()).Document;
 
         var scheme = document["components"]!["securitySchemes"]!["httpMessageSignature"]!;
         Assert.Equal(("apiKey", "header", "Signature"), ((string?)scheme["type"], (string?)scheme["in"], (string?)scheme["name"]));
-        foreach (var (path, method) in new[] { ("/v1/tasks", "post"), ("/v1/agents", "post"), ("/v1/transfers", "post"), ("/v1/agents/{did}/tasks/next", "get") })
+        foreach (var (path, method) in new[] { ("/v1/tasks", "post"), ("/v1/agents", "post"), ("/v1/transfers", "post"), ("/v1/agents/{did}/tasks/next", "get"), ("/v1/budgets", "post") })
         {
             var security = document["paths"]![path]![method]!["security"]?.AsArray();
             Assert.True(security?.Any(s => s!.AsObject().ContainsKey("httpMessageSignature")) == true, $"{method} {path} names no signature scheme");
         }
 
-        foreach (var (path, method) in new[] { ("/v1/tasks/{id}", "get"), ("/v1/agents/{did}", "get") })
+        foreach (var (path, method) in new[] { ("/v1/tasks/{id}", "get"), ("/v1/agents/{did}", "get"), ("/v1/budgets/{id}", "get") })
         {
             Assert.Null(document["paths"]![path]![method]!["security"]);
         }

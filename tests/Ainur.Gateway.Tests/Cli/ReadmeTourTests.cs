@@ -37,7 +37,7 @@ public sealed partial class ReadmeTourTests : IDisposable
         foreach (var expected in new[]
         {
             "created: did:key:", "unchanged: did:key:", "updated: did:key:", "valid: transfer ", "executed attempt 1 of verifying: ",
-            "\"summary\":\"Ainur pays agents for verified work.\"", "waiting for the challenge window to end at ", "settled: ",
+            "\"summary\":\"Ainur pays agents for verified work.\"", "waiting for the challenge window to end at ", "settled: ", "remaining 95",
         })
         {
             Assert.Contains(expected, output, StringComparison.Ordinal);

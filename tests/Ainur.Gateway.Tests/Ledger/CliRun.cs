@@ -1,4 +1,5 @@
 using Ainur.Cli;
+using Ainur.Protocol.Identity;
 
 namespace Ainur.Gateway.Tests.Ledger;
 
@@ -11,6 +12,18 @@ internal sealed class CliRun(Uri gateway) : IDisposable
 
     /// <summary>A path inside <see cref="Home"/>.</summary>
     public string File(string name) => Path.Combine(Home, name);
+
+    /// <summary>A key file of <paramref name="key"/> in <see cref="Home"/>, unsealed (written once per key).</summary>
+    public string KeyFileOf(AgentKey key)
+    {
+        var file = File($"{key.Did.Value[^12..]}.json");
+        if (!System.IO.File.Exists(file))
+        {
+            System.IO.File.WriteAllText(file, KeyFile.Seal(key, null));
+        }
+
+        return file;
+    }
 
     public async Task<(int Code, string Output, string Error)> RunAsync(params string[] args)
     {

@@ -27,7 +27,7 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
     public async Task Submit_ShowsEachTransition_UntilSettled_ServedByAgentRun()
     {
         var capability = TaskClient.NewCapability();
-        var agentFile = KeyFileOf(await _tasks.AgentAsync(capability, price: 5));
+        var agentFile = _cli.KeyFileOf(await _tasks.AgentAsync(capability, price: 5));
         var client = await _tasks.ClientAsync();
         var (deadline, taskId) = Terms(client, capability, "cli-settled");
 
@@ -43,7 +43,7 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
         Assert.Equal(Input, verifying.GetProperty("result").GetProperty("output").GetRawText());
         Assert.Equal(Blake2b.Content(System.Text.Encoding.UTF8.GetBytes(Input)).ToString(), verifying.GetProperty("result").GetProperty("outputHash").GetString());
 
-        var (acceptCode, acceptOutput, acceptError) = await _cli.RunAsync("task", "accept", taskId.ToString(), "--key", KeyFileOf(client));
+        var (acceptCode, acceptOutput, acceptError) = await _cli.RunAsync("task", "accept", taskId.ToString(), "--key", _cli.KeyFileOf(client));
         Assert.True(acceptCode == 0, acceptError);
         Assert.Matches("^(complete|settled): ", acceptOutput);
 
@@ -77,7 +77,7 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
 
         var submitting = Submit(client, capability, deadline, "cli-cancelled");
         await _tasks.WaitForPaymentAsync(taskId, "locked");
-        var (cancelCode, cancelOutput, cancelError) = await _cli.RunAsync("task", "cancel", taskId.ToString(), "--key", KeyFileOf(client));
+        var (cancelCode, cancelOutput, cancelError) = await _cli.RunAsync("task", "cancel", taskId.ToString(), "--key", _cli.KeyFileOf(client));
         Assert.True(cancelCode == 0, cancelError);
         Assert.StartsWith($"cancelled: {taskId}", cancelOutput, StringComparison.Ordinal);
 
@@ -95,9 +95,9 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
         // Deterministic: the verifier re-runs 'cat' and its hash matches. Judged: the judge 'false' rejects the result.
         var capability = TaskClient.NewCapability();
         var (draft, _, _) = await _tasks.VerifyingAsync(capability, deterministic);
-        var verifierFile = KeyFileOf(await _tasks.AgentAsync(capability, deterministic: deterministic));
+        var verifierFile = _cli.KeyFileOf(await _tasks.AgentAsync(capability, deterministic: deterministic));
 
-        var (disputeCode, disputeOutput, disputeError) = await _cli.RunAsync("task", "dispute", draft.Id.ToString(), "--reason", "not what I asked", "--key", KeyFileOf(draft.Client));
+        var (disputeCode, disputeOutput, disputeError) = await _cli.RunAsync("task", "dispute", draft.Id.ToString(), "--reason", "not what I asked", "--key", _cli.KeyFileOf(draft.Client));
         Assert.True(disputeCode == 0, disputeError);
         Assert.StartsWith($"disputed: {draft.Id}", disputeOutput, StringComparison.Ordinal);
 
@@ -117,7 +117,7 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
     public async Task Submit_BadInputOrRefusal_ExitsWithTheInputOrRefusedCode()
     {
         var client = await _tasks.ClientAsync();
-        var key = KeyFileOf(client);
+        var key = _cli.KeyFileOf(client);
 
         Assert.Equal(2, (await _cli.RunAsync("task", "submit", "--capability", "x.y", "--input", "{not json", "--max-price", "1", "--key", key)).Code);
         Assert.Equal(2, (await _cli.RunAsync("task", "submit", "--capability", "x.y", "--input", "{}", "--max-price", "1", "--deadline", "soon", "--key", key)).Code);
@@ -136,7 +136,7 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
         await _tasks.AgentAsync(capability, staked: false);
         var client = await _tasks.ClientAsync();
 
-        var (code, _, error) = await _cli.RunAsync("task", "submit", "--capability", capability, "--input", """{"text":5}""", "--max-price", "8", "--key", KeyFileOf(client));
+        var (code, _, error) = await _cli.RunAsync("task", "submit", "--capability", capability, "--input", """{"text":5}""", "--max-price", "8", "--key", _cli.KeyFileOf(client));
 
         Assert.Equal(3, code);
         var lines = error.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
@@ -157,7 +157,7 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
         Assert.Contains($"waiting for the challenge window to end at {windowEndsAt}", error.ToString(), StringComparison.Ordinal);
         Assert.DoesNotContain("waiting for", output.ToString(), StringComparison.Ordinal); // stdout stays the transitions
 
-        var (acceptCode, _, acceptError) = await _cli.RunAsync("task", "accept", draft.Id.ToString(), "--key", KeyFileOf(draft.Client));
+        var (acceptCode, _, acceptError) = await _cli.RunAsync("task", "accept", draft.Id.ToString(), "--key", _cli.KeyFileOf(draft.Client));
         Assert.True(acceptCode == 0, acceptError);
         Assert.Equal(0, await watching);
     }
@@ -205,7 +205,7 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
 
         // One poll hands out all three; --once ends when they are done.
         var exec = "sh -c 'read x; case \"$x\" in *fail*) echo boom >&2; exit 2;; *) echo \"$x\";; esac'";
-        var (code, output, error) = await _cli.RunAsync("agent", "run", "--exec", exec, "--parallel", "4", "--once", "--json", "--key", KeyFileOf(agent));
+        var (code, output, error) = await _cli.RunAsync("agent", "run", "--exec", exec, "--parallel", "4", "--once", "--json", "--key", _cli.KeyFileOf(agent));
 
         Assert.True(code == 0, error);
         var lines = output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => System.Text.Json.Nodes.JsonNode.Parse(l)!).ToList();
@@ -221,7 +221,7 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
     [Fact]
     public async Task AgentRun_ParallelOutOfBounds_IsAUsageError()
     {
-        var (code, _, error) = await _cli.RunAsync("agent", "run", "--exec", "cat", "--parallel", "65", "--once", "--key", KeyFileOf(AgentKey.Generate()));
+        var (code, _, error) = await _cli.RunAsync("agent", "run", "--exec", "cat", "--parallel", "65", "--once", "--key", _cli.KeyFileOf(AgentKey.Generate()));
 
         Assert.Equal(1, code);
         Assert.Contains("--parallel is 1 to 64", error, StringComparison.Ordinal);
@@ -231,7 +231,7 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
     private async Task<(string AgentFile, TaskDraft Draft)> SubmittedAsync()
     {
         var capability = TaskClient.NewCapability();
-        var agentFile = KeyFileOf(await _tasks.AgentAsync(capability));
+        var agentFile = _cli.KeyFileOf(await _tasks.AgentAsync(capability));
         var draft = TaskDraft.For(await _tasks.ClientAsync(), capability);
         await _tasks.SubmitAsync(draft);
         return (agentFile, draft);
@@ -240,7 +240,7 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
     private Task<(int Code, string Output, string Error)> Submit(AgentKey client, string capability, DateTimeOffset deadline, string salt) =>
         _cli.RunAsync(
             "task", "submit", "--capability", capability, "--input", Input, "--max-price", "8",
-            "--deadline", deadline.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), "--salt", salt, "--key", KeyFileOf(client));
+            "--deadline", deadline.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture), "--salt", salt, "--key", _cli.KeyFileOf(client));
 
     // The deadline (whole milliseconds) and the id the CLI's task will have: the test computes the id as any client would.
     private static (DateTimeOffset Deadline, Hash32 Id) Terms(AgentKey client, string capability, string salt)
@@ -248,16 +248,5 @@ public sealed class TaskCliTests(TaskNodeFixture fixture) : IDisposable
         var deadline = DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeMilliseconds());
         var terms = new TaskTerms(client.Did, capability, Blake2b.Content(System.Text.Encoding.UTF8.GetBytes(Input)), 8, deadline.ToUnixTimeMilliseconds(), salt);
         return (deadline, terms.TaskId());
-    }
-
-    private string KeyFileOf(AgentKey key)
-    {
-        var file = _cli.File($"{key.Did.Value[^12..]}.json");
-        if (!File.Exists(file))
-        {
-            File.WriteAllText(file, KeyFile.Seal(key, null));
-        }
-
-        return file;
     }
 }

@@ -83,10 +83,10 @@ internal sealed class TaskClient(IGatewayEndpoint gateway)
 
     public Task<HttpResponseMessage> GetAsync(string path) => Ledger.GetAsync(path);
 
-    /// <summary>Submits <paramref name="draft"/> and expects 202 with its id.</summary>
-    public async Task<JsonElement> SubmitAsync(TaskDraft draft)
+    /// <summary>Submits <paramref name="draft"/> (paid by its lock, or by <paramref name="body"/>'s payment) and expects 202 with its id.</summary>
+    public async Task<JsonElement> SubmitAsync(TaskDraft draft, string? body = null)
     {
-        var response = await PostAsync(draft.Client, "/v1/tasks", draft.Body());
+        var response = await PostAsync(draft.Client, "/v1/tasks", body ?? draft.Body());
         var view = await HttpAssert.JsonAsync(response, HttpStatusCode.Accepted);
         Assert.Equal($"/v1/tasks/{draft.Id}", response.Headers.Location?.OriginalString);
         return view;

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Ainur.Gateway.Tests.Ledger;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Budgets;
 using Ainur.Protocol.Ledger.Transactions;
 using Ainur.Protocol.Tasks;
 
@@ -29,6 +30,21 @@ internal sealed record TaskDraft(AgentKey Client, string Capability, string Inpu
     /// <summary>The client's lock of maxPrice under the payment escrow until the deadline, or any other lock body and signer.</summary>
     public SignedTransaction PaymentLock(TxBody? body = null, AgentKey? signer = null, string chainId = LedgerCalls.ChainId) =>
         SignedTransaction.Sign(body ?? new EscrowLock(Client.Did, TaskEscrows.Payment(Id), MaxPrice, Terms.Deadline), signer ?? Client, chainId);
+
+    /// <summary>
+    /// The request body of the task paid from <paramref name="budget"/>: 'budget' and 'voucher' (signed by the client, or
+    /// <paramref name="signer"/>) instead of 'paymentLock'.
+    /// </summary>
+    public string BudgetBody(Hash32 budget, AgentKey? signer = null)
+    {
+        var voucher = new Voucher(budget, Id, MaxPrice).Sign(signer ?? Client, LedgerCalls.ChainId);
+        return Body(replace: new Dictionary<string, string?>
+        {
+            ["paymentLock"] = null,
+            ["budget"] = JsonSerializer.Serialize(budget.ToString()),
+            ["voucher"] = JsonSerializer.Serialize(Convert.ToBase64String(voucher)),
+        });
+    }
 
     /// <summary>
     /// The request body; <paramref name="replace"/> swaps members for raw JSON text (null leaves the member out), and

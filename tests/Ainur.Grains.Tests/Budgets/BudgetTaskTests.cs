@@ -2,6 +2,7 @@ using Ainur.Grains.Interfaces.Budgets;
 using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Grains.Tests.Tasks;
 using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Budgets;
 using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Ledger.Transactions;
@@ -131,12 +132,8 @@ public sealed class BudgetTaskTests(TaskWorld world)
         var client = await world.NewAccountAsync();
         var agent = await world.NewAccountAsync();
         var budget = await world.OpenBudgetAsync(client, 500);
-        var taskId = Blake2b.Content(Guid.NewGuid().ToByteArray());
-        var signature = new Voucher(budget, taskId, 100).Sign(client, world.Secrets.ChainId);
-        var deadline = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds();
-        Assert.Null(await world.Budget(budget).ReserveAsync(new ReserveRequest(taskId, client.Did, 100, signature, deadline)));
+        var (taskId, unit) = await ReservedAsync(client, budget, agent.Did);
         var agentBefore = (await world.AccountAsync(agent.Did)).Account.Balance;
-        ProtocolOp[] unit = [new VoucherSettle(budget, taskId, 100, signature, agent.Did, 90, 1)];
 
         // The budget sent the unit, and its answer was lost: the ledger applied it.
         Assert.True((await world.Grains.GetGrain<IOrchestratorGrain>(0).ExecuteAsync([.. unit])).Final);
@@ -154,6 +151,31 @@ public sealed class BudgetTaskTests(TaskWorld world)
     }
 
     [Fact]
+    public async Task A_settlement_retried_after_its_budget_was_returned_counts_as_paid_once()
+    {
+        var client = await world.NewAccountAsync();
+        var agent = await world.NewAccountAsync();
+        var budget = await world.OpenBudgetAsync(client, 500);
+        var (taskId, unit) = await ReservedAsync(client, budget, agent.Did);
+        var orchestrator = world.Grains.GetGrain<IOrchestratorGrain>(0);
+
+        // The settle applied but its answer was lost; then the owner closed the budget and its rest was returned.
+        Assert.True((await orchestrator.ExecuteAsync([.. unit])).Final);
+        Assert.Equal(TxState.Final, (await world.FinalizeAsync(SignedTransaction.Sign(new BudgetClose(client.Did, budget), client, world.Secrets.ChainId))).State);
+        Assert.True((await orchestrator.ExecuteAsync([new BudgetReturn(budget)])).Final);
+        var agentBefore = (await world.AccountAsync(agent.Did)).Account.Balance;
+
+        var retried = await world.Budget(budget).SettleAsync(taskId, [.. unit]);
+
+        Assert.True(retried.Closed, retried.Reason);
+        Assert.True(await world.Grains.GetGrain<ILedgerQueryGrain>(0).IsVoucherSpentAsync(budget, taskId));
+        Assert.Equal(agentBefore, (await world.AccountAsync(agent.Did)).Account.Balance);
+        var onLedger = (await world.BudgetOnLedgerAsync(budget)).Budget!;
+        Assert.Equal((BudgetStatus.Returned, 91L), (onLedger.Status, onLedger.Spent));
+        Assert.Equal((0, 1L), ((await world.Budget(budget).GetAsync()).ReservedTasks, (await world.Budget(budget).GetAsync()).SettledTasks));
+    }
+
+    [Fact]
     public async Task A_lost_reservation_write_refuses_the_submit_and_the_task_does_not_exist()
     {
         var client = await world.NewAccountAsync();
@@ -168,6 +190,16 @@ public sealed class BudgetTaskTests(TaskWorld world)
         Assert.NotNull(await world.Task(kept).GetAsync());
         var usage = await world.Budget(budget).GetAsync();
         Assert.Equal((1, 50L), (usage.ReservedTasks, usage.ReservedAmount));
+    }
+
+    // A reservation of 100 on the budget for a fresh task id (no task grain), and the settlement paying payee 90 and a fee of 1.
+    private async Task<(Hash32 TaskId, ProtocolOp[] Unit)> ReservedAsync(AgentKey client, Hash32 budget, Did payee)
+    {
+        var taskId = Blake2b.Content(Guid.NewGuid().ToByteArray());
+        var signature = new Voucher(budget, taskId, 100).Sign(client, world.Secrets.ChainId);
+        var deadline = DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds();
+        Assert.Null(await world.Budget(budget).ReserveAsync(new ReserveRequest(taskId, client.Did, 100, signature, deadline)));
+        return (taskId, [new VoucherSettle(budget, taskId, 100, signature, payee, 90, 1)]);
     }
 
     private async Task<Budget> WaitReturnedAsync(Hash32 budget)

@@ -27,11 +27,18 @@ public sealed class TaskConservationTests(TaskWorld world) : IDisposable
 {
     private const string Capability = "mix.echo";
 
-    // A poor client's lock is refused; its task keeps watching it until the deadline, so that deadline is short.
+    // A poor client's lock is refused; its task keeps watching it until the deadline, so that deadline is short when
+    // nobody relays the lock. A relayed one must reach the ledger before that expiry, after the refusal, a donation and
+    // the relay (three finality rounds, seconds apart on a loaded machine): its deadline is long, which costs nothing
+    // (its task is refunded as soon as it sees the relayed lock).
     private static readonly TimeSpan PoorDeadline = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan RelayedDeadline = TimeSpan.FromSeconds(60);
 
     // Refused locks relayed after their client was paid enough, by a donor of this test's own, one transfer at a time.
     private readonly SemaphoreSlim _donations = new(1, 1);
+
+    // How long after its submit each relayed lock was final (ms), for the run's diagnostic line.
+    private readonly List<double> _relayTimes = [];
     private AgentKey? _donor;
 
     public void Dispose() => _donations.Dispose();
@@ -144,7 +151,8 @@ public sealed class TaskConservationTests(TaskWorld world) : IDisposable
             Assert.True(_refused > 0, "no submit was refused by a budget");
             Assert.Superset(new HashSet<HoldState> { HoldState.Refunded, HoldState.Expired }, records.Where(r => r.History.Any(t => t.Cause == "payment-lockrejected")).Select(r => r.Payment).ToHashSet());
         }
-        TestContext.Current.SendDiagnosticMessage(string.Join(", ", records.GroupBy(r => r.State).Select(g => $"{g.Key}: {g.Count()}")) + $", refused by budgets: {_refused}");
+        TestContext.Current.SendDiagnosticMessage(string.Join(", ", records.GroupBy(r => r.State).Select(g => $"{g.Key}: {g.Count()}")) + $", refused by budgets: {_refused}"
+            + (_relayTimes.Count > 0 ? $", relayed locks final {_relayTimes.Min():F0} to {_relayTimes.Max():F0} ms after their submit" : ""));
     }
 
     private async Task<TaskRecord> RunAsync(AgentKey client, Scenario scenario)
@@ -244,7 +252,7 @@ public sealed class TaskConservationTests(TaskWorld world) : IDisposable
     /// </summary>
     private async Task<TaskRecord> RunPoorAsync(AgentKey client, Scenario scenario)
     {
-        var (id, reply) = await world.SubmitAsync(client, Capability, $$"""{"text":"{{Guid.NewGuid()}}"}""", scenario.Price, PoorDeadline);
+        var (id, reply) = await world.SubmitAsync(client, Capability, $$"""{"text":"{{Guid.NewGuid()}}"}""", scenario.Price, scenario.Relay ? RelayedDeadline : PoorDeadline);
         Assert.Null(reply.Rejection);
         var refused = await world.WaitForAsync(id, t => t.Payment != HoldState.Locking);
         Assert.Equal((TaskState.Failed, HoldState.LockRejected), (refused.State, refused.Payment));
@@ -252,7 +260,14 @@ public sealed class TaskConservationTests(TaskWorld world) : IDisposable
         if (scenario.Relay)
         {
             await DonateAsync(client.Did, scenario.Price);
-            Assert.Equal(TxState.Final, (await world.FinalizeAsync(paymentLock)).State);
+            var relayed = await world.FinalizeAsync(paymentLock);
+            var margin = refused.Terms.Deadline - DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            Assert.True(relayed.State == TxState.Final, $"the relayed lock of task {id} is {relayed.State} ({relayed.Rejection?.Code}), {margin} ms before its expiry");
+            lock (_relayTimes)
+            {
+                _relayTimes.Add(RelayedDeadline.TotalMilliseconds - margin);
+            }
+
             var refunded = await world.WaitForAsync(id, t => t.IsClosed, TimeSpan.FromMinutes(1));
             Assert.Equal(HoldState.Refunded, refunded.Payment);
             return refunded;
