@@ -32,9 +32,13 @@ public interface IMempoolGrain : IGrainWithIntegerKey
     [Alias("Reap")]
     Task<ImmutableArray<SignedTransaction>> ReapAsync(int max);
 
-    /// <summary>The proposer found these transactions invalid against the ledger: drop them and tell their waiters why.</summary>
+    /// <summary>
+    /// The proposer of <paramref name="height"/> found these transactions invalid against the ledger before that height:
+    /// drop them and tell their waiters why. A report for a height already final is ignored (the transactions stay
+    /// pending): its proposer judged them on a state older than the ledger's, on which they may be valid now.
+    /// </summary>
     [Alias("Rejected")]
-    Task RejectedAsync(ImmutableArray<RejectedTransaction> rejected);
+    Task RejectedAsync(long height, ImmutableArray<RejectedTransaction> rejected);
 
     /// <summary>
     /// A validator finalized (and persisted) <paramref name="finalized"/>. Idempotent per height: every validator reports

@@ -78,8 +78,15 @@ public sealed partial class MempoolGrain(
     }
 
     /// <inheritdoc/>
-    public async Task RejectedAsync(ImmutableArray<RejectedTransaction> rejected)
+    public async Task RejectedAsync(long height, ImmutableArray<RejectedTransaction> rejected)
     {
+        // A proposer still deciding a height the others have finalized (a later round of it) built on the state before
+        // that height's block: a transaction it refuses (say, for a balance that block provides) may be valid now.
+        if (height <= _reported)
+        {
+            return;
+        }
+
         foreach (var item in rejected)
         {
             var id = item.Transaction.Id;

@@ -313,7 +313,7 @@ public sealed partial class ValidatorGrain(
         _executed[built.Block.Hash] = built.After;
         if (!built.Rejected.IsEmpty)
         {
-            await mempool.RejectedAsync(built.Rejected);
+            await mempool.RejectedAsync(request.Height, built.Rejected);
         }
 
         await StepAsync(new ProposalValue(request.Height, request.Round, built.Block));

@@ -1,6 +1,8 @@
 using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Protocol.Consensus;
 using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Execution;
+using Ainur.Protocol.Ledger.State;
 
 namespace Ainur.Grains.Tests.LedgerCluster;
 
@@ -66,6 +68,40 @@ public sealed class LedgerClusterTests(LedgerClusterFixture fixture)
         LedgerChain.AssertUnchanged(before, after);
         LedgerChain.AssertNoFork(after);
         Assert.All(await LedgerChain.StatusesAsync(fixture), s => Assert.Equal(0, s.Equivocations));
+    }
+
+    [Fact]
+    public async Task ARejectionReportedForAHeightAlreadyFinal_IsIgnored_AndTheTransactionStillBecomesFinal()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await LedgerChain.WaitForSpreadAsync(fixture, 2, ct);
+        Assert.Equal(TxState.Final, (await fixture.SubmitAndWaitAsync(fixture.NextTransfer(), Finality, ct)).State);
+
+        // Halted, so both transactions wait in the pool when the reports arrive.
+        await fixture.Validator(1).SetOnlineAsync(false);
+        await fixture.Validator(2).SetOnlineAsync(false);
+        try
+        {
+            var head = (await fixture.Mempool.GetHeadAsync()).Height;
+            var stale = fixture.NextTransfer();
+            var current = fixture.NextTransfer();
+            await fixture.Mempool.SubmitManyAsync([stale, current]);
+            var refusal = new TxRejection(TxRejectionCodes.InsufficientBalance, "judged on an old state");
+            await fixture.Mempool.RejectedAsync(head, [new RejectedTransaction(stale, refusal)]);
+            await fixture.Mempool.RejectedAsync(head + 100, [new RejectedTransaction(current, refusal)]); // any height not final yet
+
+            Assert.Equal(TxState.Rejected, (await fixture.Mempool.WaitAsync(current.Id, TimeSpan.FromSeconds(1))).State);
+            Assert.Equal(TxState.Pending, (await fixture.Mempool.WaitAsync(stale.Id, TimeSpan.FromSeconds(1))).State);
+
+            await fixture.Validator(1).SetOnlineAsync(true);
+            await fixture.Validator(2).SetOnlineAsync(true);
+            Assert.Equal(TxState.Final, (await fixture.SubmitAndWaitAsync(stale, Finality, ct)).State);
+        }
+        finally
+        {
+            await fixture.Validator(1).SetOnlineAsync(true);
+            await fixture.Validator(2).SetOnlineAsync(true);
+        }
     }
 
     [Fact]
