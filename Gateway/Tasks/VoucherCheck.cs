@@ -14,7 +14,7 @@ namespace Ainur.Gateway.Tasks;
 /// </summary>
 internal static class VoucherCheck
 {
-    /// <summary>The voucher (null: the lock pays), or a 400 <c>malformed-voucher</c> problem.</summary>
+    /// <summary>The voucher (null: the lock pays), or a 400 problem: <c>malformed-body</c> without any payment, else <c>malformed-voucher</c>.</summary>
     public static bool TryRead(SubmitTaskRequest request, out TaskVoucher? voucher, [NotNullWhen(false)] out ProblemHttpResult? problem)
     {
         voucher = null;
@@ -22,7 +22,7 @@ internal static class VoucherCheck
         {
             ({ }, null, null) => null,
             (null, { } budget, { } signature) => Read(budget, signature, out voucher),
-            (null, null, null) => TaskProblems.InvalidVoucher("A task is paid by 'paymentLock' or by 'budget' and 'voucher'."),
+            (null, null, null) => Problems.MalformedBody("A task is paid by 'paymentLock' or by 'budget' and 'voucher'."),
             (null, _, _) => TaskProblems.InvalidVoucher("'budget' and 'voucher' go together."),
             _ => TaskProblems.InvalidVoucher("A task is paid by 'paymentLock' or by 'budget' and 'voucher', not both."),
         };

@@ -130,7 +130,7 @@ public sealed class BudgetApiTests(TaskNodeFixture fixture)
     }
 
     [Fact]
-    public async Task Submit_WithAMissingMixedOrUnreadableVoucher_Is400MalformedVoucher_AndCreatesNothing()
+    public async Task Submit_WithBothPaymentsHalfAVoucherOrAnUnreadableOne_Is400MalformedVoucher_AndCreatesNothing()
     {
         var capability = TaskClient.NewCapability();
         await _tasks.AgentAsync(capability, staked: false);
@@ -142,7 +142,6 @@ public sealed class BudgetApiTests(TaskNodeFixture fixture)
 
         var bodies = new Dictionary<string, string?>[]
         {
-            new() { ["paymentLock"] = null },
             new() { ["budget"] = budget, ["voucher"] = voucher },
             new() { ["paymentLock"] = null, ["budget"] = budget },
             new() { ["paymentLock"] = null, ["voucher"] = voucher },

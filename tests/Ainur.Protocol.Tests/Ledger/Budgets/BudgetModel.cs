@@ -237,7 +237,6 @@ internal sealed class BudgetModel
             budget.Returned = budget.Remaining;
             budget.Remaining = 0;
             budget.Status = BudgetStatus.Returned;
-            budget.PaidTasks.Clear();
         });
     }
 

@@ -129,7 +129,7 @@ public sealed class BudgetRulesTests
     }
 
     [Fact]
-    public void Return_AfterExpiry_GivesTheRestBack_ForgetsTheVouchers_AndRefusesEverythingAfter()
+    public void Return_AfterExpiry_GivesTheRestBack_KeepsTheVouchersSpent_AndRefusesEverythingAfter()
     {
         var settle = Settle(Alice, Id, Task1, 30, Carol.Did, 20, 2);
         var paid = Apply(Opened, Batch(1, settle));
@@ -139,7 +139,7 @@ public sealed class BudgetRulesTests
 
         Assert.Equal(new Budget(Alice.Did, 0, 5, BudgetStatus.Returned, 22), returned.GetBudget(Id));
         Assert.Equal(Allocation - 22, returned.GetAccount(Alice.Did).Balance);
-        Assert.False(returned.IsVoucherSpent(Id, Task1));
+        Assert.True(returned.IsVoucherSpent(Id, Task1));
         Assert.Equal(TestGenesis.TotalSupply, returned.Total());
         Assert.Equal(TxRejectionCodes.BudgetReturned, Try(returned, Batch(3, settle))?.Code);
         Assert.Equal(TxRejectionCodes.BudgetReturned, Try(returned, Batch(3, new BudgetReturn(Id)))?.Code);
