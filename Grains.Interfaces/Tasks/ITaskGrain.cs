@@ -8,7 +8,7 @@ namespace Ainur.Grains.Interfaces.Tasks;
 
 /// <summary>
 /// One paid task (key: the task id in hex): hosts <see cref="TaskMachine"/>. Every transition is durable before any
-/// caller or reader hears of it (an agent's start excepted: see <see cref="TaskStep.Deferrable"/>); deadlines survive
+/// caller or reader hears of it; deadlines survive
 /// restarts through a reminder; each transition is kept in the task's history, which readers follow with
 /// <see cref="WaitForChangeAsync"/>.
 /// </summary>

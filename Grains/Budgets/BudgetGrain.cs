@@ -118,7 +118,10 @@ internal sealed partial class BudgetGrain(
                 state.State.Released++;
             }
 
-            await PersistAsync();
+            // Not written on its own: the ledger's spent mark (or, for a release, the task's closed record) is what
+            // makes the end durable; the dropped reservation rides with the budget's next write, and one lost with the
+            // activation is dropped again when the budget wakes its tasks (the task is closed). Until then the amount
+            // still counts as reserved: the budget may refuse a task it could take, never pay beyond what it holds.
         }
 
         return new CloseOutcome(true, null);

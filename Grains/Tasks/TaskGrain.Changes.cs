@@ -15,7 +15,7 @@ internal sealed partial class TaskGrain
     // write, and a write that fails, or a crash, would take back what they saw).
     private (bool Writing, TaskRecord? Replaced) _inFlight;
 
-    /// <summary>What readers are shown: the record as storage holds it (an agent's start may run ahead of it: see <see cref="TaskStep.Deferrable"/>).</summary>
+    /// <summary>What readers are shown: the record as storage holds it.</summary>
     private TaskRecord? Shown => _inFlight.Writing ? _inFlight.Replaced : Record;
 
     /// <inheritdoc/>

@@ -121,6 +121,35 @@ internal sealed partial class TaskGrain
         }
     }
 
+    /// <summary>
+    /// A budget's task is pending with its payment reserved from its submit on: an agent free now is assigned in the
+    /// submit's own write (nobody outside waits between the two transitions), which saves the task a write. Without one,
+    /// or when the roster cannot answer, the work turn asks again as usual.
+    /// </summary>
+    private async Task AssignAtOnceAsync(ImmutableArray<TaskTell>.Builder tells)
+    {
+        if (!TaskEffects.Asks(Record!).Contains(new FindAgent()))
+        {
+            return;
+        }
+
+        try
+        {
+            var answer = await AskAsync(Record!, new FindAgent());
+            foreach (var command in answer.Commands)
+            {
+                if (!Take(command, tells) && command is AssignTask refused)
+                {
+                    await TellQuietlyAsync(Roster(Record!).DoneAsync(refused.Agent));
+                }
+            }
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            LogWorkFailed(logger, this.GetPrimaryKeyString(), exception);
+        }
+    }
+
     /// <summary>Steps an answer on the record in memory; false when it changed nothing (stale, or refused).</summary>
     private bool Take(TaskCommand command, ImmutableArray<TaskTell>.Builder tells)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Ainur.Grains.Interfaces;
 using Ainur.Grains.Interfaces.Budgets;
 using Ainur.Grains.Interfaces.Tasks;
@@ -55,7 +56,7 @@ internal sealed partial class TaskGrain(
                 return new TaskReply(null, new TaskRejection(TaskRejectionKind.Invalid, refusal.Reason, refusal.Code));
             }
 
-            return await ApplyAsync(submit);
+            return await ApplyAsync(submit, assignAtOnce: true);
         }
 
         if (paymentLock is null)
@@ -141,10 +142,11 @@ internal sealed partial class TaskGrain(
     private IBudgetGrain Budget(TaskVoucher voucher) => GrainFactory.GetGrain<IBudgetGrain>(voucher.BudgetId.ToString());
 
     /// <summary>
-    /// Decides one command from outside (or a deadline) and answers once the change is durable (a start: see
-    /// <see cref="TaskStep.Deferrable"/>); <paramref name="keep"/> adds what the change needs stored with it.
+    /// Decides one command from outside (or a deadline) and answers once the change is durable; <paramref name="keep"/>
+    /// adds what the change needs stored with it; with <paramref name="assignAtOnce"/>, a free agent is assigned in the
+    /// same write.
     /// </summary>
-    private async Task<TaskReply> ApplyAsync(TaskCommand command, Action<TaskGrainState>? keep = null)
+    private async Task<TaskReply> ApplyAsync(TaskCommand command, Action<TaskGrainState>? keep = null, bool assignAtOnce = false)
     {
         var step = TaskMachine.Step(Record, command, clock.GetUtcNow(), settings.Policy);
         if (!step.Changed)
@@ -154,15 +156,16 @@ internal sealed partial class TaskGrain(
 
         var before = Record;
         Adopt(step.Next!);
-        if (step.Deferrable)
+        var tells = ImmutableArray.CreateBuilder<TaskTell>();
+        tells.AddRange(step.Tells);
+        if (assignAtOnce)
         {
-            Changed();
-            return new TaskReply(step.Next, null);
+            await AssignAtOnceAsync(tells);
         }
 
         await PersistAsync(before, keep);
-        await TellAsync(step.Tells);
-        if (!step.Asks.IsEmpty)
+        await TellAsync(tells.ToImmutable());
+        if (!TaskEffects.Asks(Record!).IsEmpty)
         {
             Kick();
         }

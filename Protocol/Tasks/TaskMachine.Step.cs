@@ -5,9 +5,8 @@ public static partial class TaskMachine
 {
     /// <summary>
     /// Decides <paramref name="command"/> as <see cref="Decide"/> does and names what the host must do after it.
-    /// An agent's start is <see cref="TaskStep.Deferrable"/>: nothing waits on it durably (the attempt's deadline is the
-    /// same before and after it), so it is written with the next change. A result from the agent holding an attempt
-    /// whose start was lost with a restart implies the start: both are recorded then.
+    /// A result from the agent holding an attempt it never started (its start request was lost) implies the start:
+    /// both are recorded then.
     /// </summary>
     public static TaskStep Step(TaskRecord? current, TaskCommand command, DateTimeOffset now, TaskPolicy policy)
     {
@@ -22,7 +21,7 @@ public static partial class TaskMachine
         var decision = Decide(current, command, now, policy);
         if (decision.IsRejected)
         {
-            return new TaskStep(decision with { Next = from }, false, false, [], []);
+            return new TaskStep(decision with { Next = from }, false, [], []);
         }
 
         var next = decision.Next!;
@@ -30,7 +29,6 @@ public static partial class TaskMachine
         return new TaskStep(
             decision,
             changed,
-            changed && command is StartTask,
             changed ? TaskEffects.Tells(from, next) : [],
             TaskEffects.Asks(next));
     }

@@ -46,7 +46,7 @@ public sealed partial class TaskDurabilityTests
                     await HttpAssert.JsonAsync(await t.PostAsync(completeAgent, $"/v1/tasks/{complete.Id}/result", TaskClient.ResultBody(completeAttempt, "{}")), HttpStatusCode.OK);
                     return await PostAsync(t, owner, $"/v1/tasks/{complete.Id}/accept");
                 }),
-            new("budget: submitted, reservation in flight", submitted, ["pending"], Ends("settled", "released"), [AgentPaid(freshAgent)],
+            new("budget: submitted, reservation in flight", submitted, ["pending", "assigned"], Ends("settled", "released"), [AgentPaid(freshAgent)],
                 Resume: after => TakeAndFinishAsync(after, submitted, freshAgent),
                 Lastly: t => t.SubmitAsync(submitted, submitted.BudgetBody(budget))),
             new("budget: cancelled, release in flight", cancelled, ["cancelled"], Ends("cancelled", "refunded"), [],
