@@ -45,6 +45,14 @@ public interface ITaskGrain : IGrainWithStringKey
     Task<TaskRecord?> GetAsync();
 
     /// <summary>
+    /// Applies the deadlines that are due and resumes the task's work, then returns the task (null when it does not
+    /// exist). The backstop of a task with no reminder of its own (a budget's: its budget's reminder sends this), should
+    /// its deadline timer be lost.
+    /// </summary>
+    [Alias("Tick")]
+    Task<TaskRecord?> TickAsync();
+
+    /// <summary>
     /// Waits until the task's history holds more than <paramref name="after"/> transitions or <paramref name="timeout"/>
     /// passes, and returns the task as it is then (null when it does not exist).
     /// </summary>

@@ -101,11 +101,14 @@ internal sealed partial class BudgetGrain
         }
     }
 
-    /// <summary>Activates every reserved task (which resumes its work) and drops reservations that nothing will settle.</summary>
+    /// <summary>
+    /// Ticks every reserved task (it resumes its work and applies its due deadlines: budget tasks have no reminder of
+    /// their own) and drops reservations that nothing will settle.
+    /// </summary>
     private async Task WakeAsync()
     {
         var reserved = Reserved.ToList();
-        var tasks = await Task.WhenAll(reserved.Select(r => GrainFactory.GetGrain<ITaskGrain>(r.Key.ToString()).GetAsync()));
+        var tasks = await Task.WhenAll(reserved.Select(r => GrainFactory.GetGrain<ITaskGrain>(r.Key.ToString()).TickAsync()));
         var now = clock.GetUtcNow();
         var changed = false;
         for (var i = 0; i < reserved.Count; i++)

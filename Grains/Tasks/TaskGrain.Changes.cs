@@ -27,8 +27,19 @@ internal sealed partial class TaskGrain
             return;
         }
 
-        await ApplyAsync(new TaskTick());
-        Kick();
+        await TickAsync();
+    }
+
+    /// <inheritdoc/>
+    public async Task<TaskRecord?> TickAsync()
+    {
+        if (Record is { IsClosed: false })
+        {
+            await ApplyAsync(new TaskTick());
+            Kick();
+        }
+
+        return Shown;
     }
 
     /// <summary>Makes <paramref name="next"/> the record (not yet durable), counting and logging its new transitions.</summary>
