@@ -21,7 +21,8 @@ public static class WilsonScore
             throw new ArgumentOutOfRangeException(nameof(z), z, "z must be a finite, non-negative number of standard deviations.");
         }
 
-        if (trials == 0)
+        // No successes (or no trials) bound at 0 exactly; the formula would leave a rounding residue of either sign.
+        if (successes == 0)
         {
             return 0;
         }
@@ -31,7 +32,6 @@ public static class WilsonScore
         var z2 = z * z;
         var centre = p + z2 / (2 * n);
         var spread = z * Math.Sqrt(p * (1 - p) / n + z2 / (4 * n * n));
-        // With no successes the bound is 0 exactly; rounding can leave a tiny negative, which a score may not be.
         return Math.Clamp((centre - spread) / (1 + z2 / n), 0, 1);
     }
 }
