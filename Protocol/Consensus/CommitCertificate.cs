@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Ainur.Protocol.Canonical;
 using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
 using Orleans;
 
 namespace Ainur.Protocol.Consensus;
@@ -51,7 +52,7 @@ public sealed record CommitCertificate(
                 return $"validator index {signature.Validator} is out of order or out of range";
             }
 
-            if (signature.Signature is null || !validators.Members[signature.Validator].Verify(signing, signature.Signature))
+            if (signature.Signature is null || !SignatureMemo.Verify(validators.Members[signature.Validator], signing, signature.Signature))
             {
                 return $"validator {signature.Validator}'s precommit signature is invalid";
             }

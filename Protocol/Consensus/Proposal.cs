@@ -1,5 +1,6 @@
 using Ainur.Protocol.Canonical;
 using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Blocks;
 using Orleans;
 
@@ -30,7 +31,7 @@ public sealed record Proposal(
     {
         ArgumentNullException.ThrowIfNull(validators);
         return Block is not null && Proposer >= 0 && Proposer < validators.Count && Signature is not null
-            && validators.Members[Proposer].Verify(SigningBytes(chainId, Height, Round, ValidRound, Block.Hash), Signature);
+            && SignatureMemo.Verify(validators.Members[Proposer], SigningBytes(chainId, Height, Round, ValidRound, Block.Hash), Signature);
     }
 
     /// <summary>Equality by content.</summary>

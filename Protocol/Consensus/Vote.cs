@@ -1,5 +1,6 @@
 using Ainur.Protocol.Canonical;
 using Ainur.Protocol.Hashing;
+using Ainur.Protocol.Identity;
 using Orleans;
 
 namespace Ainur.Protocol.Consensus;
@@ -38,7 +39,7 @@ public sealed record Vote(
     {
         ArgumentNullException.ThrowIfNull(validators);
         return Validator >= 0 && Validator < validators.Count && Signature is not null
-            && validators.Members[Validator].Verify(SigningBytes(chainId, Type, Height, Round, BlockHash), Signature);
+            && SignatureMemo.Verify(validators.Members[Validator], SigningBytes(chainId, Type, Height, Round, BlockHash), Signature);
     }
 
     /// <summary>Equality by content.</summary>

@@ -38,5 +38,5 @@ public sealed record Voucher(
 
     /// <summary>True when <paramref name="signature"/> is <paramref name="owner"/>'s over this voucher for chain <paramref name="chainId"/>. Never throws.</summary>
     public bool Verify(Did owner, ReadOnlySpan<byte> signature, string chainId) =>
-        chainId is not null && signature.Length == SignatureLength && owner.Verify(SignedBytes(chainId), signature);
+        chainId is not null && signature.Length == SignatureLength && SignatureMemo.Verify(owner, SignedBytes(chainId), signature);
 }

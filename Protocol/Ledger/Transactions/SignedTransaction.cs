@@ -108,7 +108,7 @@ public sealed class SignedTransaction : IEquatable<SignedTransaction>
     }
 
     /// <summary>True when the signature is the body signer's valid signature for chain <paramref name="chainId"/>. Never throws.</summary>
-    public bool VerifySignature(string chainId) => Body.Signer.Verify(SigningBytes(chainId, _encoded.AsSpan(0, _bodyLength)), Signature);
+    public bool VerifySignature(string chainId) => SignatureMemo.Verify(Body.Signer, SigningBytes(chainId, _encoded.AsSpan(0, _bodyLength)), Signature);
 
     /// <summary>Writes <see cref="Encoded"/> (self-delimiting: the body's fields determine its length).</summary>
     public void WriteTo(CanonicalWriter writer)

@@ -1,0 +1,103 @@
+using System.Collections.Concurrent;
+using Ainur.Protocol.Hashing;
+using NSec.Cryptography;
+
+namespace Ainur.Protocol.Identity;
+
+/// <summary>
+/// The signatures this process has found valid, so that checking the same one again costs a hash and a lookup instead
+/// of an Ed25519 verification. The same signature is checked many times in one process: every vote and proposal by
+/// each validator hosted there, a voucher by its budget and then by each validator, an orchestrator batch by each
+/// validator. Only successes are kept, under a Blake2b-256 of key, signature and message, so a different key, message
+/// or signature never matches one. Bounded: two generations of <see cref="Capacity"/> entries each, the older dropped
+/// when the newer fills; forgetting only costs a verification. Thread-safe.
+/// </summary>
+public static class SignatureMemo
+{
+    /// <summary>Entries per generation of the process-wide memo.</summary>
+    public const int Capacity = 1 << 16;
+
+    private static readonly Memo Shared = new(Capacity);
+
+    /// <summary>What <see cref="Did.Verify"/> answers for the same arguments.</summary>
+    public static bool Verify(Did signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature) => Shared.Verify(signer, data, signature);
+
+    /// <summary>One memo of <c>capacity</c> entries per generation (separate ones only in tests).</summary>
+    internal sealed class Memo(int capacity)
+    {
+        private readonly Lock _rollover = new();
+        private Generation _current = new(capacity);
+        private Generation _previous = new(capacity);
+        private long _verifications;
+
+        /// <summary>The Ed25519 verifications this memo has run (the checks it could not answer itself).</summary>
+        public long Verifications => Interlocked.Read(ref _verifications);
+
+        public bool Verify(Did signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+        {
+            var key = Key(signer, data, signature);
+            var current = Volatile.Read(ref _current);
+            if (current.Contains(key) || Volatile.Read(ref _previous).Contains(key))
+            {
+                return true;
+            }
+
+            Interlocked.Increment(ref _verifications);
+            if (!signer.Verify(data, signature))
+            {
+                return false;
+            }
+
+            if (!current.TryAdd(key))
+            {
+                // Full: the current generation becomes the previous one. A racing add may land in the dropped one; it
+                // is only checked again.
+                lock (_rollover)
+                {
+                    if (ReferenceEquals(_current, current))
+                    {
+                        Volatile.Write(ref _previous, current);
+                        Volatile.Write(ref _current, new Generation(capacity));
+                    }
+                }
+
+                Volatile.Read(ref _current).TryAdd(key);
+            }
+
+            return true;
+        }
+
+        private static Hash32 Key(Did signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
+        {
+            IncrementalHash.Initialize(HashAlgorithm.Blake2b_256, out var state);
+            IncrementalHash.Update(ref state, signer.PublicKey.Span);
+            IncrementalHash.Update(ref state, signature);
+            IncrementalHash.Update(ref state, data);
+            return new Hash32(IncrementalHash.Finalize(ref state));
+        }
+    }
+
+    private sealed class Generation(int capacity)
+    {
+        private readonly ConcurrentDictionary<Hash32, byte> _valid = new();
+        private int _count;
+
+        public bool Contains(Hash32 key) => _valid.ContainsKey(key);
+
+        /// <summary>False when full (nothing added).</summary>
+        public bool TryAdd(Hash32 key)
+        {
+            if (Volatile.Read(ref _count) >= capacity)
+            {
+                return false;
+            }
+
+            if (_valid.TryAdd(key, 0))
+            {
+                Interlocked.Increment(ref _count);
+            }
+
+            return true;
+        }
+    }
+}
