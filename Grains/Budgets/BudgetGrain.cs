@@ -5,6 +5,7 @@ using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Grains.Ledger;
 using Ainur.Grains.Ledger.Orchestrator;
+using Ainur.Grains.Storage;
 using Ainur.Grains.Tasks;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Ledger.Budgets;
@@ -27,8 +28,7 @@ internal sealed partial class BudgetGrain(
     TimeProvider clock,
     ILogger<BudgetGrain> logger) : Grain, IBudgetGrain, IRemindable
 {
-    private Task _writing = Task.CompletedTask;
-    private Task? _nextWrite;
+    private readonly CoalescedWrites _writes = new();
 
     private Hash32 BudgetId => Hash32.Parse(this.GetPrimaryKeyString());
 
@@ -139,27 +139,13 @@ internal sealed partial class BudgetGrain(
         Reserved.Count, Reserved.Values.Sum(r => r.MaxPrice), state.State.Settled, state.State.Released, state.State.Returned));
 
     /// <summary>Durable once a write that started after the change completes; changes made while one is in flight share the next.</summary>
-    private Task PersistAsync() => _nextWrite ??= WriteNextAsync();
+    private Task PersistAsync() => _writes.PersistAsync(WriteAsync);
 
-    private async Task WriteNextAsync()
+    private async Task WriteAsync()
     {
-        // Let the reservations that arrive in this turn join this write.
-        await Task.Yield();
         try
         {
-            await _writing;
-        }
-        catch (Exception exception) when (exception is not OutOfMemoryException)
-        {
-            // Its callers saw it; this write carries their changes again.
-        }
-
-        _nextWrite = null;
-        var write = state.WriteStateAsync();
-        _writing = write;
-        try
-        {
-            await write;
+            await state.WriteStateAsync();
         }
         catch
         {

@@ -1,8 +1,10 @@
 using System.Collections.Immutable;
 using Ainur.Grains.Interfaces;
 using Ainur.Grains.Interfaces.Reputation;
+using Ainur.Grains.Storage;
 using Ainur.Protocol.Reputation;
 using Microsoft.Extensions.Logging;
+using Orleans.Concurrency;
 using Orleans.Runtime;
 using Orleans.Streams;
 
@@ -11,8 +13,11 @@ namespace Ainur.Grains.Reputation;
 /// <summary>
 /// Thin host around <see cref="ReputationCounter"/>: counts reports in this replica's slot exactly once (see
 /// <see cref="IReputationGrain"/> for the protocol), merges other replicas' counters, and publishes its counter on
-/// the <see cref="AinurStreams.Reputation"/> stream after each change.
+/// the <see cref="AinurStreams.Reputation"/> stream after each write. Reentrant, so that the reports of an agent's
+/// tasks settled together (one ledger block settles many) share a write: each change is made in one turn, and the
+/// writes are coalesced.
 /// </summary>
+[Reentrant]
 internal sealed partial class ReputationGrain(
     [PersistentState("reputation", AinurStores.Reputation)] IPersistentState<ReputationGrainState> state,
     ReputationSettings settings,
@@ -23,6 +28,7 @@ internal sealed partial class ReputationGrain(
     private string _did = "";
     // Ids forgotten in memory and not yet in storage.
     private bool _forgotten;
+    private readonly CoalescedWrites _writes = new();
 
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
@@ -37,14 +43,16 @@ internal sealed partial class ReputationGrain(
         ArgumentException.ThrowIfNullOrWhiteSpace(report.ReportId, nameof(report));
         if (state.State.InFlight.Contains(report.ReportId))
         {
+            // Recorded before, maybe by a write still in flight: acknowledged only once that is durable.
+            await _writes.DurableAsync();
             LogDuplicate(logger, _did, report.ReportId);
             return;
         }
 
-        var counter = state.State.Counter.Increment(settings.Replica, report.Outcome);
-        await SaveAsync(counter, state.State.InFlight.Add(report.ReportId));
+        state.State.Counter = state.State.Counter.Increment(settings.Replica, report.Outcome);
+        state.State.InFlight = state.State.InFlight.Add(report.ReportId);
+        await _writes.PersistAsync(WriteAsync);
         LogRecorded(logger, _did, report.ReportId, report.Outcome);
-        await PublishAsync(counter);
     }
 
     Task IReputationGrain.ForgetAsync(string reportId)
@@ -64,7 +72,7 @@ internal sealed partial class ReputationGrain(
     {
         if (_forgotten)
         {
-            await TellQuietlyAsync(SaveAsync(state.State.Counter, state.State.InFlight));
+            await TellQuietlyAsync(_writes.PersistAsync(WriteAsync));
         }
     }
 
@@ -73,35 +81,36 @@ internal sealed partial class ReputationGrain(
         var merged = state.State.Counter.Merge(remote);
         if (!ReferenceEquals(merged, state.State.Counter))
         {
-            await SaveAsync(merged, state.State.InFlight);
-            await PublishAsync(merged);
+            state.State.Counter = merged;
+            await _writes.PersistAsync(WriteAsync);
         }
     }
 
     ValueTask<ReputationView> IReputationGrain.GetAsync() => ValueTask.FromResult(_view);
 
-    private async Task SaveAsync(ReputationCounter counter, ImmutableHashSet<string> inFlight)
+    /// <summary>Writes the state as it is now, then shows and publishes the counter it holds.</summary>
+    private async Task WriteAsync()
     {
-        var (oldCounter, oldInFlight) = (state.State.Counter, state.State.InFlight);
-        state.State.Counter = counter;
-        state.State.InFlight = inFlight;
+        var counter = state.State.Counter;
+        var forgotten = _forgotten;
+        _forgotten = false;
         try
         {
             await state.WriteStateAsync();
-            _forgotten = false;
         }
         catch
         {
-            // The write may or may not have landed. Memory must not claim it did (a retried report would then be
-            // acknowledged uncounted), so go back and let the next activation read what storage holds; should this one
-            // serve a call first, its stale etag makes the write fail rather than count twice.
-            state.State.Counter = oldCounter;
-            state.State.InFlight = oldInFlight;
+            // The write may or may not have landed, and later changes were made on top of it. Nothing is undone in
+            // memory: a repeated report waits for a write that holds it, so it is never acknowledged uncounted, and
+            // should this write have landed, the stale etag fails the next one rather than count twice. The next
+            // activation reads what storage holds.
+            _forgotten |= forgotten;
             DeactivateOnIdle();
             throw;
         }
 
         _view = ToView(counter);
+        await PublishAsync(counter);
     }
 
     private async Task TellQuietlyAsync(Task write)

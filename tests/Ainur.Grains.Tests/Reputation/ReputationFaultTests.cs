@@ -87,6 +87,49 @@ public sealed class ReputationFaultTests(ReputationFaultFixture fixture) : IClas
         Assert.Equal(new ReputationView(0, 1, 0, 0, 1), await grain.GetAsync());
     }
 
+    [Fact]
+    public async Task Record_RepeatedWhileItsWriteIsInFlight_IsAcknowledgedOnlyOnceDurable()
+    {
+        var grain = NewAgent();
+        var report = new OutcomeReport("repeated-in-flight/1", TaskOutcome.Completed);
+        var hold = fixture.Faults.HoldWriteOf(grain.GetPrimaryKeyString());
+
+        var first = grain.RecordAsync(report);
+        await hold.Reached;
+        var repeated = grain.RecordAsync(report);
+        // The repeat finds the id recorded in memory; its write is held, so the repeat must wait, not acknowledge.
+        await Task.Delay(TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+        Assert.False(repeated.IsCompleted, "a repeated report was acknowledged before the write that records it was durable");
+
+        hold.Lose();
+        await Assert.ThrowsAnyAsync<Exception>(() => first);
+        await Assert.ThrowsAnyAsync<Exception>(() => repeated);
+        await RecordUntilAcknowledgedAsync(grain, report);
+        await AssertCountedOnceAsync(grain, report.ReportId);
+    }
+
+    [Fact]
+    public async Task Record_ReportsArrivingDuringAWrite_ShareTheNextWrite()
+    {
+        var grain = NewAgent();
+        var hold = fixture.Faults.HoldWriteOf(grain.GetPrimaryKeyString());
+        var first = grain.RecordAsync(new OutcomeReport("shared/0", TaskOutcome.Completed));
+        await hold.Reached;
+
+        var more = Enumerable.Range(1, 10).Select(i => grain.RecordAsync(new OutcomeReport($"shared/{i}", TaskOutcome.Completed))).ToArray();
+        await Task.Delay(TimeSpan.FromMilliseconds(200), TestContext.Current.CancellationToken);
+        hold.Store();
+        await first;
+        await Task.WhenAll(more);
+
+        // One report each would be 11 writes; the ten that came while the first was held shared one.
+        var stored = await StoredReputation.ReadAsync(fixture.Cluster, grain);
+        Assert.InRange(int.Parse(stored.ETag!, System.Globalization.CultureInfo.InvariantCulture), 2, 3);
+        Assert.Equal(new OutcomeCounts(11, 0, 0), stored.State!.Counter.Slot(ReputationFaultFixture.Replica));
+        Assert.Equal(11, stored.State.InFlight.Count);
+        Assert.Equal(11, (await grain.GetAsync()).Completed);
+    }
+
     private IReputationGrain NewAgent()
     {
         using var key = AgentKey.Generate();
