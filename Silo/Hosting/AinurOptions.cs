@@ -96,4 +96,11 @@ public sealed class ClusterSettings
 
     /// <summary>The IP address other silos reach this one at; loopback when unset.</summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>
+    /// Silos run as Kubernetes pods (cluster mode): Orleans' Kubernetes hosting names each silo after its pod, advertises
+    /// the pod's IP (environment POD_NAME, POD_NAMESPACE, POD_IP from the downward API) and declares a silo dead as
+    /// soon as its pod is deleted, instead of waiting for missed probes. Membership stays in PostgreSQL.
+    /// </summary>
+    public bool Kubernetes { get; set; }
 }

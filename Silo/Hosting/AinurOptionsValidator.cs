@@ -42,6 +42,16 @@ public sealed class AinurOptionsValidator : IValidateOptions<AinurOptions>
             failures.Add($"Ainur:Cluster:AdvertisedAddress '{address}' is not an IP address.");
         }
 
+        if (options.Cluster.Kubernetes && options.Mode != AinurMode.Cluster)
+        {
+            failures.Add("Ainur:Cluster:Kubernetes needs Ainur:Mode=Cluster: a standalone node has no cluster to host.");
+        }
+
+        if (options.Cluster.Kubernetes && options.Cluster.AdvertisedAddress is not null)
+        {
+            failures.Add("Leave Ainur:Cluster:AdvertisedAddress unset with Ainur:Cluster:Kubernetes: the pod's IP (POD_IP) is advertised.");
+        }
+
         if (options.Reputation.Replica is { } replica && string.IsNullOrWhiteSpace(replica))
         {
             failures.Add("Ainur:Reputation:Replica may not be blank: leave it out to use Ainur:Cluster:ServiceId.");

@@ -10,6 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
 using Orleans.Configuration;
+using Orleans.Hosting.Kubernetes;
 using Orleans.Serialization;
 using Orleans.Storage;
 
@@ -86,8 +87,27 @@ public static class AinurSiloBuilderExtensions
             return;
         }
 
-        var address = options.Cluster.AdvertisedAddress is { } text ? IPAddress.Parse(text) : IPAddress.Loopback;
-        silo.ConfigureEndpoints(address, options.Cluster.SiloPort, options.Cluster.GatewayPort, listenOnAnyHostAddress: options.Cluster.AdvertisedAddress is not null);
+        if (options.Cluster.Kubernetes)
+        {
+            // Kubernetes hosting listens on every address. It would advertise POD_IP only when no address is set, and
+            // Orleans' default (the machine's first address) is set before it looks: so the pod's IP is set here.
+            silo.Configure<EndpointOptions>(o =>
+            {
+                o.SiloPort = options.Cluster.SiloPort;
+                o.GatewayPort = options.Cluster.GatewayPort;
+                if (IPAddress.TryParse(Environment.GetEnvironmentVariable(KubernetesHostingOptions.PodIPEnvironmentVariable), out var podIp))
+                {
+                    o.AdvertisedIPAddress = podIp;
+                }
+            });
+            silo.UseKubernetesHosting();
+        }
+        else
+        {
+            var address = options.Cluster.AdvertisedAddress is { } text ? IPAddress.Parse(text) : IPAddress.Loopback;
+            silo.ConfigureEndpoints(address, options.Cluster.SiloPort, options.Cluster.GatewayPort, listenOnAnyHostAddress: options.Cluster.AdvertisedAddress is not null);
+        }
+
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = Invariant;
