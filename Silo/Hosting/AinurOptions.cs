@@ -96,4 +96,7 @@ public sealed class ClusterSettings
 
     /// <summary>The IP address other silos reach this one at; loopback when unset.</summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>TLS between silos and from gateways to silos (cluster mode only).</summary>
+    public ClusterTlsSettings Tls { get; set; } = new();
 }

@@ -93,6 +93,7 @@ public static class AinurSiloBuilderExtensions
             o.Invariant = Invariant;
             o.ConnectionString = options.Postgres.ConnectionString;
         });
+        silo.UseAinurClusterTls(options.Cluster.Tls);
     }
 
     private static void AddPostgresStorage(ISiloBuilder silo, PostgresOptions postgres)
