@@ -1,16 +1,24 @@
 using Ainur.Silo.Hosting;
 using Ainur.Silo.Storage;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Options;
 
 // `Ainur.Silo migrate` applies the schema and exits; anything else runs a silo of a cluster.
-var builder = Host.CreateApplicationBuilder(args);
-var options = AinurConfiguration.Read(builder.Configuration);
-if (args is ["migrate", ..])
+try
 {
-    return await MigrateCommand.RunAsync(options.Postgres.ConnectionString ?? "", Console.Out, CancellationToken.None);
-}
+    var builder = Host.CreateApplicationBuilder(args);
+    var options = AinurConfiguration.Read(builder.Configuration);
+    if (args is ["migrate", ..])
+    {
+        return await MigrateCommand.RunAsync(options.Postgres.ConnectionString ?? "", Console.Out, CancellationToken.None);
+    }
 
-await StorageSetup.PrepareAsync(options, Console.Out);
-builder.UseOrleans(silo => silo.AddAinurSilo(options));
-await builder.Build().RunAsync();
-return 0;
+    await StorageSetup.PrepareAsync(options, Console.Out);
+    builder.UseOrleans(silo => silo.AddAinurSilo(options));
+    await builder.Build().RunAsync();
+    return 0;
+}
+catch (OptionsValidationException refusal)
+{
+    return StartupRefusal.Report("Ainur silo", refusal, Console.Error);
+}

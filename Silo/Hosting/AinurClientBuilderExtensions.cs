@@ -34,6 +34,7 @@ public static class AinurClientBuilderExtensions
             o.Invariant = "Npgsql";
             o.ConnectionString = options.Postgres.ConnectionString;
         });
+        client.UseAinurClusterTls(options.Cluster.Tls);
         return client;
     }
 }

@@ -103,4 +103,7 @@ public sealed class ClusterSettings
     /// soon as its pod is deleted, instead of waiting for missed probes. Membership stays in PostgreSQL.
     /// </summary>
     public bool Kubernetes { get; set; }
+
+    /// <summary>TLS between silos and from gateways to silos (cluster mode only).</summary>
+    public ClusterTlsSettings Tls { get; set; } = new();
 }

@@ -113,6 +113,7 @@ public static class AinurSiloBuilderExtensions
             o.Invariant = Invariant;
             o.ConnectionString = options.Postgres.ConnectionString;
         });
+        silo.UseAinurClusterTls(options.Cluster.Tls);
     }
 
     private static void AddPostgresStorage(ISiloBuilder silo, PostgresOptions postgres)

@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text;
-using System.Text.RegularExpressions;
 using Ainur.Testing;
 using Ainur.Testing.Processes;
 
@@ -11,7 +9,7 @@ namespace Ainur.Gateway.Tests.Cli;
 /// run by bash as one script, against a fresh node process, with the built <c>ainur</c> and the shipped examples.
 /// </summary>
 [Collection(ProcessTests.Name)]
-public sealed partial class ReadmeTourTests : IDisposable
+public sealed class ReadmeTourTests : IDisposable
 {
     private const string DefaultGateway = "http://127.0.0.1:5080";
 
@@ -23,7 +21,7 @@ public sealed partial class ReadmeTourTests : IDisposable
     public async Task Tour_EveryShellBlock_RunsAsWritten()
     {
         var ct = TestContext.Current.CancellationToken;
-        var blocks = TourBlocks(await File.ReadAllTextAsync(Path.Combine(BuiltNode.RepositoryRoot, "README.md"), ct));
+        var blocks = await ReadmeScript.BlocksAsync("## A tour", ct);
         Assert.True(blocks.Count >= 4, $"found {blocks.Count} sh blocks in the tour");
         await using var database = await TestDatabase.CreateAsync(ct);
         // A short challenge window, so that the tour's silent client is paid within seconds rather than the default 30.
@@ -44,16 +42,6 @@ public sealed partial class ReadmeTourTests : IDisposable
         }
     }
 
-    // The tour's sh blocks: from "## A tour" to the next top-level section.
-    private static List<string> TourBlocks(string readme)
-    {
-        var start = readme.IndexOf("\n## A tour\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has no '## A tour' section");
-        var end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-        var tour = readme[start..(end < 0 ? readme.Length : end)];
-        return [.. ShellBlock().Matches(tour).Select(m => m.Groups["body"].Value)];
-    }
-
     // The blocks as one script. The solution is built already (the test runs from it), so the tour's build line is left
     // out; the node's address replaces the default one.
     private static string Script(IEnumerable<string> blocks, Uri node)
@@ -72,7 +60,7 @@ public sealed partial class ReadmeTourTests : IDisposable
         return script.ToString();
     }
 
-    // Runs the script with bash -x in a folder that looks like the checkout (Cli and examples linked in) and a fresh home.
+    // Runs the script in a folder that looks like the checkout (Cli and examples linked in) and a fresh home.
     private async Task<(int Code, string Output)> RunTourAsync(string script, Uri node, CancellationToken ct)
     {
         var work = Directory.CreateDirectory(Path.Combine(_folder, "checkout")).FullName;
@@ -82,50 +70,12 @@ public sealed partial class ReadmeTourTests : IDisposable
             Directory.CreateSymbolicLink(Path.Combine(work, linked), Path.Combine(BuiltNode.RepositoryRoot, linked));
         }
 
-        var file = Path.Combine(_folder, "tour.sh");
-        await File.WriteAllTextAsync(file, script, ct);
-        var start = new ProcessStartInfo("bash") { WorkingDirectory = work, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add("-x");
-        start.ArgumentList.Add(file);
-        start.Environment["HOME"] = home;
-        start.Environment["AINUR_GATEWAY"] = node.ToString();
-        start.Environment.Remove("AINUR_PASSPHRASE");
-        start.Environment.Remove("AINUR_KEY_FILE");
-
-        var output = new StringBuilder();
-        using var process = new Process { StartInfo = start };
-        process.OutputDataReceived += (_, e) => Append(e.Data);
-        process.ErrorDataReceived += (_, e) => Append(e.Data);
-        process.Start();
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        limit.CancelAfter(TimeSpan.FromMinutes(4));
-        try
+        return await ReadmeScript.RunAsync(script, work, new Dictionary<string, string?>
         {
-            await process.WaitForExitAsync(limit.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync(CancellationToken.None);
-            Append("(killed: the tour ran for more than 4 minutes)");
-        }
-
-        lock (output)
-        {
-            return (process.ExitCode, output.ToString());
-        }
-
-        void Append(string? line)
-        {
-            lock (output)
-            {
-                output.AppendLine(line);
-            }
-        }
+            ["HOME"] = home,
+            ["AINUR_GATEWAY"] = node.ToString(),
+            ["AINUR_PASSPHRASE"] = null,
+            ["AINUR_KEY_FILE"] = null,
+        }, TimeSpan.FromMinutes(4), ct);
     }
-
-    [GeneratedRegex(@"^```sh\n(?<body>.*?)^```$", RegexOptions.Multiline | RegexOptions.Singleline)]
-    private static partial Regex ShellBlock();
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Ainur.Testing.Processes;
+using Ainur.Testing.Tls;
 
 namespace Ainur.Testing.Nodes;
 
@@ -25,21 +26,24 @@ public static class NodeSettings
     public static string DataDir(string clusterId) => Path.Combine(Path.GetTempPath(), "ainur-test-nodes", clusterId);
 
     /// <summary>
-    /// A silo of the cluster <paramref name="clusterId"/>. Migration is off: the test database already has the schema,
+    /// A silo of the cluster <paramref name="clusterId"/>, with cluster TLS by the test process's authority
+    /// (<see cref="TestAuthority.ClusterSecret"/>). Migration is off: the test database already has the schema,
     /// and silos starting together need not queue on the migration lock.
     /// </summary>
     public static Dictionary<string, string?> ClusterSilo(string connectionString, string clusterId)
     {
         var settings = Common("Cluster", connectionString, clusterId, withSiloPorts: true).With(LedgerSecrets.For(clusterId).Settings());
         settings["Ainur:Postgres:MigrateOnStart"] = "false";
+        settings["Ainur:Cluster:Tls:Directory"] = TestAuthority.ClusterSecret;
         return settings;
     }
 
-    /// <summary>A gateway that is an Orleans client of the cluster <paramref name="clusterId"/>.</summary>
+    /// <summary>A gateway that is an Orleans client of the cluster <paramref name="clusterId"/>, with cluster TLS as its silos.</summary>
     public static Dictionary<string, string?> ClusterGateway(string connectionString, string clusterId)
     {
         var settings = Common("Cluster", connectionString, clusterId, withSiloPorts: false);
         settings["Ainur:Postgres:MigrateOnStart"] = "false";
+        settings["Ainur:Cluster:Tls:Directory"] = TestAuthority.ClusterSecret;
         return settings;
     }
 

@@ -19,4 +19,24 @@ public static class ClusterMembership
         command.Parameters.AddWithValue("active", Active);
         return Convert.ToInt32(await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), System.Globalization.CultureInfo.InvariantCulture);
     }
+
+    /// <summary>The silo port and gateway (proxy) port of every silo of <paramref name="clusterId"/> the table lists as active.</summary>
+    public static async Task<IReadOnlyList<(int SiloPort, int GatewayPort)>> ActivePortsAsync(
+        string connectionString, string clusterId, CancellationToken cancellationToken = default)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var command = new NpgsqlCommand(
+            "select port, proxy_port from orleans_membership where deployment_id = @cluster and status = @active order by port", connection);
+        command.Parameters.AddWithValue("cluster", clusterId);
+        command.Parameters.AddWithValue("active", Active);
+        var ports = new List<(int, int)>();
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            ports.Add((reader.GetInt32(0), reader.GetInt32(1)));
+        }
+
+        return ports;
+    }
 }

@@ -186,6 +186,23 @@ public sealed class NodeProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits up to <paramref name="timeout"/> for the process to exit on its own: its exit code, or null while it runs.</summary>
+    public async Task<int?> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _process.WaitForExitAsync(cancellationToken).WaitAsync(timeout, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
+
+        _process.WaitForExit(); // flush the output readers
+        Append("test", $"exited with code {_process.ExitCode}");
+        return _process.ExitCode;
+    }
+
     /// <summary>The last <paramref name="lines"/> lines of output.</summary>
     public string Tail(int lines = 80)
     {
