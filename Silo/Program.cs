@@ -1,9 +1,11 @@
 using Ainur.Silo.Hosting;
 using Ainur.Silo.Storage;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 
-// `Ainur.Silo migrate` applies the schema and exits; anything else runs a silo of a cluster.
-var builder = Host.CreateApplicationBuilder(args);
+// `Ainur.Silo migrate` applies the schema and exits; anything else runs a silo of a cluster, with /healthz, /readyz
+// and /metrics on the HTTP address in `Urls`.
+var builder = WebApplication.CreateBuilder(args);
 var options = AinurConfiguration.Read(builder.Configuration);
 if (args is ["migrate", ..])
 {
@@ -12,5 +14,8 @@ if (args is ["migrate", ..])
 
 await StorageSetup.PrepareAsync(options, Console.Out);
 builder.UseOrleans(silo => silo.AddAinurSilo(options));
-await builder.Build().RunAsync();
+builder.AddSiloOperations(options);
+var app = builder.Build();
+app.MapSiloOperations();
+await app.RunAsync();
 return 0;
