@@ -49,12 +49,15 @@ public sealed partial class MetricsDocTests
     private static List<Instrument> Instruments()
     {
         using var services = new ServiceCollection().AddMetrics().BuildServiceProvider();
+        var factory = services.GetRequiredService<IMeterFactory>();
         var instruments = new List<Instrument>();
+
+        // Listeners see every meter in the process: only this factory's, not those of nodes other tests run.
         using var listener = new MeterListener
         {
             InstrumentPublished = (instrument, _) =>
             {
-                if (instrument.Meter.Name == AinurTelemetry.MeterName)
+                if (instrument.Meter.Name == AinurTelemetry.MeterName && ReferenceEquals(instrument.Meter.Scope, factory))
                 {
                     instruments.Add(instrument);
                 }
@@ -63,7 +66,7 @@ public sealed partial class MetricsDocTests
         listener.Start();
         foreach (var type in MetricsClasses())
         {
-            ActivatorUtilities.CreateInstance(services, type);
+            ActivatorUtilities.CreateInstance(services, type, factory);
         }
 
         Assert.NotEmpty(instruments);
