@@ -1,12 +1,14 @@
 using Ainur.Silo.Hosting;
 using Ainur.Silo.Storage;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
-// `Ainur.Silo migrate` applies the schema and exits; anything else runs a silo of a cluster.
+// `Ainur.Silo migrate` applies the schema and exits; anything else runs a silo of a cluster, with /healthz, /readyz
+// and /metrics on the HTTP address in `Urls`.
 try
 {
-    var builder = Host.CreateApplicationBuilder(args);
+    var builder = WebApplication.CreateBuilder(args);
     var options = AinurConfiguration.Read(builder.Configuration);
     if (args is ["migrate", ..])
     {
@@ -15,7 +17,10 @@ try
 
     await StorageSetup.PrepareAsync(options, Console.Out);
     builder.UseOrleans(silo => silo.AddAinurSilo(options));
-    await builder.Build().RunAsync();
+    builder.AddSiloOperations(options);
+    var app = builder.Build();
+    app.MapSiloOperations();
+    await app.RunAsync();
     return 0;
 }
 catch (OptionsValidationException refusal)

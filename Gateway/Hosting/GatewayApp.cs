@@ -9,8 +9,10 @@ using Ainur.Gateway.OpenApi;
 using Ainur.Gateway.RateLimiting;
 using Ainur.Gateway.Tasks;
 using Ainur.Gateway.Telemetry;
+using Ainur.Silo.Health;
 using Ainur.Silo.Hosting;
-using OpenTelemetry.Metrics;
+using Ainur.Silo.Telemetry;
+using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
 namespace Ainur.Gateway.Hosting;
@@ -30,7 +32,14 @@ public static class GatewayApp
         if (ainur.Mode == AinurMode.Standalone)
         {
             await StorageSetup.PrepareAsync(ainur, Console.Out);
-            builder.UseOrleans(silo => silo.AddAinurSilo(ainur));
+            builder.UseOrleans(silo =>
+            {
+                silo.AddAinurSilo(ainur);
+                if (ainur.DashboardEnabled)
+                {
+                    silo.AddDashboard();
+                }
+            });
         }
         else
         {
@@ -39,7 +48,7 @@ public static class GatewayApp
 
         AddGatewayServices(builder, ainur);
         var app = builder.Build();
-        UseGateway(app);
+        UseGateway(app, ainur);
         return app;
     }
 
@@ -84,12 +93,7 @@ public static class GatewayApp
             health.AddTypeActivatedCheck<PostgresHealthCheck>("postgres", null, [HealthEndpoints.ReadyTag], ainur.Postgres.ConnectionString!);
         }
 
-        services.AddOpenTelemetry().WithMetrics(metrics => metrics
-            .AddMeter("Microsoft.Orleans", AinurMetrics.MeterName)
-            .AddAspNetCoreInstrumentation()
-            // Every scrape reads the instruments afresh: Prometheus scrapes seldom, and a cached answer would show
-            // a caller counters from before its own request.
-            .AddPrometheusExporter(o => o.ScrapeResponseCacheDurationMilliseconds = 0));
+        services.AddAinurTelemetry(builder.Configuration, "ainur-gateway");
     }
 
     /// <summary>Strict JSON: unknown members, missing members, numbers as strings and nulls where the contract has none are errors.</summary>
@@ -103,7 +107,7 @@ public static class GatewayApp
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase, allowIntegerValues: false));
     }
 
-    private static void UseGateway(WebApplication app)
+    private static void UseGateway(WebApplication app, AinurOptions ainur)
     {
         app.UseExceptionHandler();
         app.UseStatusCodePages();
@@ -116,6 +120,11 @@ public static class GatewayApp
         app.MapPrometheusScrapingEndpoint();
         app.MapOpenApi();
         app.MapScalarApiReference();
+        if (ainur.DashboardEnabled)
+        {
+            app.MapOrleansDashboard(routePrefix: "/dashboard");
+        }
+
         app.MapAgentsApi();
         app.MapReputationApi();
         app.MapLedgerApi();

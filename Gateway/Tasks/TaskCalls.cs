@@ -5,6 +5,7 @@ using Ainur.Gateway.Apis;
 using Ainur.Gateway.Cluster;
 using Ainur.Gateway.Errors;
 using Ainur.Grains.Interfaces.Tasks;
+using Ainur.Grains.Interfaces.Telemetry;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Tasks;
 using Microsoft.AspNetCore.Http.Features;
@@ -42,8 +43,16 @@ internal static class TaskCalls
         return TryParseId(id, out taskId, out problem) && JsonBody.TryRead(signed.Body, options, expected, out request, out problem);
     }
 
-    /// <summary>The task's grain; its key is the id in lower-case hex, however the caller spelled it.</summary>
-    public static ITaskGrain Task(this IClusterClient cluster, Hash32 id) => cluster.GetGrain<ITaskGrain>(id.ToString());
+    /// <summary>
+    /// The task's grain; its key is the id in lower-case hex, however the caller spelled it. The request's trace, and
+    /// every grain call it makes from here on, is tagged with the task id.
+    /// </summary>
+    public static ITaskGrain Task(this IClusterClient cluster, Hash32 id)
+    {
+        var key = id.ToString();
+        TaskTrace.Enter(key);
+        return cluster.GetGrain<ITaskGrain>(key);
+    }
 
     /// <summary>
     /// Sends a command, retrying while a silo fails over: the task machine answers a repeated command with the task

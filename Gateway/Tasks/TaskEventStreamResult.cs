@@ -37,7 +37,7 @@ public sealed class TaskEventStreamResult(Hash32 taskId, int after) : EventStrea
         ArgumentNullException.ThrowIfNull(events);
         var ct = cancellationToken;
         var json = services.GetRequiredService<IOptions<JsonOptions>>().Value.SerializerOptions;
-        var task = services.GetRequiredService<IClusterClient>().GetGrain<ITaskGrain>(TaskId.ToString());
+        var task = services.GetRequiredService<IClusterClient>().Task(TaskId);
         var sent = After;
         while (!ct.IsCancellationRequested)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Ainur.Protocol.Agents;
+using Ainur.Silo.Telemetry;
 
 namespace Ainur.Gateway.Telemetry;
 
@@ -7,7 +8,7 @@ namespace Ainur.Gateway.Telemetry;
 public sealed class AinurMetrics
 {
     /// <summary>The meter name, for OpenTelemetry's AddMeter.</summary>
-    public const string MeterName = "Ainur";
+    public const string MeterName = AinurTelemetry.MeterName;
 
     private readonly Counter<long> _registrations;
     private readonly Counter<long> _authFailures;

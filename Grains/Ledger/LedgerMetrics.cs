@@ -19,6 +19,7 @@ public sealed class LedgerMetrics
     private long _blocks;
     private long _transactions;
     private long _consensusCpuNanos;
+    private long _mempoolPending;
 
     /// <summary>Creates the instruments on a meter owned by <paramref name="meterFactory"/>.</summary>
     public LedgerMetrics(IMeterFactory meterFactory)
@@ -31,6 +32,9 @@ public sealed class LedgerMetrics
         meter.CreateObservableCounter(
             "ainur.ledger.consensus.cpu", () => ConsensusCpu.TotalSeconds, "s",
             "CPU time of this silo's validators' consensus work: steps (vote signing and checks), block building and execution, signature pre-checks; not messaging or storage.");
+        meter.CreateObservableGauge(
+            "ainur.ledger.mempool.pending", () => Volatile.Read(ref _mempoolPending), "{transaction}",
+            "Transactions admitted to the mempool on this silo and not yet final or rejected (0 on silos without the mempool).");
         _finality = meter.CreateHistogram<double>("ainur.ledger.finality", "s", "Time from admission to the mempool until the transaction's block is final.", tags: null, DurationBuckets.Seconds);
         _blockTransactions = meter.CreateHistogram<long>("ainur.ledger.block.transactions", "{transaction}", "Transactions per finalized block.", tags: null, BlockSizeBuckets);
         _rounds = meter.CreateHistogram<long>("ainur.ledger.block.rounds", "{round}", "Consensus rounds a height took (1 when decided in its first round).");
@@ -63,6 +67,9 @@ public sealed class LedgerMetrics
 
     /// <summary>One transaction took <paramref name="latency"/> from admission to finality.</summary>
     public void TransactionFinal(TimeSpan latency) => _finality.Record(latency.TotalSeconds);
+
+    /// <summary>The mempool on this silo holds <paramref name="count"/> transactions that are not yet final or rejected.</summary>
+    public void MempoolPending(int count) => Volatile.Write(ref _mempoolPending, count);
 
     /// <summary>A validator spent <paramref name="nanoseconds"/> of CPU on consensus work.</summary>
     public void ConsensusWork(long nanoseconds) => Interlocked.Add(ref _consensusCpuNanos, nanoseconds);

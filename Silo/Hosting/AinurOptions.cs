@@ -48,6 +48,15 @@ public sealed class AinurOptions
     public ReputationOptions Reputation { get; set; } = new();
 
     /// <summary>
+    /// Orleans' dashboard at <c>/dashboard</c> on a standalone (development) node: on unless false. Cluster mode refuses
+    /// true: the dashboard is unauthenticated and profiles every grain call.
+    /// </summary>
+    public bool? Dashboard { get; set; }
+
+    /// <summary>Whether this process serves the Orleans dashboard.</summary>
+    public bool DashboardEnabled => Mode == AinurMode.Standalone && Dashboard != false;
+
+    /// <summary>
     /// The folder of this node's own files: a standalone node keeps its generated development keys there
     /// (<c>node-keys.json</c>). Relative paths are from the current directory; default <c>.data</c>.
     /// </summary>

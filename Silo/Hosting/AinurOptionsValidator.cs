@@ -27,6 +27,11 @@ public sealed class AinurOptionsValidator : IValidateOptions<AinurOptions>
                 : "Storage 'Postgres' needs Ainur:Postgres:ConnectionString (environment: Ainur__Postgres__ConnectionString), or choose Ainur:Storage=Memory, which is not durable.");
         }
 
+        if (options.Mode == AinurMode.Cluster && options.Dashboard == true)
+        {
+            failures.Add("Ainur:Dashboard is for standalone (development) nodes only: the Orleans dashboard is unauthenticated and profiles every grain call.");
+        }
+
         if (string.IsNullOrWhiteSpace(options.Cluster.ClusterId) || string.IsNullOrWhiteSpace(options.Cluster.ServiceId))
         {
             failures.Add("Ainur:Cluster:ClusterId and Ainur:Cluster:ServiceId may not be empty.");

@@ -3,6 +3,7 @@ using Ainur.Grains.Interfaces;
 using Ainur.Grains.Ledger.Storage;
 using Ainur.Grains.Reputation;
 using Ainur.Grains.Security;
+using Ainur.Grains.Telemetry;
 using Ainur.Silo.Ledger;
 using Ainur.Silo.Tasks;
 using Microsoft.Extensions.Configuration;
@@ -52,6 +53,10 @@ public static class AinurSiloBuilderExtensions
             o.ServiceId = options.Cluster.ServiceId;
         });
         silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
+
+        // Grain calls continue the caller's trace (W3C trace context in the request context), tagged with the task id.
+        silo.AddActivityPropagation();
+        silo.AddIncomingGrainCallFilter<TaskTraceFilter>();
 
         if (configureClustering)
         {

@@ -54,6 +54,14 @@ public sealed partial class MempoolGrain(
     }
 
     /// <inheritdoc/>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        // The pool leaves this silo: whichever silo activates the mempool next reports what waits.
+        metrics.MempoolPending(0);
+        return base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    /// <inheritdoc/>
     public Task<SubmitResult> SubmitAsync(SignedTransaction transaction) => Task.FromResult(Admit(transaction));
 
     /// <inheritdoc/>
@@ -100,6 +108,8 @@ public sealed partial class MempoolGrain(
             var final = IsReplayRefusal(item.Reason) ? await FromStoreAsync(id) : null;
             Resolve(final is { State: TxState.Final } ? final : new TxStatus(id, TxState.Rejected, 0, -1, item.Reason));
         }
+
+        metrics.MempoolPending(_pool.Count);
     }
 
     /// <inheritdoc/>
@@ -114,6 +124,7 @@ public sealed partial class MempoolGrain(
             _reported = finalized.Block.Height;
             _lastDecidedAt = clock.GetTimestamp();
             _indexTail = IndexInOrderAsync(_indexTail, finalized, TakeFromPool(finalized.Block));
+            metrics.MempoolPending(_pool.Count);
         }
 
         return Task.FromResult(_pool.Count);
@@ -189,6 +200,7 @@ public sealed partial class MempoolGrain(
         // A rejected transaction may be valid now (say, its sender has since been paid): it gets a fresh chance.
         _outcomes.Forget(id);
         _pool.Add(transaction, clock.GetTimestamp());
+        metrics.MempoolPending(_pool.Count);
         QueueForPrevalidation(transaction);
         if (_pool.Count == 1)
         {

@@ -44,24 +44,8 @@ public sealed class MetricsTests
         await tasks.WaitForStateAsync(draft.Id, "settled");
 
         // And one whose agent gives up: the attempt is requeued.
-        var capability = TaskClient.NewCapability();
-        var quitter = await tasks.AgentAsync(capability);
-        var failing = TaskDraft.For(await tasks.ClientAsync(), capability);
-        await tasks.SubmitAsync(failing);
-        var item = await tasks.NextAsync(quitter);
-        await HttpAssert.JsonAsync(
-            await tasks.PostAsync(quitter, $"/v1/tasks/{failing.Id}/result", $"{{\"attempt\":{item.GetProperty("attempt").GetInt32()},\"error\":\"gave up\"}}"), HttpStatusCode.OK);
-
-        // The block's ledger metrics are recorded just after its waiters are told, a task's just after its state is
-        // written: read until they are there.
-        var metrics = "";
-        for (var attempt = 0; attempt < 50 && !(metrics.Contains("ainur_ledger_block_rounds_count", StringComparison.Ordinal)
-            && metrics.Contains("ainur_tasks_settle_seconds_count", StringComparison.Ordinal)
-            && metrics.Contains("ainur_tasks_requeues_total", StringComparison.Ordinal)); attempt++)
-        {
-            await Task.Delay(attempt == 0 ? 0 : 100, ct);
-            metrics = await gateway.Http.GetStringAsync("/metrics", ct);
-        }
+        await tasks.GivenUpOnceAsync();
+        var metrics = await tasks.MetricsWithAsync("ainur_ledger_block_rounds_count", "ainur_tasks_settle_seconds_count", "ainur_tasks_requeues_total");
 
         Assert.Matches("ainur_agent_registrations_total\\{[^}]*outcome=\"created\"[^}]*\\} [1-9]", metrics);
         Assert.Matches("ainur_gateway_auth_failures_total\\{[^}]*reason=\"missing\"[^}]*\\} [1-9]", metrics);

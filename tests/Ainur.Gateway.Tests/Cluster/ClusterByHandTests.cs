@@ -72,6 +72,6 @@ public sealed partial class ClusterByHandTests : IDisposable
         return script.ToString();
     }
 
-    [GeneratedRegex(@"\b(11121|11122|30021|30022|5081)\b")]
+    [GeneratedRegex(@"\b(11121|11122|30021|30022|5081|5091|5092)\b")]
     private static partial Regex FixedPort();
 }

@@ -157,6 +157,35 @@ internal sealed class TaskClient(IGatewayEndpoint gateway)
     /// A task of a staked agent, run up to Verifying: submitted, taken by the agent (returned with the item), result posted.
     /// Without <paramref name="capability"/>, a fresh one.
     /// </summary>
+    /// <summary>Submits a task whose only agent gives up its first attempt, which is requeued; the task's draft.</summary>
+    public async Task<TaskDraft> GivenUpOnceAsync()
+    {
+        var capability = NewCapability();
+        var quitter = await AgentAsync(capability);
+        var failing = TaskDraft.For(await ClientAsync(), capability);
+        await SubmitAsync(failing);
+        var item = await NextAsync(quitter);
+        await HttpAssert.JsonAsync(
+            await PostAsync(quitter, $"/v1/tasks/{failing.Id}/result", $"{{\"attempt\":{item.GetProperty("attempt").GetInt32()},\"error\":\"gave up\"}}"), HttpStatusCode.OK);
+        return failing;
+    }
+
+    /// <summary>
+    /// The gateway's /metrics once it has every one of <paramref name="names"/>: a task's metrics are recorded just
+    /// after its state is written, a block's just after its waiters are told.
+    /// </summary>
+    public async Task<string> MetricsWithAsync(params string[] names)
+    {
+        var metrics = "";
+        for (var attempt = 0; attempt < 50 && !names.All(n => metrics.Contains(n, StringComparison.Ordinal)); attempt++)
+        {
+            await Task.Delay(attempt == 0 ? 0 : 100, TestContext.Current.CancellationToken);
+            metrics = await gateway.Http.GetStringAsync(new Uri("/metrics", UriKind.Relative), TestContext.Current.CancellationToken);
+        }
+
+        return metrics;
+    }
+
     public async Task<(TaskDraft Draft, AgentKey Agent, JsonElement Item)> VerifyingAsync(string? capability = null, bool deterministic = false)
     {
         capability ??= NewCapability();

@@ -11,11 +11,16 @@ namespace Ainur.Testing.Nodes;
 /// </summary>
 public static class NodeSettings
 {
-    /// <summary>A standalone gateway (co-hosted silo, localhost clustering) identified by <paramref name="clusterId"/>, with its own data folder.</summary>
+    /// <summary>
+    /// A standalone gateway (co-hosted silo, localhost clustering) identified by <paramref name="clusterId"/>, with its own
+    /// data folder. The Orleans dashboard is off (it profiles every grain call; many test nodes share two cores): the
+    /// dashboard's own tests turn it on.
+    /// </summary>
     public static Dictionary<string, string?> Standalone(string connectionString, string clusterId)
     {
         var settings = Common("Standalone", connectionString, clusterId, withSiloPorts: true);
         settings["Ainur:DataDir"] = DataDir(clusterId);
+        settings["Ainur:Dashboard"] = "false";
         return settings;
     }
 
@@ -28,13 +33,15 @@ public static class NodeSettings
     /// <summary>
     /// A silo of the cluster <paramref name="clusterId"/>, with cluster TLS by the test process's authority
     /// (<see cref="TestAuthority.ClusterSecret"/>). Migration is off: the test database already has the schema,
-    /// and silos starting together need not queue on the migration lock.
+    /// and silos starting together need not queue on the migration lock. A silo process serves its probes and metrics
+    /// on a free loopback port (<c>Urls</c>), so that silos started together never share one.
     /// </summary>
     public static Dictionary<string, string?> ClusterSilo(string connectionString, string clusterId)
     {
         var settings = Common("Cluster", connectionString, clusterId, withSiloPorts: true).With(LedgerSecrets.For(clusterId).Settings());
         settings["Ainur:Postgres:MigrateOnStart"] = "false";
         settings["Ainur:Cluster:Tls:Directory"] = TestAuthority.ClusterSecret;
+        settings["Urls"] = "http://127.0.0.1:" + Port();
         return settings;
     }
 

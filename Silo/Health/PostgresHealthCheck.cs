@@ -1,10 +1,10 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
 
-namespace Ainur.Gateway.Health;
+namespace Ainur.Silo.Health;
 
 /// <summary>Ready when the database accepts a connection and a trivial query.</summary>
-internal sealed class PostgresHealthCheck(string connectionString) : IHealthCheck
+public sealed class PostgresHealthCheck(string connectionString) : IHealthCheck
 {
     public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {

@@ -1,6 +1,9 @@
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
 
-namespace Ainur.Gateway.Health;
+namespace Ainur.Silo.Health;
 
 /// <summary><c>/healthz</c>: the process is alive. <c>/readyz</c>: the cluster is joined and the database reachable.</summary>
 public static class HealthEndpoints
