@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Ainur.Silo.Hosting;
 using k8s.Models;
 
 namespace Ainur.Deployment.Tests;
@@ -9,6 +10,12 @@ namespace Ainur.Deployment.Tests;
 /// </summary>
 internal static partial class ManifestChecks
 {
+    /// <summary>The Secret the cluster's certificate comes from (cert-manager's or scripts/k8s-secrets.sh's).</summary>
+    public const string ClusterTlsSecret = "ainur-cluster-tls";
+
+    /// <summary>The files a cluster node reads from its TLS folder (a Kubernetes TLS secret's keys).</summary>
+    public static readonly string[] ClusterTlsFiles = [ClusterTlsSettings.SecretCertificate, ClusterTlsSettings.SecretKey, ClusterTlsSettings.SecretAuthority];
+
     /// <summary>What Orleans' Kubernetes hosting calls: read its own pod, label it (patch), list and watch the silo pods.</summary>
     public static readonly string[] OrleansPodVerbs = ["get", "list", "watch", "patch"];
 
@@ -180,6 +187,78 @@ internal static partial class ManifestChecks
         return problems;
     }
 
+    /// <summary>Cluster-mode containers (<c>Ainur__Mode=Cluster</c>: silos and gateways), init containers included.</summary>
+    public static IEnumerable<(Workload Workload, V1Container Container)> ClusterContainers(Manifests manifests) =>
+        from w in manifests.Workloads
+        from c in w.AllContainers
+        where manifests.Settings(c).TryGetValue("Ainur__Mode", out var mode) && string.Equals(mode, "Cluster", StringComparison.OrdinalIgnoreCase)
+        select (w, c);
+
+    /// <summary>
+    /// Cluster-mode containers that would exit 78 for want of a certificate: no <c>Ainur__Cluster__Tls__Directory</c>,
+    /// or no read-only mount there of the Secret <see cref="ClusterTlsSecret"/>.
+    /// </summary>
+    public static List<string> MissingClusterTls(Manifests manifests)
+    {
+        var problems = new List<string>();
+        var containers = ClusterContainers(manifests).ToList();
+        if (containers.Count == 0)
+        {
+            problems.Add("no cluster-mode container (Ainur__Mode=Cluster)");
+        }
+
+        foreach (var (w, c) in containers)
+        {
+            if (!manifests.Settings(c).TryGetValue("Ainur__Cluster__Tls__Directory", out var directory))
+            {
+                problems.Add($"{w} container {c.Name}: set Ainur__Cluster__Tls__Directory to where Secret {ClusterTlsSecret} is mounted");
+                continue;
+            }
+
+            var mount = c.VolumeMounts?.FirstOrDefault(m => m.MountPath.TrimEnd('/') == directory.TrimEnd('/'));
+            var volume = w.Template.Spec.Volumes?.FirstOrDefault(v => v.Name == mount?.Name);
+            if (mount is null || volume?.Secret?.SecretName != ClusterTlsSecret)
+            {
+                problems.Add($"{w} container {c.Name}: Secret {ClusterTlsSecret} is not mounted at {directory}");
+            }
+            else if (mount.ReadOnlyProperty != true)
+            {
+                problems.Add($"{w} container {c.Name}: mount {ClusterTlsSecret} read-only");
+            }
+            else if (volume.Secret.Items is { Count: > 0 } items && !ClusterTlsFiles.All(f => items.Any(i => i.Path == f)))
+            {
+                problems.Add($"{w} container {c.Name}: the mount of {ClusterTlsSecret} must hold {string.Join(", ", ClusterTlsFiles)}");
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>Anything that turns cluster TLS off: <c>Ainur:Cluster:Tls:Enabled</c> false in a ConfigMap, a container's env or its arguments.</summary>
+    public static List<string> DisabledClusterTls(Manifests manifests)
+    {
+        var problems = new List<string>();
+        problems.AddRange(from m in manifests.OfType<V1ConfigMap>()
+                          from entry in m.Data ?? new Dictionary<string, string>()
+                          where IsTlsSwitch(entry.Key) && !IsTrue(entry.Value)
+                          select $"ConfigMap/{m.Metadata.Name}: {entry.Key}={entry.Value} turns cluster TLS off");
+        problems.AddRange(from w in manifests.Workloads
+                          from c in w.AllContainers
+                          from e in c.Env ?? []
+                          where IsTlsSwitch(e.Name) && !IsTrue(e.Value)
+                          select $"{w} container {c.Name}: {e.Name} must not turn cluster TLS off");
+        problems.AddRange(from w in manifests.Workloads
+                          from c in w.AllContainers
+                          from a in (c.Command ?? []).Concat(c.Args ?? [])
+                          where TlsSwitch().IsMatch(a)
+                          select $"{w} container {c.Name}: argument '{a}' sets cluster TLS; leave it on by default");
+        return problems;
+    }
+
+    private static bool IsTlsSwitch(string name) => TlsSwitch().IsMatch(name);
+
+    private static bool IsTrue(string? value) => bool.TryParse(value?.Trim(), out var on) && on;
+
     /// <summary>Selectors and references that point at nothing rendered: PDBs, HPAs, Services, ConfigMaps, service accounts.</summary>
     public static List<string> DanglingReferences(Manifests manifests)
     {
@@ -214,12 +293,14 @@ internal static partial class ManifestChecks
         return problems;
     }
 
-    /// <summary>The Secret keys the workloads read (secretKeyRef), and the Secrets they take whole (envFrom).</summary>
+    /// <summary>The Secret keys the workloads read (secretKeyRef), and the Secrets they take whole (envFrom, volumes).</summary>
     public static (HashSet<(string Secret, string Key)> Keys, HashSet<string> Whole) SecretsRead(Manifests manifests)
     {
         var containers = manifests.Workloads.SelectMany(w => w.AllContainers).ToList();
         var keys = containers.SelectMany(c => c.Env ?? []).Select(e => e.ValueFrom?.SecretKeyRef).OfType<V1SecretKeySelector>().Select(r => (r.Name, r.Key)).ToHashSet();
-        var whole = containers.SelectMany(c => c.EnvFrom ?? []).Select(e => e.SecretRef?.Name).OfType<string>().ToHashSet();
+        var whole = containers.SelectMany(c => c.EnvFrom ?? []).Select(e => e.SecretRef?.Name).OfType<string>()
+            .Concat(manifests.Workloads.SelectMany(w => w.Template.Spec.Volumes ?? []).Select(v => v.Secret?.SecretName).OfType<string>())
+            .ToHashSet();
         return (keys, whole);
     }
 
@@ -256,6 +337,10 @@ internal static partial class ManifestChecks
     // A version: digits first (1.2.3, 15.10-bookworm, 0.1.0-dev), so not latest, stable, dev or main.
     [GeneratedRegex(@"^v?[0-9]+(\.[0-9]+)+([-+][0-9A-Za-z.-]+)?$")]
     private static partial Regex VersionTag();
+
+    // Ainur:Cluster:Tls:Enabled as a configuration key, an environment variable name or a command-line switch.
+    [GeneratedRegex("Ainur(:|__)Cluster(:|__)Tls(:|__)Enabled", RegexOptions.IgnoreCase)]
+    private static partial Regex TlsSwitch();
 
     [GeneratedRegex("password|secret|token|key|connectionstring", RegexOptions.IgnoreCase)]
     private static partial Regex SecretName();

@@ -27,9 +27,12 @@ public sealed class ManifestChecksTests
                 - {name: POD_NAME, valueFrom: {fieldRef: {fieldPath: metadata.name}}}
                 - {name: POD_NAMESPACE, valueFrom: {fieldRef: {fieldPath: metadata.namespace}}}
                 - {name: POD_IP, valueFrom: {fieldRef: {fieldPath: status.podIP}}}
+                - {name: Ainur__Cluster__Tls__Directory, value: /etc/tls}
                 readinessProbe: {httpGet: {path: /readyz, port: http}}
                 livenessProbe: {httpGet: {path: /healthz, port: http}}
                 resources: {requests: {cpu: 100m, memory: 128Mi}, limits: {cpu: "1", memory: 256Mi}}
+                volumeMounts: [{name: tls, mountPath: /etc/tls, readOnly: true}]
+              volumes: [{name: tls, secret: {secretName: ainur-cluster-tls}}]
         ---
         apiVersion: v1
         kind: ServiceAccount
@@ -61,6 +64,8 @@ public sealed class ManifestChecksTests
         Assert.Empty(ManifestChecks.MissingOrleansPodWiring(manifests));
         Assert.Empty(ManifestChecks.UngracefulShutdown(manifests));
         Assert.Empty(ManifestChecks.DanglingReferences(manifests));
+        Assert.Empty(ManifestChecks.MissingClusterTls(manifests));
+        Assert.Empty(ManifestChecks.DisabledClusterTls(manifests));
     }
 
     [Theory]
@@ -117,6 +122,32 @@ public sealed class ManifestChecksTests
     [Fact]
     public void Reference_ToAMissingServiceAccount_IsFound() =>
         Assert.NotEmpty(ManifestChecks.DanglingReferences(Sample(("serviceAccountName: silo", "serviceAccountName: gone"))));
+
+    [Theory]
+    [InlineData("        - {name: Ainur__Cluster__Tls__Directory, value: /etc/tls}\n", "")]
+    [InlineData("value: /etc/tls}", "value: /etc/other}")]
+    [InlineData("readOnly: true", "readOnly: false")]
+    [InlineData("secretName: ainur-cluster-tls", "secretName: some-other-tls")]
+    [InlineData("secret: {secretName: ainur-cluster-tls}", "secret: {secretName: ainur-cluster-tls, items: [{key: tls.crt, path: tls.crt}]}")]
+    [InlineData("volumeMounts: [{name: tls, mountPath: /etc/tls, readOnly: true}]", "volumeMounts: []")]
+    public void ClusterTls_NotMountedWhereTheDirectorySays_IsFound(string from, string to) =>
+        Assert.NotEmpty(ManifestChecks.MissingClusterTls(Sample((from, to))));
+
+    [Theory]
+    [InlineData("- {name: Ainur__Cluster__Tls__Enabled, value: \"false\"}")]
+    [InlineData("- {name: Ainur__Cluster__Tls__Enabled, value: \"False\"}")]
+    [InlineData("- {name: AINUR__CLUSTER__TLS__ENABLED, value: \"no\"}")]
+    public void ClusterTls_TurnedOffInTheEnvironment_IsFound(string variable) =>
+        Assert.NotEmpty(ManifestChecks.DisabledClusterTls(Sample(("        - {name: Ainur__Mode, value: Cluster}\n", $"        - {{name: Ainur__Mode, value: Cluster}}\n        {variable}\n"))));
+
+    [Fact]
+    public void ClusterTls_TurnedOffByAnArgument_IsFound() =>
+        Assert.NotEmpty(ManifestChecks.DisabledClusterTls(Sample(("        image: ", "        args: [\"--Ainur:Cluster:Tls:Enabled=false\"]\n        image: "))));
+
+    [Fact]
+    public void ClusterTls_TurnedOffInAConfigMap_IsFound() =>
+        Assert.NotEmpty(ManifestChecks.DisabledClusterTls(Manifests.Parse(
+            Silo.Replace("IMAGE", "a/b:1.0", StringComparison.Ordinal) + "\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata: {Ainur__Cluster__Tls__Enabled: \"false\"}\n")));
 
     private static Manifests Sample(params (string From, string To)[] edits) => Sample("ainur/silo:0.1.0", edits);
 

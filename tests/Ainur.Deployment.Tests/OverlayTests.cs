@@ -92,4 +92,20 @@ public sealed class OverlayTests
         Assert.Equal(silo.Containers.Single().Image, migrate.Image);
         Assert.Contains(silo.Containers.Single().Env, e => e is { Name: "Ainur__Postgres__MigrateOnStart", Value: "false" });
     }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Overlay_ClusterTls_IsMountedInEverySiloAndGateway(string overlay)
+    {
+        var manifests = Manifests.Render(overlay);
+
+        Assert.Empty(ManifestChecks.MissingClusterTls(manifests));
+        // What the check covered: the silo and the gateway; the migration init container joins no cluster.
+        Assert.Equal(["ainur-gateway/gateway", "ainur-silo/silo"],
+            ManifestChecks.ClusterContainers(manifests).Select(x => $"{x.Workload.Name}/{x.Container.Name}").Order(StringComparer.Ordinal));
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
+    public void Overlay_ClusterTls_IsNeverTurnedOff(string overlay) => Assert.Empty(ManifestChecks.DisabledClusterTls(Manifests.Render(overlay)));
 }

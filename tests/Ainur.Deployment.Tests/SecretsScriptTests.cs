@@ -1,4 +1,6 @@
+using Ainur.Silo.Hosting;
 using k8s.Models;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Ainur.Deployment.Tests;
 
@@ -33,6 +35,70 @@ public sealed class SecretsScriptTests
         Assert.NotEqual(first["ainur-postgres"].Data["password"], second["ainur-postgres"].Data["password"]);
         Assert.NotEqual(first["ainur-ledger-keys"].Data["Ainur__Ledger__ValidatorKeys__0"], second["ainur-ledger-keys"].Data["Ainur__Ledger__ValidatorKeys__0"]);
         Assert.All(first.Values, s => Assert.Equal("ainur-test", s.Metadata.NamespaceProperty));
+    }
+
+    [Fact]
+    public void Script_ClusterTlsSecret_PassesTheChecksSilosAndGatewaysMakeAtStart()
+    {
+        var secret = Generate("ainur-test", 1)[ManifestChecks.ClusterTlsSecret];
+
+        Assert.Equal("kubernetes.io/tls", secret.Type);
+        Assert.Equal(ManifestChecks.ClusterTlsFiles.Order(StringComparer.Ordinal), secret.Data.Keys.Order(StringComparer.Ordinal));
+        var folder = Mount(secret);
+        try
+        {
+            // The silo's own loading code: key present, valid now, chains to ca.crt, server and client authentication.
+            foreach (var asServer in new[] { true, false })
+            {
+                var (credentials, problems) = ClusterCredentials.Load(new ClusterTlsSettings { Directory = folder }, asServer, TimeProvider.System);
+                Assert.Empty(problems);
+                Assert.NotNull(credentials);
+            }
+
+            // Valid for the 365 days the script promises, and no longer.
+            Assert.Empty(LoadAt(folder, DateTimeOffset.UtcNow.AddDays(364)));
+            Assert.Contains(LoadAt(folder, DateTimeOffset.UtcNow.AddDays(366)), p => p.Contains("not now", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Script_ClusterTls_IsAFreshAuthorityEachRun()
+    {
+        var first = Mount(Generate("ainur-test", 1)[ManifestChecks.ClusterTlsSecret]);
+        var second = Mount(Generate("ainur-test", 1)[ManifestChecks.ClusterTlsSecret]);
+        try
+        {
+            // One run's certificate is refused by another run's authority: the authority is made, not shipped.
+            var settings = new ClusterTlsSettings { Directory = first, CaCertificate = Path.Combine(second, ClusterTlsSettings.SecretAuthority) };
+            var (credentials, problems) = ClusterCredentials.Load(settings, asServer: true, TimeProvider.System);
+
+            Assert.Null(credentials);
+            Assert.Contains(problems, p => p.Contains("not issued by the cluster's authority", StringComparison.Ordinal));
+        }
+        finally
+        {
+            Directory.Delete(first, recursive: true);
+            Directory.Delete(second, recursive: true);
+        }
+    }
+
+    private static IReadOnlyList<string> LoadAt(string folder, DateTimeOffset now) =>
+        ClusterCredentials.Load(new ClusterTlsSettings { Directory = folder }, asServer: true, new FakeTimeProvider(now)).Problems;
+
+    // The Secret's files in a new folder, as the kubelet mounts them.
+    private static string Mount(V1Secret secret)
+    {
+        var folder = Directory.CreateTempSubdirectory("ainur-k8s-tls-").FullName;
+        foreach (var (name, content) in secret.Data)
+        {
+            File.WriteAllBytes(Path.Combine(folder, name), content);
+        }
+
+        return folder;
     }
 
     // The Secret holds the setting's text: an Ed25519 seed in base64.
