@@ -43,7 +43,7 @@ internal sealed class HttpLedger(HttpClient http, string chainId, AgentKey? fund
     {
         var signature = SignedTransaction.Sign(new Transfer(from.Did, to, amount, nonce), from, ChainId).Signature.ToArray();
         var body = JsonSerializer.Serialize(new { to = to.Value, amount, nonce, signature = Convert.ToBase64String(signature) });
-        return SendAsync(RequestSigner.SignedPost(from, Http.BaseAddress!, "/v1/transfers?wait=30", body), HttpStatusCode.OK);
+        return SendAsync(RequestSigner.SignedPost(from, Http.BaseAddress!, "/v1/transfers", body, query: "?wait=30"), HttpStatusCode.OK);
     }
 
     /// <summary>Gives every account <see cref="LoadAgents.Funding"/> credits, final when this returns.</summary>

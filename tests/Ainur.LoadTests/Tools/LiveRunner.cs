@@ -59,25 +59,27 @@ internal static class LiveRunner
         var samples = new List<SecondSample>();
         var workers = Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => WorkerAsync(w))));
         long reportedDone = 0, reportedErrors = 0;
-        void Sample(double at)
+        void Sample(double at, bool last)
         {
             var (d, e) = (Interlocked.Read(ref done), Interlocked.Read(ref errors));
             var second = samples.Count + 1;
             var span = at - (second - 1);
             samples.Add(new SecondSample(second, d - reportedDone, e - reportedErrors));
-            progress.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"[{scenario}] {second,3} s  done {d,8}  errors {e,5}  rate {(d - reportedDone) / Math.Max(span, 0.001),8:F0}/s"));
+
+            // The last sample is what finished after the time was up, often in a fraction of a second: no rate for it.
+            var rate = last ? "(in-flight operations finishing)" : string.Create(CultureInfo.InvariantCulture, $"rate {(d - reportedDone) / span,8:F0}/s");
+            progress.WriteLine(string.Create(CultureInfo.InvariantCulture, $"[{scenario}] {(last ? "end" : $"{second} s"),5}  done {d,8}  errors {e,5}  {rate}"));
             (reportedDone, reportedErrors) = (d, e);
         }
 
         while (await Task.WhenAny(workers, Task.Delay(NextSecond(started, samples.Count))) != workers)
         {
-            Sample(Stopwatch.GetElapsedTime(started).TotalSeconds);
+            Sample(Stopwatch.GetElapsedTime(started).TotalSeconds, last: false);
         }
 
         await workers;
         var elapsed = Stopwatch.GetElapsedTime(started);
-        Sample(elapsed.TotalSeconds); // the last (partial) second: the samples add up to the totals
+        Sample(elapsed.TotalSeconds, last: true); // the samples add up to the totals
         var latency = new LatencyHistogram();
         foreach (var histogram in histograms)
         {

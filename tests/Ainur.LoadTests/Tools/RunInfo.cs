@@ -15,8 +15,10 @@ internal static class RunInfo
         Environment.Version.ToString(),
         System.Runtime.GCSettings.IsServerGC);
 
+    /// <summary>The tool's command line, and the script that ran it when that script says so (<c>AINUR_LOAD_SCRIPT</c>).</summary>
     public static string Command(IEnumerable<string> args) =>
-        "dotnet run -c Release --project tests/Ainur.LoadTests -- " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a));
+        "dotnet run -c Release --project tests/Ainur.LoadTests -- " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a))
+        + (Environment.GetEnvironmentVariable("AINUR_LOAD_SCRIPT") is { Length: > 0 } script ? $" (run by {script})" : "");
 
     /// <summary>The commit checked out where the tool runs, with <c>+dirty</c> when files differ from it; "unknown" outside a checkout.</summary>
     public static string GitCommit()
