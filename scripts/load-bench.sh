@@ -5,6 +5,7 @@
 # http-load register and transfers: a cluster has no faucet for the task clients), each on a fresh database of
 # scripts/pg.sh's bench instance (fsync on), dropped after. Results files go to $AINUR_LOAD_OUT, then the tables.
 #   scripts/load-bench.sh [--seconds N] [--warmup N] [--concurrency C]      (defaults: 10 s, 2 s, C = 32)
+# AINUR_LOAD_PARTS="standalone cluster" (the default) picks the parts to run.
 # Ports: AINUR_PG_BENCH_PORT (PostgreSQL), AINUR_LOAD_PORT_BASE (default 5095: HTTP 5095-5096, silos 11195+, gateways 30095+).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -36,15 +37,18 @@ fresh_db() { sql "drop database if exists $1 with (force)"; sql "create database
 wait_ready() { for _ in $(seq 1 120); do curl -sf "$1/readyz" >/dev/null && return 0; sleep 1; done; echo "not ready: $1" >&2; exit 1; }
 wait_silos() {
   for _ in $(seq 1 120); do
-    [[ "$(sql "select count(*) from orleans_membership where deployment_id = '$2' and status = 3" "$1" 2>/dev/null || echo 0)" == "$3" ]] && return 0
+    [[ "$(sql "select count(*) from orleans_membership where deployment_id = '$1' and status = 3" "$1" 2>/dev/null || echo 0)" == "$2" ]] && return 0
     sleep 1
   done
-  echo "fewer than $3 silos active in $2" >&2; exit 1
+  echo "fewer than $2 silos active in $1" >&2; exit 1
 }
 
 common=(Logging__LogLevel__Default=Warning Ainur__Gateway__PerIp__PerSecond=0 Ainur__Gateway__PerDid__PerSecond=0)
 
+parts="${AINUR_LOAD_PARTS:-standalone cluster}"
+
 # 1. A durable standalone node (gateway with its co-hosted silo), as ./run.sh runs it.
+if [[ $parts == *standalone* ]]; then
 db=ainur_load_standalone
 conn="$(fresh_db $db)"
 (cd Gateway/bin/Release/net10.0 && exec env "${common[@]}" Ainur__Mode=Standalone Ainur__Postgres__ConnectionString="$conn" \
@@ -56,8 +60,10 @@ tool grain-load --gateway-port $((base + 25000)) --cluster-id load --service-id 
 tool http-load --target "http://127.0.0.1:$base" --silos 1 --out "$out/standalone-http.json" "$@"
 stop_all
 sql "drop database $db with (force)"
+fi
 
 # 2. Clusters of 1, 2 and 3 silo processes (ADO.NET clustering in PostgreSQL), one gateway, genesis funds a funder account.
+if [[ $parts == *cluster* ]]; then
 ainur keys new --out "$work/funder.json" --unencrypted >/dev/null
 funder="$(ainur keys show --key "$work/funder.json" | head -1)"
 secrets=(Ainur__Ledger__ChainId=load-chain Ainur__Ledger__OrchestratorKey="$(head -c 32 /dev/urandom | base64)"
@@ -72,9 +78,9 @@ for silos in 1 2 3; do
     (cd Silo/bin/Release/net10.0 && exec env "${common[@]}" "${cluster[@]}" "${secrets[@]}" Ainur__Postgres__MigrateOnStart=$([[ $s == 1 ]] && echo true || echo false) \
       Ainur__Cluster__SiloPort=$((base + 6100 + s)) Ainur__Cluster__GatewayPort=$((base + 25000 + s)) dotnet Ainur.Silo.dll >"$work/silo-$silos-$s.log" 2>&1) &
     pids+=($!)
-    [[ $s == 1 ]] && wait_silos "$conn" $db 1
+    [[ $s == 1 ]] && wait_silos $db 1
   done
-  wait_silos "$conn" $db $silos
+  wait_silos $db $silos
   tool grain-load --postgres "$conn" --cluster-id $db --service-id $db --funder-key "$work/funder.json" --out "$out/cluster-$silos-grain.json" "$@"
   (cd Gateway/bin/Release/net10.0 && exec env "${common[@]}" "${cluster[@]}" Ainur__Postgres__MigrateOnStart=false dotnet Ainur.Gateway.dll --urls "http://127.0.0.1:$((base + 1))" >"$work/gateway-$silos.log" 2>&1) &
   pids+=($!)
@@ -83,5 +89,7 @@ for silos in 1 2 3; do
   stop_all
   sql "drop database $db with (force)"
 done
+fi
 
-tool render "$out"/standalone-grain.json "$out"/standalone-http.json "$out"/cluster-{1,2,3}-grain.json "$out"/cluster-{1,2,3}-http.json
+shopt -s nullglob
+tool render "$out"/standalone-*.json "$out"/cluster-*.json
