@@ -92,4 +92,5 @@ done
 fi
 
 shopt -s nullglob
-tool render "$out"/standalone-*.json "$out"/cluster-*.json
+tool render --no-scaling "$out"/standalone-*.json
+tool render "$out"/cluster-*.json

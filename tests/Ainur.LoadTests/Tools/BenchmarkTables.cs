@@ -6,11 +6,12 @@ namespace Ainur.LoadTests.Tools;
 /// <summary>
 /// <c>render FILE…</c>: BENCHMARKS.md tables from load tools' results files: every scenario of every file with its
 /// throughput per core of the machine, then, for scenarios measured at more than one silo count, the scaling, then
-/// which run each row came from (date, machine, commit, command).
+/// which run each row came from (date, machine, commit, command). Render a standalone node's runs with
+/// <c>--no-scaling</c> and a cluster's apart: one silo of each would otherwise be averaged together.
 /// </summary>
 internal static class BenchmarkTables
 {
-    public static string Render(IReadOnlyList<ResultsFile> runs)
+    public static string Render(IReadOnlyList<ResultsFile> runs, bool scaling)
     {
         var text = new StringBuilder()
             .AppendLine("| tool | scenario | silos | C | ops/s | ops/s per core | p50 ms | p90 ms | p99 ms | max ms | errors | run |")
@@ -23,7 +24,11 @@ internal static class BenchmarkTables
             }
         }
 
-        AppendScaling(text, runs);
+        if (scaling)
+        {
+            AppendScaling(text, runs);
+        }
+
         text.AppendLine().AppendLine("Runs:").AppendLine();
         foreach (var (run, index) in runs.Select((r, i) => (r, i + 1)))
         {

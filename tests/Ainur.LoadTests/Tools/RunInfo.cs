@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
+using System.Text.RegularExpressions;
 
 namespace Ainur.LoadTests.Tools;
 
@@ -17,8 +18,15 @@ internal static class RunInfo
 
     /// <summary>The tool's command line, and the script that ran it when that script says so (<c>AINUR_LOAD_SCRIPT</c>).</summary>
     public static string Command(IEnumerable<string> args) =>
-        "dotnet run -c Release --project tests/Ainur.LoadTests -- " + string.Join(' ', args.Select(a => a.Contains(' ', StringComparison.Ordinal) ? $"'{a}'" : a))
+        "dotnet run -c Release --project tests/Ainur.LoadTests -- " + string.Join(' ', args.Select(Quoted))
         + (Environment.GetEnvironmentVariable("AINUR_LOAD_SCRIPT") is { Length: > 0 } script ? $" (run by {script})" : "");
+
+    // A connection string's password never goes into a results file.
+    private static string Quoted(string arg)
+    {
+        var safe = Regex.Replace(arg, "(?i)(password|pwd)=[^;]*", "$1=***");
+        return safe.IndexOfAny([' ', ';', '\'']) >= 0 ? $"'{safe.Replace("'", "'\\''", StringComparison.Ordinal)}'" : safe;
+    }
 
     /// <summary>The commit checked out where the tool runs, with <c>+dirty</c> when files differ from it; "unknown" outside a checkout.</summary>
     public static string GitCommit()

@@ -5,7 +5,7 @@ namespace Ainur.LoadTests.Tools;
 ///   grain-load [--scenario register,transfers,tasks|all] [--seconds N] [--warmup N] [--concurrency C] [--agents N] [--out FILE]
 ///              [--gateway-port P] [--cluster-id ID] [--service-id ID] | [--postgres CONNECTION] [--funder-key FILE]
 ///   http-load  [--target URL] [--scenario …] [--seconds N] [--warmup N] [--concurrency C] [--agents N] [--out FILE] [--silos N] [--funder-key FILE]
-///   render FILE… (Markdown tables on stdout)
+///   render [--no-scaling] FILE… (Markdown tables on stdout)
 /// </summary>
 internal static class ToolCommands
 {
@@ -27,7 +27,8 @@ internal static class ToolCommands
                     return 2;
                 }
 
-                Console.Write(BenchmarkTables.Render([.. args.Skip(1).Select(ResultsFile.Read)]));
+                var noScaling = args.Contains("--no-scaling");
+                Console.Write(BenchmarkTables.Render([.. args.Skip(1).Where(a => a != "--no-scaling").Select(ResultsFile.Read)], !noScaling));
                 return 0;
         }
     }
