@@ -7,7 +7,13 @@ using Npgsql;
 //   dotnet run -c Release --project tests/Ainur.LoadTests -- http|grainwrites|ledger|storage [--seconds N] [--concurrency C] [--warmup N]
 //   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]; storage takes [--grains N] [--payload B] [--passes P] instead of --concurrency;
 //   tasks also takes [--agents N] [--budget-only] [--agent-baseline] (adds budgets with agents taking one item per request);
+// The load tools against a running node or cluster (grain-load, http-load, render): see Tools/ToolCommands.cs.
 //   vouchers takes [--validators N] [--batch S] [--window W]; blocks takes [--validators N] and offers transfers at 200, 1000 and 3000/s
+if (args.Length > 0 && Ainur.LoadTests.Tools.ToolCommands.Handles(args[0]))
+{
+    return await Ainur.LoadTests.Tools.ToolCommands.RunAsync(args);
+}
+
 if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "storage" or "tasks" or "vouchers" or "blocks"))
 {
     Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger|storage|tasks|vouchers|blocks [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T] [--grains N] [--payload B] [--passes P] [--agents N]");
