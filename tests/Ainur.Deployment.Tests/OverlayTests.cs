@@ -28,6 +28,20 @@ public sealed class OverlayTests
 
     [Theory]
     [MemberData(nameof(Overlays))]
+    public void Overlay_Monitoring_RulesAndDashboardComeAlong_UnderTheNamesTheyAreMountedBy(string overlay)
+    {
+        var maps = Manifests.Render(overlay).OfType<V1ConfigMap>().ToDictionary(m => m.Metadata.Name, StringComparer.Ordinal);
+
+        Assert.True(maps.TryGetValue("ainur-prometheus-rules", out var rules), "no ainur-prometheus-rules ConfigMap");
+        Assert.Equal(File.ReadAllText(Tool.InRepository("k8s/monitoring/prometheus/ainur-alerts.yaml")), rules!.Data["ainur-alerts.yaml"]);
+        Assert.True(maps.TryGetValue("ainur-grafana-dashboards", out var dashboards), "no ainur-grafana-dashboards ConfigMap");
+        Assert.Equal("1", dashboards!.Metadata.Labels["grafana_dashboard"]);
+        Assert.True(dashboards.Data.ContainsKey("ainur.json"));
+        Assert.False(rules.Metadata.Labels?.ContainsKey("grafana_dashboard") ?? false, "the rules would be loaded as a dashboard");
+    }
+
+    [Theory]
+    [MemberData(nameof(Overlays))]
     public void Overlay_Images_ArePinned(string overlay) => Assert.Empty(ManifestChecks.UnpinnedImages(Manifests.Render(overlay)));
 
     [Theory]
