@@ -96,4 +96,10 @@ public sealed class ClusterSettings
 
     /// <summary>The IP address other silos reach this one at; loopback when unset.</summary>
     public string? AdvertisedAddress { get; set; }
+
+    /// <summary>How long a silo waits for another's answer to a liveness probe before counting it missed. Default 1 s.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Probes missed in a row after which a silo declares the other dead. Default 2.</summary>
+    public int MissedProbesLimit { get; set; } = 2;
 }

@@ -50,7 +50,7 @@ public static class AinurSiloBuilderExtensions
             o.ClusterId = options.Cluster.ClusterId;
             o.ServiceId = options.Cluster.ServiceId;
         });
-        silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
+        silo.Configure<ClusterMembershipOptions>(o => MembershipTuning.Apply(o, options.Cluster));
 
         if (configureClustering)
         {
