@@ -1,3 +1,4 @@
+using Ainur.Grains.Interfaces;
 using Ainur.Grains.Interfaces.Ledger;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
@@ -7,7 +8,8 @@ namespace Ainur.Gateway.Errors;
 
 /// <summary>
 /// Turns what escapes a handler into problem+json: bad HTTP framing keeps its 4xx, a cluster or ledger that cannot
-/// answer now is 503 with Retry-After, anything else is a 500 without internals.
+/// answer now (a silo failing over, the ledger or the database unreachable) is 503 with Retry-After, anything else is
+/// a 500 without internals.
 /// </summary>
 internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
@@ -20,6 +22,7 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
             BadHttpRequestException bad =>
                 Problems.Create(bad.StatusCode, "bad-request", "The request could not be read", bad.Message),
             LedgerUnavailableException ledger => LedgerProblems.Unavailable(ledger.Message),
+            StorageUnavailableException => Problems.Unavailable("The database could not be reached; retry shortly."),
             _ when ClusterUnavailable.Is(exception) =>
                 Problems.Unavailable("The cluster could not answer in time; retry shortly."),
             _ => null,

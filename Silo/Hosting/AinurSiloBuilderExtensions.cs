@@ -117,6 +117,7 @@ public static class AinurSiloBuilderExtensions
             silo.AddAinurGroupCommitStorage(store, connectionString);
         }
 
+        silo.AddIncomingGrainCallFilter<StorageUnavailableFilter>();
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;

@@ -11,9 +11,10 @@ using Ainur.Protocol.Identity;
 namespace Ainur.Gateway.Tests.Fault;
 
 /// <summary>
-/// The invariants every fault must keep, checked once the load has stopped: no acknowledged task lost, every task
-/// terminal within the bound with its payment closed, none settled twice, and the ledger holding exactly what the
-/// settled tasks moved (which conserves the supply).
+/// The invariants every fault must keep, checked once the load has stopped: every submission answered 202 or told to
+/// retry (503, or a refused connection), no acknowledged task lost, every task terminal within the bound with its
+/// payment closed, none settled twice, and the ledger holding exactly what the settled tasks moved (which conserves
+/// the supply).
 /// </summary>
 internal static class FaultChecks
 {
@@ -26,12 +27,15 @@ internal static class FaultChecks
     public static async Task<string> AssertAsync(FaultClusterFixture fixture, IReadOnlyList<Submission> submissions, CancellationToken ct)
     {
         var all = submissions.Concat(fixture.TakeProbes()).ToList();
+        var refused = all.Where(s => !s.Acknowledged && !s.Retryable).ToList();
+        Assert.True(refused.Count == 0, $"answers other than 202, 503 problem+json or a refused connection: {string.Join("; ", refused.Take(5))}");
         var views = await WaitUntilTerminalAsync(fixture, all, ct);
 
         var lost = all.Where(s => s.Acknowledged && views[s.Draft.Id] is null).ToList();
         Assert.True(lost.Count == 0, $"acknowledged (202) but unknown afterwards: {string.Join(", ", lost)}");
 
         var slowest = TimeSpan.Zero;
+        string? failedExample = null;
         foreach (var submission in all.Where(s => views[s.Draft.Id] is not null))
         {
             var view = views[submission.Draft.Id]!.Value;
@@ -44,6 +48,7 @@ internal static class FaultChecks
             slowest = took > slowest ? took : slowest;
 
             var state = view.GetProperty("state").GetString()!;
+            failedExample ??= state == "settled" ? null : Describe(history);
             var agent = view.GetProperty("agent").GetString() is { } did ? Did.Parse(did) : (Did?)null;
             Assert.True(fixture.Outcomes.TryAdd(id, new TaskOutcome(submission.Draft.Client.Did, agent, submission.FromBudget, state, view.GetProperty("price").GetInt64())),
                 $"task {id} checked twice");
@@ -63,7 +68,7 @@ internal static class FaultChecks
             $"{all.Count} submissions, {all.Count(s => s.Acknowledged)} acknowledged; not acknowledged: " +
             $"[{string.Join("; ", all.Where(s => !s.Acknowledged).GroupBy(s => s.Status).Select(g => $"{g.Count()}x {g.Key} e.g. {Shorten(g.First().Detail)}"))}]; " +
             $"ended: [{string.Join("; ", ended.Select(g => $"{g.Count()}x {g.Key}"))}]; {all.Count(s => views[s.Draft.Id] is null)} never made; " +
-            $"slowest task {slowest.TotalSeconds:F1} s to its end");
+            $"slowest task {slowest.TotalSeconds:F1} s to its end{(failedExample is null ? "" : "; one that did not settle: " + failedExample)}");
     }
 
     /// <summary>

@@ -103,7 +103,9 @@ public sealed class FaultClusterFixture : IAsyncLifetime
             silo[$"Ainur:Ledger:Allocations:{i}:Amount"] = Grant.ToString(CultureInfo.InvariantCulture);
         }
 
-        _cluster = await ProcessCluster.StartAsync(_database.ConnectionString, ClusterId, silo, ct, SiloCount, GatewayCount, TaskSettings);
+        // Schema checks get seconds, not the default half second: a starved gateway would refuse valid inputs (422).
+        var gateway = new Dictionary<string, string?>(TaskSettings) { ["Ainur:Gateway:SchemaCheckMilliseconds"] = "5000" };
+        _cluster = await ProcessCluster.StartAsync(_database.ConnectionString, ClusterId, silo, ct, SiloCount, GatewayCount, gateway);
         // Waiting up to 30 s for each to be final: a new cluster's validators may take a while to activate on two cores.
         var tasks = new TaskClient(Gateway(0));
         foreach (var agent in Agents)
@@ -196,7 +198,7 @@ public sealed class FaultClusterFixture : IAsyncLifetime
                 return $"probe through gateway {g}: {(int)submitted.StatusCode}";
             }
 
-            _probes.Enqueue(new Submission(draft, FromBudget: true, g, TimeSpan.Zero, TimeSpan.Zero, 202, "probe"));
+            _probes.Enqueue(new Submission(draft, FromBudget: true, g, TimeSpan.Zero, TimeSpan.Zero, 202, null, "probe"));
             probes.Add((g, draft));
         }
 

@@ -65,12 +65,14 @@ internal sealed class FaultLoad : IAsyncDisposable
             var draft = _fixture.NewDraft(client);
             var sent = _clock.Elapsed;
             int status;
+            string? mediaType = null;
             string detail;
             try
             {
                 // Not cancelled when the load stops: a request in flight then still counts.
                 using var response = await _fixture.Http.SendAsync(_fixture.SubmitRequest(gateway, draft, fromBudget), CancellationToken.None);
                 status = (int)response.StatusCode;
+                mediaType = response.Content.Headers.ContentType?.MediaType;
                 detail = status == 202 ? "" : await response.Content.ReadAsStringAsync(CancellationToken.None);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
@@ -78,7 +80,7 @@ internal sealed class FaultLoad : IAsyncDisposable
                 (status, detail) = (0, e.GetType().Name + ": " + e.Message);
             }
 
-            _submissions.Enqueue(new Submission(draft, fromBudget, gateway, sent, _clock.Elapsed, status, detail));
+            _submissions.Enqueue(new Submission(draft, fromBudget, gateway, sent, _clock.Elapsed, status, mediaType, detail));
             await Delay(Pace, _stopClients.Token);
         }
     }
@@ -154,9 +156,19 @@ internal sealed class FaultLoad : IAsyncDisposable
 
 /// <summary>
 /// One task submission: the task, how it is paid, the gateway it went to, when it was sent and answered (test clock),
-/// and the answer (0 when the connection failed or timed out).
+/// and the answer: its status (0 when the connection failed or timed out), media type and body (or the failure).
 /// </summary>
-internal sealed record Submission(TaskDraft Draft, bool FromBudget, int Gateway, TimeSpan Sent, TimeSpan Answered, int Status, string Detail)
+internal sealed record Submission(TaskDraft Draft, bool FromBudget, int Gateway, TimeSpan Sent, TimeSpan Answered, int Status, string? MediaType, string Detail)
 {
     public bool Acknowledged => Status == 202;
+
+    /// <summary>
+    /// An answer a client may get while a fault lasts: 503 problem+json (retry shortly), or a connection to a stopped
+    /// gateway refused or reset. Not a 500, not a 4xx for a valid request, not a request left hanging until the client gives up.
+    /// </summary>
+    public bool Retryable =>
+        (Status == 503 && MediaType == "application/problem+json") || (Status == 0 && Detail.StartsWith(nameof(HttpRequestException), StringComparison.Ordinal));
+
+    public override string ToString() =>
+        $"{Draft.Id} via gateway {Gateway} [{Sent.TotalSeconds:F2}-{Answered.TotalSeconds:F2} s] {Status} {MediaType} {Detail}";
 }
