@@ -71,6 +71,9 @@ public sealed class FaultClusterFixture : IAsyncLifetime
     /// <summary>Every task that exists, by id, as it ended; filled by <see cref="FaultChecks"/>.</summary>
     internal Dictionary<Hash32, TaskOutcome> Outcomes { get; } = [];
 
+    /// <summary>Submissions that were not answered 202 and whose task does not exist; filled by <see cref="FaultChecks"/>.</summary>
+    internal List<Submission> NeverMade { get; } = [];
+
     /// <summary>One client for the load and the checks, for any gateway (requests carry absolute addresses).</summary>
     internal HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(20) };
 
