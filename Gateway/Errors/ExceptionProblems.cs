@@ -1,5 +1,6 @@
 using Ainur.Grains.Interfaces;
 using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Silo.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
@@ -22,7 +23,8 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
             BadHttpRequestException bad =>
                 Problems.Create(bad.StatusCode, "bad-request", "The request could not be read", bad.Message),
             LedgerUnavailableException ledger => LedgerProblems.Unavailable(ledger.Message),
-            StorageUnavailableException => Problems.Unavailable("The database could not be reached; retry shortly."),
+            _ when exception is StorageUnavailableException || DatabaseUnavailability.Find(exception) is not null =>
+                Problems.Unavailable("The database could not be reached; retry shortly."),
             _ when ClusterUnavailable.Is(exception) =>
                 Problems.Unavailable("The cluster could not answer in time; retry shortly."),
             _ => null,

@@ -118,6 +118,7 @@ public static class AinurSiloBuilderExtensions
         }
 
         silo.AddIncomingGrainCallFilter<StorageUnavailableFilter>();
+        silo.Services.Configure<ExceptionSerializationOptions>(DatabaseUnavailability.CarryDriverExceptions);
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;
