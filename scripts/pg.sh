@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Local PostgreSQL (>= 15) for Ainur: one cluster per instance, bound to 127.0.0.1.
-#   scripts/pg.sh start|stop|status|url [node|test|bench|cluster]
+#   scripts/pg.sh start|stop|status|url [node|test|bench|cluster|fault]
 # start/stop are idempotent; status exits 0 when running, 3 when stopped; url prints an Npgsql connection string.
-# Ports: AINUR_PG_NODE_PORT, AINUR_PG_TEST_PORT, AINUR_PG_BENCH_PORT, AINUR_PG_CLUSTER_PORT override the defaults
+# Ports: AINUR_PG_NODE_PORT, AINUR_PG_TEST_PORT, AINUR_PG_BENCH_PORT, AINUR_PG_CLUSTER_PORT, AINUR_PG_FAULT_PORT override the defaults
 # below (e.g. a second checkout beside a running node). The port is written into the instance's postgresql.conf when it is created, and
 # passed again at every start, so a changed variable takes effect at the next start.
 # node:  port 54320, .data/pg-node, durable (fsync on), database "ainur".
@@ -11,6 +11,8 @@
 #        node instance (possibly another checkout's) holds 54320; bench.sh creates and drops databases in it.
 # cluster: port 54322, .data/pg-cluster, durable, database "ainur": for the README's cluster of silo processes by
 #        hand, beside the node of run.sh (which keeps its own database).
+# fault: port 54323, .data/pg-fault, throwaway like test: the fault suite's own server, which it stops and starts
+#        (restarting the shared test server would break the tests running beside it).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -22,12 +24,13 @@ case "$instance" in
   test) port="${AINUR_PG_TEST_PORT:-54329}"; durable=0; database=postgres ;;
   bench) port="${AINUR_PG_BENCH_PORT:-54321}"; durable=1; database=postgres ;;
   cluster) port="${AINUR_PG_CLUSTER_PORT:-54322}"; durable=1; database=ainur ;;
-  *) echo "pg.sh: unknown instance '$instance' (node|test|bench|cluster)" >&2; exit 2 ;;
+  fault) port="${AINUR_PG_FAULT_PORT:-54323}"; durable=0; database=postgres ;;
+  *) echo "pg.sh: unknown instance '$instance' (node|test|bench|cluster|fault)" >&2; exit 2 ;;
 esac
 data="$root/.data/pg-$instance"
 log="$data/postgresql.log"
 
-usage() { echo "usage: scripts/pg.sh start|stop|status|url [node|test|bench|cluster]" >&2; exit 2; }
+usage() { echo "usage: scripts/pg.sh start|stop|status|url [node|test|bench|cluster|fault]" >&2; exit 2; }
 
 # Newest installed PostgreSQL whose major version is at least 15.
 find_bin() {

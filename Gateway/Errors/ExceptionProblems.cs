@@ -1,4 +1,6 @@
+using Ainur.Grains.Interfaces;
 using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Silo.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
@@ -7,7 +9,8 @@ namespace Ainur.Gateway.Errors;
 
 /// <summary>
 /// Turns what escapes a handler into problem+json: bad HTTP framing keeps its 4xx, a cluster or ledger that cannot
-/// answer now is 503 with Retry-After, anything else is a 500 without internals.
+/// answer now (a silo failing over, the ledger or the database unreachable) is 503 with Retry-After, anything else is
+/// a 500 without internals.
 /// </summary>
 internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
@@ -20,6 +23,8 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
             BadHttpRequestException bad =>
                 Problems.Create(bad.StatusCode, "bad-request", "The request could not be read", bad.Message),
             LedgerUnavailableException ledger => LedgerProblems.Unavailable(ledger.Message),
+            _ when exception is StorageUnavailableException || DatabaseUnavailability.Find(exception) is not null =>
+                Problems.Unavailable("The database could not be reached; retry shortly."),
             _ when ClusterUnavailable.Is(exception) =>
                 Problems.Unavailable("The cluster could not answer in time; retry shortly."),
             _ => null,

@@ -30,6 +30,7 @@ public static class AinurClientBuilderExtensions
         // response timeout (Orleans' default 30 s, measured by the failover test). Five seconds lets the gateway's
         // GrainRetry resend it to a live silo within its ten-second budget; Ainur's grain calls take milliseconds.
         client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = ResponseTimeout);
+        client.Services.Configure<Orleans.Serialization.ExceptionSerializationOptions>(DatabaseUnavailability.CarryDriverExceptions);
         client.UseAdoNetClustering(o =>
         {
             o.Invariant = "Npgsql";

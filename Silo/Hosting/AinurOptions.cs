@@ -115,4 +115,10 @@ public sealed class ClusterSettings
 
     /// <summary>TLS between silos and from gateways to silos (cluster mode only).</summary>
     public ClusterTlsSettings Tls { get; set; } = new();
+
+    /// <summary>How long a silo waits for another's answer to a liveness probe before counting it missed. Default 1 s.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Probes missed in a row after which a silo declares the other dead. Default 2.</summary>
+    public int MissedProbesLimit { get; set; } = 2;
 }

@@ -42,6 +42,11 @@ public sealed class AinurOptionsValidator : IValidateOptions<AinurOptions>
             failures.Add("Ainur:Cluster:SiloPort must be 1-65535 and Ainur:Cluster:GatewayPort 0-65535.");
         }
 
+        if (options.Cluster.ProbeTimeout <= TimeSpan.Zero || options.Cluster.MissedProbesLimit < 1)
+        {
+            failures.Add("Ainur:Cluster:ProbeTimeout must be positive and Ainur:Cluster:MissedProbesLimit at least 1.");
+        }
+
         if (options.Cluster.AdvertisedAddress is { } address && !IPAddress.TryParse(address, out _))
         {
             failures.Add($"Ainur:Cluster:AdvertisedAddress '{address}' is not an IP address.");

@@ -52,7 +52,7 @@ public static class AinurSiloBuilderExtensions
             o.ClusterId = options.Cluster.ClusterId;
             o.ServiceId = options.Cluster.ServiceId;
         });
-        silo.Configure<ClusterMembershipOptions>(MembershipTuning.Apply);
+        silo.Configure<ClusterMembershipOptions>(o => MembershipTuning.Apply(o, options.Cluster));
 
         // Grain calls continue the caller's trace (W3C trace context in the request context), tagged with the task id.
         silo.AddActivityPropagation();
@@ -143,6 +143,8 @@ public static class AinurSiloBuilderExtensions
             silo.AddAinurGroupCommitStorage(store, connectionString);
         }
 
+        silo.AddIncomingGrainCallFilter<StorageUnavailableFilter>();
+        silo.Services.Configure<ExceptionSerializationOptions>(DatabaseUnavailability.CarryDriverExceptions);
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;

@@ -21,9 +21,11 @@ public static class PostgresTestServer
         await using var connection = await OpenAdminAsync(ct).ConfigureAwait(false);
     }
 
-    internal static async Task<NpgsqlConnection> OpenAdminAsync(CancellationToken ct)
+    internal static Task<NpgsqlConnection> OpenAdminAsync(CancellationToken ct) => OpenAdminAsync(AdminConnectionString, ct);
+
+    internal static async Task<NpgsqlConnection> OpenAdminAsync(string adminConnectionString, CancellationToken ct)
     {
-        var connection = new NpgsqlConnection(AdminConnectionString);
+        var connection = new NpgsqlConnection(adminConnectionString);
         try
         {
             await connection.OpenAsync(ct).ConfigureAwait(false);
@@ -32,7 +34,7 @@ public static class PostgresTestServer
         catch (Exception e) when (e is NpgsqlException or TimeoutException)
         {
             await connection.DisposeAsync().ConfigureAwait(false);
-            var target = new NpgsqlConnectionStringBuilder(AdminConnectionString);
+            var target = new NpgsqlConnectionStringBuilder(adminConnectionString);
             throw new InvalidOperationException(
                 $"The test PostgreSQL server at {target.Host}:{target.Port} is not reachable ({e.Message}). " +
                 $"Start it with `scripts/pg.sh start test`, or point {EnvironmentVariable} at another server.", e);

@@ -42,7 +42,7 @@ public sealed class LedgerFailoverTests
             genesis[$"Ainur:Ledger:Allocations:{i}:Amount"] = "1000000";
         }
 
-        await using var cluster = await ProcessCluster.StartAsync(db, clusterId, genesis, ct);
+        await using var cluster = await ProcessCluster.StartAsync(db.ConnectionString, clusterId, genesis, ct);
         var baseAddress = cluster.BaseAddress;
         using var http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
 

@@ -32,7 +32,7 @@ public sealed class SiloFailoverTests
         await using var db = await TestDatabase.CreateAsync(ct);
         var clusterId = $"failover-{Guid.NewGuid():N}";
 
-        await using var cluster = await ProcessCluster.StartAsync(db, clusterId, siloOverrides: null, ct);
+        await using var cluster = await ProcessCluster.StartAsync(db.ConnectionString, clusterId, siloOverrides: null, ct);
         using var client = new SignedClient(cluster.BaseAddress, TimeSpan.FromSeconds(30));
         var results = new ConcurrentBag<Attempt>();
         var clock = Stopwatch.StartNew();

@@ -23,6 +23,9 @@ internal sealed record TaskDraft(AgentKey Client, string Capability, string Inpu
     public static TaskDraft For(AgentKey client, string capability, string input = SpacedInput, long maxPrice = 8) =>
         new(client, capability, input, maxPrice, DateTimeOffset.FromUnixTimeMilliseconds(DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeMilliseconds()), Guid.NewGuid().ToString("N"));
 
+    /// <summary>The submission's <c>accept</c> member (absent when null: the client accepts).</summary>
+    public string? Accept { get; init; }
+
     public TaskTerms Terms => new(Client.Did, Capability, Blake2b.Content(Encoding.UTF8.GetBytes(Input)), MaxPrice, Deadline.ToUnixTimeMilliseconds(), Salt);
 
     public Hash32 Id => Terms.TaskId();
@@ -60,6 +63,7 @@ internal sealed record TaskDraft(AgentKey Client, string Capability, string Inpu
             ("deadline", JsonSerializer.Serialize(Deadline.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture))),
             ("salt", JsonSerializer.Serialize(Salt)),
             ("paymentLock", JsonSerializer.Serialize(Convert.ToBase64String((paymentLock ?? PaymentLock()).Encoded.Span))),
+            ("accept", Accept is null ? null : JsonSerializer.Serialize(Accept)),
         };
         foreach (var (name, json) in replace ?? new Dictionary<string, string?>())
         {

@@ -3,8 +3,9 @@ using Ainur.Testing.Nodes;
 namespace Ainur.Testing.Processes;
 
 /// <summary>
-/// A standalone node (gateway with its co-hosted silo) running as a separate process on a test database, ready to
-/// serve: its process, address and an HTTP client. Start another on the same database and cluster id to restart it.
+/// A gateway running as a separate process, ready to serve: its process, address and an HTTP client. A standalone node
+/// (gateway with its co-hosted silo) on a test database, or a cluster-mode gateway in front of silo processes. Start
+/// another on the same database and cluster id to restart it.
 /// </summary>
 public sealed class GatewayProcess : IGatewayEndpoint, IAsyncDisposable
 {
@@ -28,12 +29,24 @@ public sealed class GatewayProcess : IGatewayEndpoint, IAsyncDisposable
     /// Starts a standalone node on <paramref name="database"/> as cluster and service <paramref name="clusterId"/>, with
     /// <paramref name="overrides"/> over the test settings, and waits until it is ready.
     /// </summary>
-    public static async Task<GatewayProcess> StartStandaloneAsync(
+    public static Task<GatewayProcess> StartStandaloneAsync(
         TestDatabase database, string clusterId, IDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(database);
+        return StartAsync(NodeSettings.Standalone(database.ConnectionString, clusterId).With(overrides), cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts a cluster-mode gateway (an Orleans client of the silos of <paramref name="clusterId"/> on
+    /// <paramref name="connectionString"/>'s membership table) and waits until it is ready.
+    /// </summary>
+    public static Task<GatewayProcess> StartClusterAsync(
+        string connectionString, string clusterId, IDictionary<string, string?>? overrides = null, CancellationToken cancellationToken = default) =>
+        StartAsync(NodeSettings.ClusterGateway(connectionString, clusterId).With(overrides), cancellationToken);
+
+    private static async Task<GatewayProcess> StartAsync(Dictionary<string, string?> settings, CancellationToken cancellationToken)
+    {
         var port = FreePort.Next();
-        var settings = NodeSettings.Standalone(database.ConnectionString, clusterId).With(overrides);
         var gateway = new GatewayProcess(NodeProcess.StartGateway(port, settings.AsEnvironment()), new Uri($"http://127.0.0.1:{port}"));
         try
         {

@@ -203,6 +203,41 @@ public sealed class NodeProcess : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>SIGTERM (what an orchestrator sends to stop a process): the host shuts down gracefully. Waits until it is gone.</summary>
+    public void Stop(TimeSpan? timeout = null)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        Signal("TERM");
+        var limit = timeout ?? TimeSpan.FromSeconds(30);
+        if (!_process.WaitForExit(limit))
+        {
+            throw Failure($"still running {limit.TotalSeconds:F0} s after SIGTERM");
+        }
+    }
+
+    /// <summary>SIGSTOP: the process is frozen (no thread runs, its sockets stay open) until <see cref="Resume"/>.</summary>
+    public void Pause() => Signal("STOP");
+
+    /// <summary>SIGCONT: a paused process runs again.</summary>
+    public void Resume() => Signal("CONT");
+
+    /// <summary>Sends SIG<paramref name="name"/> with kill(1): .NET's Process can only send SIGKILL.</summary>
+    private void Signal(string name)
+    {
+        Append("test", "kill -" + name);
+        using var kill = Process.Start(new ProcessStartInfo("kill", ["-" + name, Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { UseShellExecute = false })
+            ?? throw Failure("could not run kill(1)");
+        kill.WaitForExit();
+        if (kill.ExitCode != 0)
+        {
+            throw Failure($"kill -{name} exited with {kill.ExitCode}");
+        }
+    }
+
     /// <summary>The last <paramref name="lines"/> lines of output.</summary>
     public string Tail(int lines = 80)
     {
