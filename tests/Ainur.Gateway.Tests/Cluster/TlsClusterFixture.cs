@@ -40,7 +40,7 @@ public sealed class TlsClusterFixture : IAsyncLifetime
     {
         var ct = TestContext.Current.CancellationToken;
         _database = await TestDatabase.CreateAsync(ct);
-        _cluster = await ProcessCluster.StartAsync(_database, ClusterId, SiloOverrides(), ct);
+        _cluster = await ProcessCluster.StartAsync(_database.ConnectionString, ClusterId, SiloOverrides(), ct);
     }
 
     public async ValueTask DisposeAsync()
