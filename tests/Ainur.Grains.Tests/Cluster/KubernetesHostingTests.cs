@@ -1,6 +1,7 @@
 using System.Net;
 using Ainur.Silo.Hosting;
 using Ainur.Testing.Nodes;
+using Ainur.Testing.Tls;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -89,6 +90,7 @@ public sealed class KubernetesHostingTests : IDisposable
         }
 
         settings.TryAdd("Ainur:Mode", "Cluster");
+        settings["Ainur:Cluster:Tls:Directory"] = TestAuthority.ClusterSecret;
         settings["Ainur:Storage"] = "Memory";
         settings["Ainur:Postgres:ConnectionString"] = "Host=127.0.0.1;Port=1";   // membership's; never opened
         var builder = Host.CreateEmptyApplicationBuilder(new());   // no ambient appsettings or environment

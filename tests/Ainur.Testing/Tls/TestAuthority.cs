@@ -27,7 +27,7 @@ public sealed class TestAuthority : IDisposable
     /// <summary>The authority's own certificate, with its key.</summary>
     public X509Certificate2 Certificate { get; }
 
-    /// <summary>A new self-signed authority named <paramref name="name"/>, valid from an hour ago for a day.</summary>
+    /// <summary>A new self-signed authority named <paramref name="name"/>, valid from an hour ago for 30 days (longer than any certificate it issues by default).</summary>
     public static TestAuthority Create(string name)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -36,7 +36,7 @@ public sealed class TestAuthority : IDisposable
         request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, critical: true));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, critical: false));
         var now = DateTimeOffset.UtcNow;
-        return new TestAuthority(request.CreateSelfSigned(now.AddHours(-1), now.AddDays(1)));
+        return new TestAuthority(request.CreateSelfSigned(now.AddHours(-1), now.AddDays(30)));
     }
 
     /// <summary>
