@@ -42,9 +42,22 @@ public sealed class ClusterTlsTests(TlsClusterFixture fixture) : IClassFixture<T
         Assert.Equal(before.Balance - 70, (await ledger.AccountAsync(holder.Did)).Balance);
         Assert.Equal(70, (await ledger.AccountAsync(bob.Did)).Balance);
         Assert.Equal(2, await ClusterMembership.CountActiveAsync(fixture.Database.ConnectionString, fixture.ClusterId, ct));
-        var validators = await HttpAssert.JsonAsync(await ledger.GetAsync("/v1/ledger/validators"), HttpStatusCode.OK);
-        var silos = validators.GetProperty("validators").EnumerateArray().Select(v => v.GetProperty("silo").GetString()).Distinct().Count();
-        Assert.Equal(2, silos); // the validators' votes crossed between the two silos
+        // Placement settles after the second silo joins: wait (bounded) until the validators run on both, then the
+        // finality of the next payment needs votes that cross between the two silos over TLS.
+        var silos = 0;
+        for (var deadline = DateTimeOffset.UtcNow.AddSeconds(30); silos < 2 && DateTimeOffset.UtcNow < deadline; await Task.Delay(200, ct))
+        {
+            var validators = await HttpAssert.JsonAsync(await ledger.GetAsync("/v1/ledger/validators"), HttpStatusCode.OK);
+            silos = validators.GetProperty("validators").EnumerateArray().Select(v => v.GetProperty("silo").GetString()).Distinct().Count();
+        }
+
+        Assert.Equal(2, silos);
+        var again = await HttpAssert.JsonAsync(
+            await ledger.PostAsync(holder, "/v1/transfers",
+                LedgerCalls.TransferBody(holder, bob.Did, 5, before.Nonce + 2, LedgerSecrets.For(fixture.ClusterId).ChainId)),
+            HttpStatusCode.OK);
+        Assert.Equal("final", again.GetProperty("status").GetString());
+        Assert.Equal(75, (await ledger.AccountAsync(bob.Did)).Balance);
         foreach (var silo in fixture.Cluster.Silos)
         {
             Assert.Contains("Cluster TLS on: this process shows CN=ainur-test-node", silo.Tail(400), StringComparison.Ordinal);
