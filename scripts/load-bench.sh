@@ -69,19 +69,27 @@ funder="$(ainur keys show --key "$work/funder.json" | head -1)"
 secrets=(Ainur__Ledger__ChainId=load-chain Ainur__Ledger__OrchestratorKey="$(head -c 32 /dev/urandom | base64)"
   Ainur__Ledger__Allocations__0__Account="$funder" Ainur__Ledger__Allocations__0__Amount=1000000000000)
 for i in 0 1 2 3; do secrets+=(Ainur__Ledger__ValidatorKeys__$i="$(head -c 32 /dev/urandom | base64)"); done
+# Cluster mode runs mutual TLS: an authority and one node certificate, as the README's cluster by hand makes them.
+mkdir -p "$work/tls"
+(cd "$work/tls" &&
+  openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=load-ca -keyout ca.key -out ca.crt &&
+  openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj /CN=load-node -keyout tls.key -out tls.csr &&
+  echo extendedKeyUsage=serverAuth,clientAuth > node.ext &&
+  openssl x509 -req -in tls.csr -CA ca.crt -CAkey ca.key -CAcreateserial -days 2 -extfile node.ext -out tls.crt) >/dev/null 2>&1
 for silos in 1 2 3; do
   db=ainur_load_s$silos
   conn="$(fresh_db $db)"
-  cluster=(Ainur__Mode=Cluster Ainur__Postgres__ConnectionString="$conn" Ainur__Cluster__ClusterId=$db Ainur__Cluster__ServiceId=$db)
+  cluster=(Ainur__Mode=Cluster Ainur__Postgres__ConnectionString="$conn" Ainur__Cluster__ClusterId=$db Ainur__Cluster__ServiceId=$db
+    Ainur__Cluster__Tls__Directory="$work/tls")
   for s in $(seq 1 $silos); do
     # The first silo migrates the schema; the others wait for it to be active.
     (cd Silo/bin/Release/net10.0 && exec env "${common[@]}" "${cluster[@]}" "${secrets[@]}" Ainur__Postgres__MigrateOnStart=$([[ $s == 1 ]] && echo true || echo false) \
-      Ainur__Cluster__SiloPort=$((base + 6100 + s)) Ainur__Cluster__GatewayPort=$((base + 25000 + s)) dotnet Ainur.Silo.dll >"$work/silo-$silos-$s.log" 2>&1) &
+      Ainur__Cluster__SiloPort=$((base + 6100 + s)) Ainur__Cluster__GatewayPort=$((base + 25000 + s)) dotnet Ainur.Silo.dll --urls "http://127.0.0.1:$((base + 10 + s))" >"$work/silo-$silos-$s.log" 2>&1) &
     pids+=($!)
     [[ $s == 1 ]] && wait_silos $db 1
   done
   wait_silos $db $silos
-  tool grain-load --postgres "$conn" --cluster-id $db --service-id $db --funder-key "$work/funder.json" --out "$out/cluster-$silos-grain.json" "$@"
+  Ainur__Cluster__Tls__Directory="$work/tls" tool grain-load --postgres "$conn" --cluster-id $db --service-id $db --funder-key "$work/funder.json" --out "$out/cluster-$silos-grain.json" "$@"
   (cd Gateway/bin/Release/net10.0 && exec env "${common[@]}" "${cluster[@]}" Ainur__Postgres__MigrateOnStart=false dotnet Ainur.Gateway.dll --urls "http://127.0.0.1:$((base + 1))" >"$work/gateway-$silos.log" 2>&1) &
   pids+=($!)
   wait_ready "http://127.0.0.1:$((base + 1))"
