@@ -3,6 +3,7 @@ using Ainur.Grains.Interfaces;
 using Ainur.Grains.Ledger.Storage;
 using Ainur.Grains.Reputation;
 using Ainur.Grains.Security;
+using Ainur.Grains.Storage;
 using Ainur.Grains.Telemetry;
 using Ainur.Silo.Ledger;
 using Ainur.Silo.Tasks;
@@ -150,7 +151,7 @@ public static class AinurSiloBuilderExtensions
             o.Invariant = Invariant;
             o.ConnectionString = connectionString;
         });
-        silo.Services.TryAddSingleton(_ => NpgsqlDataSource.Create(connectionString));
+        silo.Services.TryAddSingleton(_ => StatementDataSource.Create(connectionString));
         AddPostgresSeenSignatureStore(silo.Services);
         silo.Services.TryAddSingleton<ILedgerStore, PostgresLedgerStore>();
     }

@@ -12,7 +12,7 @@ internal sealed class GrainStateTable(NpgsqlDataSource dataSource, string servic
     // A row with no etag is inserted at version 1 unless one exists; a row with etag v is replaced only while the
     // stored version is still v (re-checked on the locked row under concurrent writers). Each key occurs at most once
     // per batch. Rows not returned failed their check. A null payload is a clear: the row stays, as a tombstone.
-    private const string WriteSql = """
+    internal const string WriteSql = """
         with batch as (
             select * from unnest(@grain_ids, @state_names, @payloads, @expected) as b(grain_id, state_name, payload, expected)
         ), inserted as (
@@ -32,7 +32,7 @@ internal sealed class GrainStateTable(NpgsqlDataSource dataSource, string servic
         select state_name, grain_id, version from updated
         """;
 
-    private const string ReadSql = """
+    internal const string ReadSql = """
         select b.position, s.payload, s.version
         from unnest(@grain_ids, @state_names) with ordinality as b(grain_id, state_name, position)
         join ainur_grain_state s

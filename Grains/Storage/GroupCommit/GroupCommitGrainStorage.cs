@@ -56,7 +56,7 @@ public sealed partial class GroupCommitGrainStorage : IGrainStorage, ILifecycleP
         _activators = activators;
         _metrics = metrics;
         _logger = logger;
-        _dataSource = NpgsqlDataSource.Create(options.ConnectionString);
+        _dataSource = StatementDataSource.Create(options.ConnectionString);
         var table = new GrainStateTable(_dataSource, serviceId, name);
         _writes = new BatchLoop<PendingWrite, StateKey>(options.MaxBatchSize, options.MaxBatchesInFlight, Measured<PendingWrite>("write", table.WriteAsync), (e, rows) => LogBatchFailed(e, _name, "write", rows));
         _reads = new BatchLoop<PendingRead, StateKey>(options.MaxBatchSize, options.MaxBatchesInFlight, Measured<PendingRead>("read", table.ReadAsync), (e, rows) => LogBatchFailed(e, _name, "read", rows));
