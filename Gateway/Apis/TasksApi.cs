@@ -116,18 +116,27 @@ public static class TasksApi
             return TaskProblems.UnknownCapability(terms.Capability);
         }
 
-        if (InputShape.Problem(JsonNode.Parse(request.Input.Text)) is { } shape)
+        var instance = JsonNode.Parse(request.Input.Text);
+        if (InputShape.Problem(instance) is { } shape)
         {
             return TaskProblems.InputTooComplex(shape);
         }
 
-        if (checks.TryRun(() => schemas.Check(request.Input.Text, offered), ct) is not { } pending)
+        SchemaCheck check;
+        if (schemas.IsCheap(instance, offered))
+        {
+            check = schemas.Check(instance, offered);
+        }
+        else if (checks.TryRun(() => schemas.Check(instance, offered), ct) is { } pending)
+        {
+            check = await pending;
+        }
+        else
         {
             context.Response.Headers.RetryAfter = "1";
             return TaskProblems.SchemaCheckBusy();
         }
 
-        var check = await pending;
         if (check.Satisfied.IsEmpty)
         {
             return check.TimedOut ? TaskProblems.SchemaCheckTimedOut(schemas.Budget, check.Errors)

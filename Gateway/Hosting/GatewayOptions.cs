@@ -48,6 +48,12 @@ public sealed class GatewayOptions
     /// </summary>
     public int SchemaCheckWorkers { get; set; }
 
+    /// <summary>
+    /// Most evaluation steps (over all of a capability's schemas) of an input that is checked on its request's own thread
+    /// instead of the check pool, when no schema has a pattern (default 256; 0 sends every check to the pool).
+    /// </summary>
+    public int SchemaCheckInlineSteps { get; set; } = 256;
+
     /// <summary>Checks that may wait for a worker (default 16); past that a submission gets 503 schema-check-busy with Retry-After.</summary>
     public int SchemaCheckQueue { get; set; } = 16;
 

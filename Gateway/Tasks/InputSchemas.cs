@@ -45,20 +45,43 @@ public sealed class InputSchemas(IOptions<GatewayOptions> options)
     /// <summary>Most evaluation steps (<see cref="SchemaCost"/>) one input may cost against one schema.</summary>
     public long MaxSteps { get; } = options.Value.SchemaCheckMaxSteps;
 
+    /// <summary>Most evaluation steps, over all its schemas, of an input checked on its request's own thread (<see cref="IsCheap"/>).</summary>
+    public long InlineSteps { get; } = options.Value.SchemaCheckInlineSteps;
+
     /// <summary>
-    /// The hashes of the schemas <paramref name="input"/> (JSON text) satisfies, and why it fails the others. Schemas
+    /// Whether checking <paramref name="instance"/> against <paramref name="schemas"/> is small enough to run on the
+    /// request's own thread rather than wait for the check pool: at most <see cref="InlineSteps"/> evaluation steps in
+    /// all, and no regular expression to run (a pattern's time depends on the expression, not on the step count). Such a
+    /// check costs about as much as reading the request; queueing it behind hostile ones would refuse ordinary load.
+    /// </summary>
+    public bool IsCheap(JsonNode? instance, ImmutableArray<CapabilitySchema> schemas)
+    {
+        var steps = 0L;
+        foreach (var schema in schemas)
+        {
+            if (Compile(schema).Cost(instance, InlineSteps - steps) is not { } cost)
+            {
+                return false;
+            }
+
+            steps += cost;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The hashes of the schemas <paramref name="instance"/> (the parsed task input) satisfies, and why it fails the others. Schemas
     /// not decided when the time runs out count as unsatisfied (<see cref="SchemaCheck.TimedOut"/>), and so do schemas
     /// the input would cost too much work to evaluate (<see cref="SchemaCheck.TooCostly"/>); schemas that ran out of
     /// time or work before are tried last, so one agent's slow schema does not use up the time of the others. The input's
     /// shape must be within <see cref="InputShape"/>'s bounds (the caller checks; here it is checked again).
     /// </summary>
-    public SchemaCheck Check(string input, ImmutableArray<CapabilitySchema> schemas)
+    public SchemaCheck Check(JsonNode? instance, ImmutableArray<CapabilitySchema> schemas)
     {
-        ArgumentNullException.ThrowIfNull(input);
-        var instance = JsonNode.Parse(input);
         if (InputShape.Problem(instance) is { } shape)
         {
-            throw new ArgumentException(shape, nameof(input));
+            throw new ArgumentException(shape, nameof(instance));
         }
 
         var strings = SchemaPatterns.StringsOf(instance);
@@ -163,6 +186,21 @@ public sealed class InputSchemas(IOptions<GatewayOptions> options)
             {
                 return new Compiled(text, null, null, $"the schema cannot be compiled: {e.Message}");
             }
+        }
+
+        /// <summary>
+        /// The evaluation steps <paramref name="instance"/> costs this schema when they are at most
+        /// <paramref name="maxSteps"/> and no pattern must run; otherwise null. A broken schema costs nothing: it is never evaluated.
+        /// </summary>
+        public long? Cost(JsonNode? instance, long maxSteps)
+        {
+            if (_graph is null || _patterns is null)
+            {
+                return 0;
+            }
+
+            var cost = SchemaCost.Of(_graph, instance, maxSteps, MaxNesting);
+            return !cost.Exceeded && cost.PatternMatches == 0 && _patterns.IsEmpty ? cost.Steps : null;
         }
 
         /// <summary>Why <paramref name="instance"/> fails the schema (no failures: it satisfies it), or why it was not decided.</summary>

@@ -23,6 +23,9 @@ internal sealed class SchemaPatterns
 
     private SchemaPatterns(ImmutableArray<Regex> regexes) => _regexes = regexes;
 
+    /// <summary>The schema has no pattern: checking it runs no regular expression.</summary>
+    public bool IsEmpty => _regexes.IsEmpty;
+
     /// <summary>
     /// The patterns of <paramref name="schema"/>, each compiled as JsonSchema.Net reads it (ECMAScript syntax, its
     /// <c>\p{Letter}</c> and <c>\p{digit}</c> aliases) and stopped after <paramref name="matchTimeout"/>; or why not.

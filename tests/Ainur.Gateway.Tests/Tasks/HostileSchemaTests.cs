@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Ainur.Gateway.Hosting;
 using Ainur.Gateway.Tasks;
 using Ainur.Gateway.Tests.Api;
 using Ainur.Gateway.Tests.Ledger;
@@ -8,6 +9,7 @@ using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Transactions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Ainur.Gateway.Tests.Tasks;
 
@@ -187,6 +189,37 @@ public sealed class HostileSchemaTests(TaskNodeFixture fixture)
 
         Assert.InRange(pool.PeakRunning, 1, pool.Workers);
         Assert.True(pool.Workers < Environment.ProcessorCount || Environment.ProcessorCount == 1, $"{pool.Workers} workers on {Environment.ProcessorCount} cores leave none free");
+    }
+
+    [Fact]
+    public async Task Submit_OrdinaryInputWhileHostileChecksFillThePool_IsAcceptedWithoutWaitingForThePool()
+    {
+        var pool = fixture.Gateway.Services.GetRequiredService<SchemaCheckPool>();
+        var queue = fixture.Gateway.Services.GetRequiredService<IOptions<GatewayOptions>>().Value.SchemaCheckQueue;
+        var (backtracking, plain) = (TaskClient.NewCapability(), TaskClient.NewCapability());
+        await _tasks.AgentAsync(backtracking, staked: false, inputSchema: Backtracking);
+        await _tasks.AgentAsync(plain, staked: false, inputSchema: """{"type":"object","properties":{"text":{"type":"string"}}}""");
+        var client = await _tasks.ClientAsync();
+
+        // More backtracking checks than the workers and the queue hold: each takes the whole check time.
+        var hostile = Enumerable.Range(0, pool.Workers + queue + 4)
+            .Select(_ => _tasks.PostAsync(client, "/v1/tasks", TaskDraft.For(client, backtracking, input: $"{{\"text\":\"{new string('a', 60)}!\"}}").Body()))
+            .ToList();
+        var pending = hostile.ToList();
+        while (true)
+        {
+            var answered = await Task.WhenAny(pending);
+            pending.Remove(answered);
+            if ((await answered).StatusCode == HttpStatusCode.ServiceUnavailable)
+            {
+                break;
+            }
+        }
+
+        var ordinary = await _tasks.PostAsync(client, "/v1/tasks", TaskDraft.For(client, plain, input: """{"text":"hello"}""").Body());
+
+        Assert.Equal(HttpStatusCode.Accepted, ordinary.StatusCode);
+        await Task.WhenAll(hostile);
     }
 
     [Theory]

@@ -24,7 +24,7 @@ public sealed class InputSchemasTests
     [Fact]
     public void Check_BacktrackingPatternOnACraftedInput_TimesOutUndecided()
     {
-        var check = Schemas().Check(Crafted, [Schema(Backtracking)]);
+        var check = Schemas().Check(JsonNode.Parse(Crafted), [Schema(Backtracking)]);
 
         Assert.True(check.TimedOut);
         Assert.Empty(check.Satisfied);
@@ -39,7 +39,7 @@ public sealed class InputSchemasTests
         var schema = Schema("""{"type":"array","items":{"type":"string","pattern":"^(a+)+$"}}""");
         var input = JsonSerializer.Serialize(Enumerable.Range(0, 2000).Select(_ => new string('a', 16) + "!"));
 
-        var check = Schemas().Check(input, [schema]);
+        var check = Schemas().Check(JsonNode.Parse(input), [schema]);
 
         Assert.True(check.TimedOut);
         Assert.Empty(check.Satisfied);
@@ -52,8 +52,8 @@ public sealed class InputSchemasTests
         var slow = Schema(Backtracking);
         var plain = Schema("""{"type":"object","properties":{"text":{"type":"string"}}}""");
 
-        var first = schemas.Check(Crafted, [slow, plain]);
-        var second = schemas.Check(Crafted, [slow, plain]);
+        var first = schemas.Check(JsonNode.Parse(Crafted), [slow, plain]);
+        var second = schemas.Check(JsonNode.Parse(Crafted), [slow, plain]);
 
         Assert.True(first.TimedOut);
         Assert.Empty(first.Satisfied);
@@ -66,7 +66,7 @@ public sealed class InputSchemasTests
         var schemas = Schemas();
         var schema = Schema("""{"type":"object","properties":{"n":{"type":"integer","minimum":10}},"required":["n"]}""");
 
-        var answers = Enumerable.Range(0, 400).AsParallel().Select(n => (n, schemas.Check($"{{\"n\":{n % 20}}}", [schema]).Satisfied.Length)).ToList();
+        var answers = Enumerable.Range(0, 400).AsParallel().Select(n => (n, schemas.Check(JsonNode.Parse($"{{\"n\":{n % 20}}}"), [schema]).Satisfied.Length)).ToList();
 
         Assert.All(answers, a => Assert.Equal(a.n % 20 >= 10 ? 1 : 0, a.Length));
     }
@@ -91,7 +91,7 @@ public sealed class InputSchemasTests
         Gen.Select(Gen.Int[0, texts.Length - 1], inputs).Sample((i, input) =>
         {
             var expected = JsonSchema.FromText(texts[i]).Evaluate(JsonNode.Parse(input)).IsValid;
-            var check = schemas.Check(input, [Schema(texts[i])]);
+            var check = schemas.Check(JsonNode.Parse(input), [Schema(texts[i])]);
             return !check.TimedOut && expected == !check.Satisfied.IsEmpty;
         }, iter: 2000);
     }
@@ -127,7 +127,7 @@ public sealed class InputSchemasTests
     public void Check_StoredSchemaThatWouldRecurseWithoutEnd_IsRefusedWithoutEvaluating(string text, string reason)
     {
         // Stored before registration refused such schemas: evaluating one overflows the stack, which ends the process.
-        var check = Schemas(5000).Check("[1,[2]]", [Schema(text), Schema("{}")]);
+        var check = Schemas(5000).Check(JsonNode.Parse("[1,[2]]"), [Schema(text), Schema("{}")]);
 
         Assert.Single(check.Satisfied);
         Assert.Contains(reason, Assert.Single(check.Errors).Message, StringComparison.Ordinal);
@@ -140,16 +140,16 @@ public sealed class InputSchemasTests
         var schema = Schema("""{"allOf":[{"allOf":[{"allOf":[{"allOf":[{"allOf":[{"allOf":[{"allOf":[{"items":{"$ref":"#"}}]}]}]}]}]}]}]}""");
         var deep = new string('[', 31) + new string(']', 31);
 
-        var check = Schemas(5000).Check(deep, [schema]);
+        var check = Schemas(5000).Check(JsonNode.Parse(deep), [schema]);
 
         Assert.True(check.TooCostly);
         Assert.Contains("nest", Assert.Single(check.Errors).Message, StringComparison.Ordinal);
-        Assert.Single(Schemas(5000).Check("[[[]]]", [schema]).Satisfied);
+        Assert.Single(Schemas(5000).Check(JsonNode.Parse("[[[]]]"), [schema]).Satisfied);
     }
 
     [Fact]
     public void Check_InputBeyondTheShapeBounds_IsRefusedBeforeAnySchema() =>
-        Assert.Throws<ArgumentException>(() => Schemas().Check(new string('[', InputShape.MaxDepth + 1) + new string(']', InputShape.MaxDepth + 1), [Schema("{}")]));
+        Assert.Throws<ArgumentException>(() => Schemas().Check(JsonNode.Parse(new string('[', InputShape.MaxDepth + 1) + new string(']', InputShape.MaxDepth + 1)), [Schema("{}")]));
 
     [Fact]
     public async Task Pool_RunsAtMostItsWorkers_AndRefusesWhenTheQueueIsFull()
@@ -185,6 +185,45 @@ public sealed class InputSchemasTests
         await blocking!;
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => abandoned!);
         Assert.False(ran);
+    }
+
+    [Fact]
+    public void IsCheap_SmallInputAgainstSchemasWithoutPatterns_IsTrue()
+    {
+        var schemas = Schemas();
+
+        Assert.True(schemas.IsCheap(JsonNode.Parse("""{"text":"hello","n":3}"""),
+            [Schema("""{"type":"object","properties":{"text":{"type":"string"},"n":{"type":"integer"}}}"""), Schema("""{"type":"object"}""")]));
+    }
+
+    [Fact]
+    public void IsCheap_SchemaWithAPattern_IsFalse_SoItsRegexRunsOnThePool()
+    {
+        Assert.False(Schemas().IsCheap(JsonNode.Parse("""{"text":"aaa"}"""), [Schema(Backtracking)]));
+    }
+
+    [Fact]
+    public void IsCheap_InputCostingMoreStepsThanTheInlineLimit_IsFalse()
+    {
+        var schema = Schema("""{"type":"array","items":{"type":"object","properties":{"a":{"type":"integer"}}}}""");
+        var schemas = Schemas();
+        var small = JsonNode.Parse(JsonSerializer.Serialize(Enumerable.Range(0, 4).Select(i => new { a = i })));
+        var large = JsonNode.Parse(JsonSerializer.Serialize(Enumerable.Range(0, (int)schemas.InlineSteps).Select(i => new { a = i })));
+
+        Assert.True(schemas.IsCheap(small, [schema]));
+        Assert.False(schemas.IsCheap(large, [schema]));
+    }
+
+    [Fact]
+    public void IsCheap_StepsAddUpOverTheCapabilitysSchemas()
+    {
+        var schemas = Schemas();
+        var one = Schema("""{"type":"array","items":{"type":"integer"}}""");
+        var other = Schema("""{"type":"array","items":{"type":"number"}}""");
+        var input = JsonNode.Parse(JsonSerializer.Serialize(Enumerable.Range(0, (int)(schemas.InlineSteps * 2 / 3))));
+
+        Assert.True(schemas.IsCheap(input, [one]));
+        Assert.False(schemas.IsCheap(input, [one, other]));
     }
 
     private static InputSchemas Schemas(int milliseconds = 200) => new(Options.Create(new GatewayOptions { SchemaCheckMilliseconds = milliseconds }));
