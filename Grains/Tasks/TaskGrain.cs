@@ -7,6 +7,7 @@ using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Transactions;
 using Ainur.Protocol.Tasks;
 using Microsoft.Extensions.Logging;
+using Ainur.Grains.Timing;
 
 namespace Ainur.Grains.Tasks;
 
@@ -117,15 +118,8 @@ internal sealed partial class TaskGrain(
             return Shown;
         }
 
-        try
-        {
-            await _changed.Task.WaitAsync(timeout, clock);
-        }
-        catch (TimeoutException)
-        {
-            // Nothing new: the caller asks again.
-        }
-
+        // Nothing new by then: the caller asks again.
+        await BoundedWait.ForAsync(_changed.Task, timeout, clock);
         return Shown;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Ainur.Protocol.Caching;
 using NSec.Cryptography;
 using Orleans;
 using SimpleBase;
@@ -37,6 +38,10 @@ public readonly record struct Did
     // once per decoded DID: ledger blocks decode thousands of DIDs that are compared and verified, rarely printed.
     private readonly KeyHolder? _holder;
 
+    // DIDs seen lately, parsed: every signed request names its signer's, and decoding base58 and importing the key
+    // cost more than the rest of reading the request. Only valid ones are kept, so a flood of junk only costs decoding.
+    private static readonly GenerationalCache<string, Did> Parsed = new(4096);
+
     private Did(string? value, byte[] publicKey) => _holder = new KeyHolder(publicKey, value);
 
     /// <summary>The canonical identifier, e.g. <c>did:key:z6Mk…</c>; null for <c>default(Did)</c>.</summary>
@@ -51,6 +56,12 @@ public readonly record struct Did
     /// </summary>
     public static bool TryParse(string? text, out Did did, out string? error)
     {
+        error = null;
+        if (text is not null && Parsed.TryGet(text, out did))
+        {
+            return true;
+        }
+
         did = default;
         if (!TryDecode(text, out var key, out error))
         {
@@ -58,6 +69,7 @@ public readonly record struct Did
         }
 
         did = new Did(text!, key);
+        Parsed.Add(text!, did);
         return true;
     }
 

@@ -1,4 +1,4 @@
-using System.Collections.Concurrent;
+using Ainur.Protocol.Caching;
 using Ainur.Protocol.Hashing;
 using NSec.Cryptography;
 
@@ -25,9 +25,7 @@ public static class SignatureMemo
     /// <summary>One memo of <c>capacity</c> entries per generation (separate ones only in tests).</summary>
     internal sealed class Memo(int capacity)
     {
-        private readonly Lock _rollover = new();
-        private Generation _current = new(capacity);
-        private Generation _previous = new(capacity);
+        private readonly GenerationalCache<Hash32, bool> _valid = new(capacity);
         private long _verifications;
 
         /// <summary>The Ed25519 verifications this memo has run (the checks it could not answer itself).</summary>
@@ -36,8 +34,7 @@ public static class SignatureMemo
         public bool Verify(Did signer, ReadOnlySpan<byte> data, ReadOnlySpan<byte> signature)
         {
             var key = Key(signer, data, signature);
-            var current = Volatile.Read(ref _current);
-            if (current.Contains(key) || Volatile.Read(ref _previous).Contains(key))
+            if (_valid.TryGet(key, out _))
             {
                 return true;
             }
@@ -48,22 +45,7 @@ public static class SignatureMemo
                 return false;
             }
 
-            if (!current.TryAdd(key))
-            {
-                // Full: the current generation becomes the previous one. A racing add may land in the dropped one; it
-                // is only checked again.
-                lock (_rollover)
-                {
-                    if (ReferenceEquals(_current, current))
-                    {
-                        Volatile.Write(ref _previous, current);
-                        Volatile.Write(ref _current, new Generation(capacity));
-                    }
-                }
-
-                Volatile.Read(ref _current).TryAdd(key);
-            }
-
+            _valid.Add(key, true);
             return true;
         }
 
@@ -74,30 +56,6 @@ public static class SignatureMemo
             IncrementalHash.Update(ref state, signature);
             IncrementalHash.Update(ref state, data);
             return new Hash32(IncrementalHash.Finalize(ref state));
-        }
-    }
-
-    private sealed class Generation(int capacity)
-    {
-        private readonly ConcurrentDictionary<Hash32, byte> _valid = new();
-        private int _count;
-
-        public bool Contains(Hash32 key) => _valid.ContainsKey(key);
-
-        /// <summary>False when full (nothing added).</summary>
-        public bool TryAdd(Hash32 key)
-        {
-            if (Volatile.Read(ref _count) >= capacity)
-            {
-                return false;
-            }
-
-            if (_valid.TryAdd(key, 0))
-            {
-                Interlocked.Increment(ref _count);
-            }
-
-            return true;
         }
     }
 }

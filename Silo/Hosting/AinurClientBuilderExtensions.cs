@@ -25,6 +25,7 @@ public static class AinurClientBuilderExtensions
         });
         client.Configure<GatewayOptions>(o => o.GatewayListRefreshPeriod = TimeSpan.FromSeconds(2));
         client.AddActivityPropagation();
+        client.Services.CacheGrainInterfaceTypes();
 
         // A request in flight to a silo that dies (kill -9) is never answered nor broken: the client waits out the
         // response timeout (Orleans' default 30 s, measured by the failover test). Five seconds lets the gateway's

@@ -58,6 +58,7 @@ public static class AinurSiloBuilderExtensions
         // Grain calls continue the caller's trace (W3C trace context in the request context), tagged with the task id.
         silo.AddActivityPropagation();
         silo.AddIncomingGrainCallFilter<TaskTraceFilter>();
+        silo.Services.CacheGrainInterfaceTypes();
 
         if (configureClustering)
         {

@@ -8,6 +8,7 @@ using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Ledger.Transactions;
 using Microsoft.Extensions.Logging;
 using Orleans.Concurrency;
+using Ainur.Grains.Timing;
 
 namespace Ainur.Grains.Ledger.Mempool;
 
@@ -152,14 +153,7 @@ public sealed partial class MempoolGrain(
         var pending = new TxStatus(transactionId, TxState.Pending, 0, -1, null);
         // WaitAsync drops its timer as soon as the outcome arrives: thousands of waits a second must not leave as many
         // timers running out their full timeout.
-        try
-        {
-            return await waiter.Task.WaitAsync(timeout, clock);
-        }
-        catch (TimeoutException)
-        {
-            return pending;
-        }
+        return await BoundedWait.ForAsync(waiter.Task, timeout, clock) ? await waiter.Task : pending;
     }
 
     /// <inheritdoc/>
@@ -408,14 +402,8 @@ public sealed partial class MempoolGrain(
     // Unlike WhenAny with a Task.Delay, the timer goes as soon as the signal comes.
     private async Task WaitAtMostAsync(Task signal, TimeSpan timeout)
     {
-        try
-        {
-            await signal.WaitAsync(timeout, clock);
-        }
-        catch (TimeoutException)
-        {
-            // The wait is over either way; callers look at the state, not at why.
-        }
+        // The wait is over either way; callers look at the state, not at why.
+        await BoundedWait.ForAsync(signal, timeout, clock);
     }
 
     private static TaskCompletionSource NewSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -72,6 +72,7 @@ internal sealed class BatchLoop<TItem, TKey> : IDisposable
 
     private async Task RunAsync()
     {
+        Task<bool>? arrival = null;
         try
         {
             while (true)
@@ -91,7 +92,14 @@ internal sealed class BatchLoop<TItem, TKey> : IDisposable
                 var waits = _running.ConvertAll(r => r.Commit);
                 if (_running.Count < _maxInFlight && !_queue.Reader.Completion.IsCompleted)
                 {
-                    waits.Add(_queue.Reader.WaitToReadAsync(_abort.Token).AsTask());
+                    // One wait for arrivals at a time: a single-reader channel cancels a pending wait when asked for
+                    // another, and each cancellation is an exception.
+                    if (arrival is null || arrival.IsCompleted)
+                    {
+                        arrival = _queue.Reader.WaitToReadAsync(_abort.Token).AsTask();
+                    }
+
+                    waits.Add(arrival);
                 }
 
                 await Task.WhenAny(waits).ConfigureAwait(false);

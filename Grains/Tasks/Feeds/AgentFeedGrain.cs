@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Protocol.Hashing;
+using Ainur.Grains.Timing;
 
 namespace Ainur.Grains.Tasks.Feeds;
 
@@ -66,12 +67,13 @@ internal sealed class AgentFeedGrain(TimeProvider clock) : Grain, IAgentFeedGrai
         FeedItem? first;
         try
         {
-            first = await poll.Task.WaitAsync(wait, clock);
-        }
-        catch (TimeoutException)
-        {
-            // Offer may have completed it just as the wait ran out: then the item is ours.
-            first = poll.TrySetResult(null) ? null : await poll.Task;
+            // Offer may complete it just as the wait runs out: then the item is ours.
+            if (!await BoundedWait.ForAsync(poll.Task, wait, clock))
+            {
+                poll.TrySetResult(null);
+            }
+
+            first = await poll.Task;
         }
         finally
         {
