@@ -15,8 +15,21 @@ internal sealed partial class TaskGrain
     // write, and a write that fails, or a crash, would take back what they saw).
     private (bool Writing, TaskRecord? Replaced) _inFlight;
 
+    // While an agent's start waits to share a later write: the record storage still holds.
+    private (bool Pending, TaskRecord? Durable) _deferred;
+    private IGrainTimer? _flush;
+
     /// <summary>What readers are shown: the record as storage holds it.</summary>
-    private TaskRecord? Shown => _inFlight.Writing ? _inFlight.Replaced : Record;
+    private TaskRecord? Shown => _inFlight.Writing ? _inFlight.Replaced : _deferred.Pending ? _deferred.Durable : Record;
+
+    /// <inheritdoc/>
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        if (_deferred.Pending)
+        {
+            await FlushStartAsync();
+        }
+    }
 
     /// <inheritdoc/>
     public async Task ReceiveReminder(string reminderName, TickStatus status)
@@ -63,6 +76,15 @@ internal sealed partial class TaskGrain
     /// </summary>
     private async Task PersistAsync(TaskRecord? replaced, Action<TaskGrainState>? keep = null)
     {
+        if (_deferred.Pending)
+        {
+            // This write carries the deferred start too: storage still holds the record from before it.
+            replaced = _deferred.Durable;
+            _deferred = default;
+            _flush?.Dispose();
+            _flush = null;
+        }
+
         var (paymentLock, bondLock) = (state.State.PaymentLock, state.State.BondLock);
         keep?.Invoke(state.State);
         var record = Record!;
@@ -105,6 +127,32 @@ internal sealed partial class TaskGrain
         if (record.IsClosed && record.Voucher is null)
         {
             await TellQuietlyAsync(DropReminderAsync());
+        }
+    }
+
+    /// <summary>
+    /// Keeps an agent's start (Assigned to Executing, which tells nobody) in the record without writing it: the write of
+    /// what comes next, usually the agent's result, carries it, or <see cref="TaskSettings.StartWriteDelay"/> later a
+    /// write of its own. Readers go on being shown the written record. Losing the start (a crash before the write) loses
+    /// nothing: the agent's result for its attempt is taken as implying the start (<see cref="TaskMachine.Step"/>), and
+    /// the attempt's deadlines still bound it.
+    /// </summary>
+    private void DeferStart(TaskRecord? durable)
+    {
+        if (!_deferred.Pending)
+        {
+            _deferred = (true, durable);
+        }
+
+        ScheduleDeadline(Record!);
+        _flush ??= this.RegisterGrainTimer(FlushStartAsync, new GrainTimerCreationOptions(settings.StartWriteDelay, Timeout.InfiniteTimeSpan));
+    }
+
+    private async Task FlushStartAsync()
+    {
+        if (_deferred.Pending)
+        {
+            await PersistAsync(_deferred.Durable);
         }
     }
 

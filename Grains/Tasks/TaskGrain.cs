@@ -150,6 +150,12 @@ internal sealed partial class TaskGrain(
 
         var before = Record;
         Adopt(step.Next!);
+        if (command is StartTask && step.Tells.IsEmpty && keep is null && !assignAtOnce)
+        {
+            DeferStart(before);
+            return new TaskReply(Record, null);
+        }
+
         var tells = ImmutableArray.CreateBuilder<TaskTell>();
         tells.AddRange(step.Tells);
         if (assignAtOnce)

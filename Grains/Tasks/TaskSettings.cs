@@ -31,4 +31,10 @@ public sealed class TaskSettings
     /// this long); past the expiry it looks every <see cref="RetryDelay"/> until the ledger's time has passed it too.
     /// </summary>
     public TimeSpan LockWatchPeriod { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// Longest an agent's start stays unwritten, waiting to share the write of what follows it (usually its result);
+    /// see <c>TaskGrain.DeferStart</c>.
+    /// </summary>
+    public TimeSpan StartWriteDelay { get; init; } = TimeSpan.FromSeconds(2);
 }

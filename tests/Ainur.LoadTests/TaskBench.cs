@@ -125,14 +125,17 @@ internal static class TaskBench
         var ledger = node.Services.GetRequiredService<LedgerMetrics>();
         var postmaster = await ProcessCpu.PostmasterAsync(database.ConnectionString);
         var (blocks, transactions, consensus, cpu) = (ledger.FinalizedBlocks, ledger.FinalizedTransactions, ledger.ConsensusCpu, ProcessCpu.Now(postmaster));
+        var (jit, jitted) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         var closed = await LoadRunner.RunAsync(phase.Name, concurrency, duration, operation, iterationBase: 1L << 40);
         var cpuAfter = ProcessCpu.Now(postmaster);
+        var (jitAfter, jittedAfter) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         var settled = Math.Max(1, closed.Operations);
         var costs = string.Create(CultureInfo.InvariantCulture,
             $"ledger heights {(ledger.FinalizedBlocks - blocks) / (double)settled:F3}, ledger transactions {(ledger.FinalizedTransactions - transactions) / (double)settled:F2}, " +
             $"consensus CPU per finalized transaction {(ledger.ConsensusCpu - consensus).TotalMicroseconds / Math.Max(1, ledger.FinalizedTransactions - transactions):F0} µs; " +
             $"CPU {(cpuAfter.Machine - cpu.Machine).TotalMilliseconds / settled:F2} ms (all processes; node + clients + agents {(cpuAfter.Node - cpu.Node).TotalMilliseconds / settled:F2} ms, " +
-            $"PostgreSQL {(cpuAfter.Postgres - cpu.Postgres).TotalMilliseconds / settled:F2} ms); {cpuAfter.Since(cpu)}");
+            $"PostgreSQL {(cpuAfter.Postgres - cpu.Postgres).TotalMilliseconds / settled:F2} ms); {cpuAfter.Since(cpu)}; " +
+            $"of the node's, JIT compiling {(jitAfter - jit).TotalMilliseconds / settled:F2} ms ({jittedAfter - jitted} methods compiled in the run: a longer --warmup leaves fewer)");
 
         var paced = await PacedRunner.RunAsync(phase.Name, 0.8 * closed.PerSecond, duration, async i =>
         {

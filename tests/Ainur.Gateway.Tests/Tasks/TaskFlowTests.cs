@@ -34,7 +34,8 @@ public sealed class TaskFlowTests(TaskNodeFixture fixture)
         Assert.Equal(("execute", draft.Id.ToString(), capability), (item.GetProperty("kind").GetString(), item.GetProperty("taskId").GetString(), item.GetProperty("capability").GetString()));
         Assert.Equal(TaskDraft.SpacedInput, item.GetProperty("input").GetRawText());
         Assert.Equal(5, item.GetProperty("price").GetInt64());
-        Assert.Equal("executing", (await _tasks.TaskAsync(draft.Id)).GetProperty("state").GetString());
+        // The start waits to share the result's write: readers see the task assigned until then.
+        Assert.Equal("assigned", (await _tasks.TaskAsync(draft.Id)).GetProperty("state").GetString());
 
         const string output = """{ "echo" : "hello, agent" }""";
         var attempt = item.GetProperty("attempt").GetInt32();

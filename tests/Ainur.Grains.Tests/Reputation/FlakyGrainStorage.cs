@@ -7,6 +7,7 @@ namespace Ainur.Grains.Tests.Reputation;
 internal sealed class WriteFaults
 {
     private readonly Dictionary<string, (int Skip, WriteHold Hold)> _holds = [];
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _stored = new();
     private int _failBefore;
     private int _failAfter;
 
@@ -45,6 +46,11 @@ internal sealed class WriteFaults
             return entry.Hold;
         }
     }
+
+    /// <summary>Writes of the grain keyed <paramref name="grainKey"/> that reached storage.</summary>
+    public int StoredWritesOf(string grainKey) => _stored.GetValueOrDefault(grainKey);
+
+    public void CountStored(string grainKey) => _stored.AddOrUpdate(grainKey, 1, (_, n) => n + 1);
 
     /// <summary>The next write fails without storing anything: a lost request.</summary>
     public void FailNextBeforeStoring() => Interlocked.Increment(ref _failBefore);
@@ -135,6 +141,7 @@ internal sealed class FlakyGrainStorage(IGrainStorage inner, WriteFaults faults)
         }
 
         await inner.WriteStateAsync(stateName, grainId, grainState);
+        faults.CountStored(grainId.Key.ToString()!);
         if (faults.TakeAfter() || hold?.LosesAnswer == true)
         {
             throw new TimeoutException("Injected: the write was stored but its answer was lost.");
