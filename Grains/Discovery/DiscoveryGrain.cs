@@ -10,24 +10,20 @@ using Orleans.Concurrency;
 namespace Ainur.Grains.Discovery;
 
 /// <summary>
-/// See <see cref="IDiscoveryGrain"/>. Each activation keeps the list of domains and the agents' standings (stake,
-/// reputation) for a few seconds, so a repeated query costs the shards' searches and the rosters' load counts only.
+/// See <see cref="IDiscoveryGrain"/>. The silo keeps agents' standings (stake, reputation) for a few seconds, so a
+/// repeated query costs the directory read, the shards' searches and the rosters' load counts only.
 /// </summary>
 [StatelessWorker]
-internal sealed class DiscoveryGrain(QueryEmbeddings queries, Standings standings, DiscoverySettings settings, TimeProvider clock)
+internal sealed class DiscoveryGrain(QueryEmbeddings queries, Standings standings, DiscoverySettings settings)
     : Grain, IDiscoveryGrain
 {
-    private static readonly TimeSpan DomainsFor = TimeSpan.FromSeconds(2);
-
-    private ImmutableArray<string> _domains = [];
-    private DateTimeOffset _domainsAt = DateTimeOffset.MinValue;
-
     /// <inheritdoc/>
     public async Task<DiscoveryResult> DiscoverAsync(DiscoveryQuery query, long? maxPrice)
     {
         ArgumentNullException.ThrowIfNull(query);
         var (vector, cached) = queries.Get(query.Text);
-        var searches = (await DomainsAsync()).Select(d => GrainFactory.GetGrain<IDiscoveryShardGrain>(d).SearchAsync(vector, query.K));
+        var domains = await GrainFactory.GetGrain<IDiscoveryDirectoryGrain>(0).DomainsAsync();
+        var searches = domains.Select(d => GrainFactory.GetGrain<IDiscoveryShardGrain>(d).SearchAsync(vector, query.K));
         var hits = (await Task.WhenAll(searches)).SelectMany(h => h).Where(h => h.Similarity >= settings.Threshold).ToList();
         if (hits.Count == 0)
         {
@@ -49,18 +45,6 @@ internal sealed class DiscoveryGrain(QueryEmbeddings queries, Standings standing
         var byCandidate = candidates.ToDictionary(c => c.Candidate, c => c.Hit);
         var agents = ranked.Concat(rest).Take(query.K).Select(c => View(byCandidate[c], c, price)).ToImmutableArray();
         return new DiscoveryResult(agents, cached);
-    }
-
-    private async Task<ImmutableArray<string>> DomainsAsync()
-    {
-        var now = clock.GetUtcNow();
-        if (now - _domainsAt > DomainsFor)
-        {
-            _domains = await GrainFactory.GetGrain<IDiscoveryDirectoryGrain>(0).DomainsAsync();
-            _domainsAt = now;
-        }
-
-        return _domains;
     }
 
     private async Task<Dictionary<(string, Did), int>> InFlightAsync(List<DiscoveryHit> hits)

@@ -13,12 +13,19 @@ public sealed class DiscoveryQueryTests
     [InlineData("zero\u200Bwidth", "invalid-q")]
     [InlineData("bell\u0007", "invalid-q")]
     [InlineData("nul\u0000", "invalid-q")]
-    [InlineData("lone \uD800 surrogate", "invalid-q")]
     [InlineData("private \uE000 use", "invalid-q")]
     public void TryCreate_BadText_IsRefused(string? text, string code)
     {
         Assert.Null(DiscoveryQuery.TryCreate(text, null, out var error));
         Assert.Equal(code, error!.Code);
+    }
+
+    [Fact]
+    public void TryCreate_LoneSurrogate_IsRefused()
+    {
+        // Built here, not as theory data: serialized test data would turn the lone surrogate into U+FFFD.
+        Assert.Null(DiscoveryQuery.TryCreate("lone " + (char)0xD800 + " surrogate", null, out var error));
+        Assert.Equal("invalid-q", error!.Code);
     }
 
     [Theory]
