@@ -24,7 +24,10 @@ internal sealed class DiscoveryGrain(QueryEmbeddings queries, Standings standing
         var (vector, cached) = queries.Get(query.Text);
         var domains = await GrainFactory.GetGrain<IDiscoveryDirectoryGrain>(0).DomainsAsync();
         var searches = domains.Select(d => GrainFactory.GetGrain<IDiscoveryShardGrain>(d).SearchAsync(vector, query.K));
-        var hits = (await Task.WhenAll(searches)).SelectMany(h => h).Where(h => h.Similarity >= settings.Threshold).ToList();
+        // Only the most similar 2k are ranked: reputation is at most 1, so a hit far down by similarity rarely wins, and
+        // each ranked hit costs standing and load reads.
+        var hits = (await Task.WhenAll(searches)).SelectMany(h => h).Where(h => h.Similarity >= settings.Threshold)
+            .OrderByDescending(h => h.Similarity).Take(2 * query.K).ToList();
         if (hits.Count == 0)
         {
             return new DiscoveryResult([], cached);
