@@ -24,6 +24,7 @@ public static class AinurCli
             PaymentCommands.Stake(context),
             PaymentCommands.Unstake(context),
             TaskCommands.Create(context),
+            DiscoverCommand.Create(context),
             BudgetCommands.Create(context),
             LedgerCommands.Tx(context),
             LedgerCommands.Ledger(context),

@@ -11,4 +11,10 @@ public static class AinurStreams
 
     /// <summary>An agent's <c>ReputationCounter</c> after each change (stream id: the agent's DID); the grain's state is the record.</summary>
     public const string Reputation = "reputation";
+
+    /// <summary>
+    /// <c>PresenceBeat</c>s of agents (stream id: a capability domain, see <c>DiscoveryShard.KeyOf</c>); the domain's
+    /// discovery shard subscribes implicitly. Best effort: a lost beat is made up by the next one within the TTL.
+    /// </summary>
+    public const string Presence = "presence";
 }

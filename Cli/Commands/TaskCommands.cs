@@ -23,7 +23,8 @@ internal static class TaskCommands
 
     private static Command Submit(CliContext context)
     {
-        var capability = new Option<string>("--capability") { Description = "The capability id, e.g. text.summarize.", Required = true };
+        var capability = new Option<string?>("--capability") { Description = "The capability id, e.g. text.summarize (or --need)." };
+        var need = new Option<string?>("--need") { Description = "What you need, in words: the capability of the best eligible agent (ainur discover) is used." };
         var input = new Option<string>("--input") { Description = "The input: JSON text, or @FILE to read it from a file.", Required = true };
         var maxPrice = new Option<long>("--max-price") { Description = "The most you pay, in whole credits; locked in escrow (or reserved on the budget) until the task ends.", Required = true };
         var deadline = new Option<string>("--deadline") { Description = "When the task must be done: a duration (90s, 10m, 2h, 1d) or an RFC 3339 time.", DefaultValueFactory = _ => "10m" };
@@ -38,8 +39,15 @@ internal static class TaskCommands
             "Sign the task's escrow lock (or, with --budget, its voucher) with this key and submit the task (POST /v1/tasks); then show each transition "
             + "until it ends (exit 0 settled, 6 failed or cancelled).")
         {
-            capability, input, maxPrice, deadline, salt, budget, noWatch, keyOption, gateway, json,
+            capability, need, input, maxPrice, deadline, salt, budget, noWatch, keyOption, gateway, json,
         };
+        command.Validators.Add(result =>
+        {
+            if ((result.GetValue(capability) is null) == (result.GetValue(need) is null))
+            {
+                result.AddError("give either --capability or --need (one of them).");
+            }
+        });
         command.SetAction((parse, ct) => AinurCli.RunAsync(context, async () =>
         {
             var inputText = ReadInput(parse.GetValue(input)!);
@@ -47,9 +55,11 @@ internal static class TaskCommands
             var deadlineAt = TaskDeadline.Parse(parse.GetValue(deadline)!, DateTimeOffset.UtcNow);
             using var key = KeyCommands.Load(context, parse.GetValue(keyOption));
             using var client = GatewayClient.Create(context, parse.GetValue(gateway));
+            // A need is resolved here, before signing: the client's signature covers the capability it pays for.
+            var capabilityId = parse.GetValue(capability) ?? await DiscoverCommand.ResolveAsync(client, parse.GetValue(need)!, parse.GetValue(maxPrice), ct);
             var terms = new TaskTerms(
                 key.Did,
-                parse.GetValue(capability)!,
+                capabilityId,
                 JsonText.Hash(inputText),
                 parse.GetValue(maxPrice),
                 deadlineAt.ToUnixTimeMilliseconds(),

@@ -126,6 +126,7 @@ public static class GatewayApp
         }
 
         app.MapAgentsApi();
+        app.MapDiscoveryApi();
         app.MapReputationApi();
         app.MapLedgerApi();
         app.MapLedgerSubmitApi();

@@ -1,5 +1,8 @@
+using System.Collections.Immutable;
+using Ainur.Grains.Interfaces.Discovery;
 using Ainur.Protocol.Agents;
 using Ainur.Protocol.Identity;
+using Orleans.Concurrency;
 
 namespace Ainur.Grains.Interfaces.Agents;
 
@@ -28,4 +31,16 @@ public interface IAgentGrain : IGrainWithStringKey
     /// <summary>The current record, or null when the agent never registered.</summary>
     [Alias("Get")]
     ValueTask<AgentRecord?> GetAsync();
+
+    /// <summary>
+    /// A sign of life (a poll of the agent's feed, or a signed heartbeat): the agent is announced present on the presence
+    /// stream of each capability domain it offers, at most once per beat interval. False when the agent is not
+    /// registered or has deregistered (nothing is announced).
+    /// </summary>
+    [AlwaysInterleave, Alias("Heartbeat")]
+    Task<bool> HeartbeatAsync();
+
+    /// <summary>The agent's offers in capability <paramref name="domain"/> with their embeddings (empty when inactive): what a discovery shard rebuilds from.</summary>
+    [AlwaysInterleave, Alias("DiscoveryEntries")]
+    Task<ImmutableArray<DiscoveryEntry>> DiscoveryEntriesAsync(string domain);
 }

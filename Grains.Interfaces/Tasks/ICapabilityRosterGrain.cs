@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
+using Orleans.Concurrency;
 
 namespace Ainur.Grains.Interfaces.Tasks;
 
@@ -39,6 +40,14 @@ public interface ICapabilityRosterGrain : IGrainWithStringKey
     /// <summary>An attempt of <paramref name="agent"/> ended: one task fewer in its flight.</summary>
     [Alias("Done")]
     Task DoneAsync(Did agent);
+
+    /// <summary>Every agent in the roster, active or not (what a discovery shard rebuilds from).</summary>
+    [AlwaysInterleave, Alias("Agents")]
+    Task<ImmutableArray<Did>> AgentsAsync();
+
+    /// <summary>The tasks in flight of each of <paramref name="agents"/> (0 for one with none).</summary>
+    [AlwaysInterleave, Alias("InFlight")]
+    Task<ImmutableArray<int>> InFlightAsync(ImmutableArray<Did> agents);
 
     /// <summary>Whether <paramref name="agent"/> declares this capability deterministic (null when it is not in the roster).</summary>
     [Alias("IsDeterministic")]

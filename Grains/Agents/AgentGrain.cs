@@ -1,3 +1,5 @@
+using Ainur.Grains.Discovery;
+using Ainur.Grains.Discovery.Embeddings;
 using Ainur.Grains.Interfaces;
 using Ainur.Grains.Interfaces.Agents;
 using Ainur.Protocol.Agents;
@@ -11,6 +13,8 @@ namespace Ainur.Grains.Agents;
 internal sealed partial class AgentGrain(
     [PersistentState("agent", AinurStores.Agents)] IPersistentState<AgentGrainState> state,
     TimeProvider clock,
+    ITextEmbedder embedder,
+    DiscoverySettings discovery,
     ILogger<AgentGrain> logger) : Grain, IAgentGrain
 {
     async Task<RegistrationDecision> IAgentGrain.RegisterAsync(RegisterAgent command, CancellationToken cancellationToken)
@@ -18,17 +22,24 @@ internal sealed partial class AgentGrain(
         var subject = Subject();
         var previous = state.State.Record;
         var decision = Registration.Decide(previous, subject, command.Signer, command.Manifest, clock.GetUtcNow());
-        if (decision.Rejection is null && decision.Outcome != RegistrationOutcome.Unchanged)
-        {
-            state.State.Record = decision.Next;
-            await state.WriteStateAsync(cancellationToken);
-            LogRegistered(logger, subject.Value, decision.Outcome, decision.Next!.Version);
-        }
-
         if (decision.Rejection is null)
         {
-            // Also when unchanged: registering again repairs a roster update lost to a crash after the write above.
+            // Embedding before the write stores the record and its embeddings together (also repairs missing ones).
+            var embedded = RefreshEmbeddings(decision.Next!);
+            if (decision.Outcome != RegistrationOutcome.Unchanged || embedded)
+            {
+                state.State.Record = decision.Next;
+                await state.WriteStateAsync(cancellationToken);
+            }
+
+            if (decision.Outcome != RegistrationOutcome.Unchanged)
+            {
+                LogRegistered(logger, subject.Value, decision.Outcome, decision.Next!.Version);
+            }
+
+            // Also when unchanged: registering again repairs a roster or index update lost to a crash after the write above.
             await Rosters.SyncAsync(GrainFactory, previous, decision.Next!);
+            await SyncDiscoveryAsync(previous, decision.Next!);
         }
 
         return decision;
@@ -48,6 +59,7 @@ internal sealed partial class AgentGrain(
         if (decision.Rejection is null)
         {
             await Rosters.SyncAsync(GrainFactory, decision.Next, decision.Next!);
+            await SyncDiscoveryAsync(decision.Next, decision.Next!);
         }
 
         return decision;

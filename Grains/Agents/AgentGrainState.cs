@@ -9,4 +9,11 @@ public sealed class AgentGrainState
     /// <summary>The registered agent.</summary>
     [Id(0)]
     public AgentRecord? Record { get; set; }
+
+    /// <summary>
+    /// The embedding of each capability's discovery text, by capability id: derived from <see cref="Record"/> and kept
+    /// so that a discovery shard rebuilds without encoding again. Refreshed when the text changes.
+    /// </summary>
+    [Id(1)]
+    public Dictionary<string, CapabilityEmbedding> Embeddings { get; set; } = [];
 }

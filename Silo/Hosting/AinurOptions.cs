@@ -47,6 +47,9 @@ public sealed class AinurOptions
     /// <summary>Reputation: this cluster's replica id.</summary>
     public ReputationOptions Reputation { get; set; } = new();
 
+    /// <summary>Discovery: presence TTL, match threshold, load sharing, query cache.</summary>
+    public DiscoveryOptions Discovery { get; set; } = new();
+
     /// <summary>
     /// Orleans' dashboard at <c>/dashboard</c> on a standalone (development) node: on unless false. Cluster mode refuses
     /// true: the dashboard is unauthenticated and profiles every grain call.

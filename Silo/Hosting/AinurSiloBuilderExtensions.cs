@@ -5,6 +5,7 @@ using Ainur.Grains.Reputation;
 using Ainur.Grains.Security;
 using Ainur.Grains.Storage;
 using Ainur.Grains.Telemetry;
+using Ainur.Silo.Discovery;
 using Ainur.Silo.Ledger;
 using Ainur.Silo.Tasks;
 using Microsoft.Extensions.Configuration;
@@ -47,6 +48,7 @@ public static class AinurSiloBuilderExtensions
         silo.Services.AddHostedService<StartupReport>();
         silo.AddAinurLedger(options);
         silo.AddAinurTasks(options);
+        silo.AddAinurDiscovery(options);
         silo.Services.TryAddSingleton(new ReputationSettings { Replica = options.Reputation.Replica ?? options.Cluster.ServiceId });
         silo.Configure<ClusterOptions>(o =>
         {

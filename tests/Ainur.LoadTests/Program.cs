@@ -8,15 +8,16 @@ using Npgsql;
 //   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]; storage takes [--grains N] [--payload B] [--passes P] instead of --concurrency;
 //   tasks also takes [--agents N] [--budget-only] [--agent-baseline] (adds budgets with agents taking one item per request);
 // The load tools against a running node or cluster (grain-load, http-load, render): see Tools/ToolCommands.cs.
+//   discovery takes [--agents N] (default 100000) [--registrations R] [--concurrency C]: see DiscoveryBench.
 //   vouchers takes [--validators N] [--batch S] [--window W]; blocks takes [--validators N] and offers transfers at 200, 1000 and 3000/s
 if (args.Length > 0 && Ainur.LoadTests.Tools.ToolCommands.Handles(args[0]))
 {
     return await Ainur.LoadTests.Tools.ToolCommands.RunAsync(args);
 }
 
-if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "storage" or "tasks" or "vouchers" or "blocks"))
+if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "storage" or "tasks" or "vouchers" or "blocks" or "discovery"))
 {
-    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger|storage|tasks|vouchers|blocks [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T] [--grains N] [--payload B] [--passes P] [--agents N]");
+    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger|storage|tasks|vouchers|blocks|discovery [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T] [--grains N] [--payload B] [--passes P] [--agents N]");
     Console.Error.WriteLine($"PostgreSQL: {PostgresTestServer.EnvironmentVariable} (admin connection string; bench.sh sets it to scripts/pg.sh's bench instance)");
     return 2;
 }
@@ -47,6 +48,10 @@ else if (args[0] == "tasks")
 else if (args[0] == "vouchers")
 {
     await VoucherBench.VouchersAsync(Option("--validators", 4), TimeSpan.FromSeconds(seconds), Option("--batch", 256), Option("--window", 8));
+}
+else if (args[0] == "discovery")
+{
+    await DiscoveryBench.RunAsync(Option("--agents", 100_000), Option("--registrations", 1000), Option("--concurrency", 8));
 }
 else if (args[0] == "blocks")
 {

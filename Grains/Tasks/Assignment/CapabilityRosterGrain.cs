@@ -1,9 +1,11 @@
 using System.Collections.Immutable;
+using Ainur.Grains.Discovery;
 using Ainur.Grains.Interfaces;
 using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Grains.Interfaces.Reputation;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Grains.Ledger;
+using Ainur.Protocol.Discovery;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
 
@@ -15,7 +17,8 @@ namespace Ainur.Grains.Tasks.Assignment;
 /// </summary>
 internal sealed class CapabilityRosterGrain(
     [PersistentState("roster", AinurStores.Agents)] IPersistentState<CapabilityRosterState> state,
-    TaskSettings settings) : Grain, ICapabilityRosterGrain
+    TaskSettings settings,
+    DiscoverySettings discovery) : Grain, ICapabilityRosterGrain
 {
     private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
 
@@ -62,7 +65,7 @@ internal sealed class CapabilityRosterGrain(
         var candidates = Active()
             .Where(e => e.Price <= maxPrice && schemas.Contains(e.InputSchemaHash) && !exclude.Contains(e.Agent) && (e.Deterministic || !deterministic))
             .ToList();
-        var best = (await RankAsync(candidates)).FirstOrDefault();
+        var best = Routing.Choose(await RankAsync(candidates), discovery.TopFew, _turn++);
         if (best is null)
         {
             return null;
@@ -95,11 +98,17 @@ internal sealed class CapabilityRosterGrain(
     }
 
     /// <inheritdoc/>
+    public Task<ImmutableArray<Did>> AgentsAsync() => Task.FromResult(state.State.Entries.Values.Select(e => e.Agent).ToImmutableArray());
+
+    /// <inheritdoc/>
+    public Task<ImmutableArray<int>> InFlightAsync(ImmutableArray<Did> agents) => Task.FromResult(agents.Select(InFlight).ToImmutableArray());
+
+    /// <inheritdoc/>
     public Task<bool?> IsDeterministicAsync(Did agent) =>
         Task.FromResult(state.State.Entries.TryGetValue(agent.Value, out var entry) ? entry.Deterministic : (bool?)null);
 
-    /// <summary>Staked candidates, best first: higher reputation, then fewer tasks in flight, then in turn.</summary>
-    private async Task<List<RosterEntry>> RankAsync(List<RosterEntry> candidates)
+    /// <summary>Present, staked candidates, best first by reputation (see <see cref="RosterRouting"/>).</summary>
+    private async Task<IReadOnlyList<RoutingCandidate>> RankAsync(List<RosterEntry> candidates)
     {
         var unknown = candidates.Where(c => !_standings.ContainsKey(c.Agent)).Select(c => c.Agent).ToList();
         if (unknown.Count > 0)
@@ -107,12 +116,9 @@ internal sealed class CapabilityRosterGrain(
             await LoadStandingsAsync(unknown);
         }
 
-        var turn = _turn++;
-        return [.. candidates
-            .Where(c => _standings.TryGetValue(c.Agent, out var s) && s.Stake >= settings.Policy.MinStake)
-            .OrderByDescending(c => _standings[c.Agent].Score)
-            .ThenBy(c => InFlight(c.Agent))
-            .ThenBy(c => (c.Agent.GetHashCode() ^ turn) & int.MaxValue)];
+        var present = await RosterRouting.PresentAsync(GrainFactory, this.GetPrimaryKeyString(), [.. candidates.Select(c => c.Agent)]);
+        return RosterRouting.Rank(this.GetPrimaryKeyString(), candidates,
+            agent => _standings.TryGetValue(agent, out var s) ? (s.Reputation, s.Stake >= settings.Policy.MinStake) : null, InFlight, present);
     }
 
     private async Task RefreshAsync(CancellationToken cancellationToken)
@@ -138,7 +144,7 @@ internal sealed class CapabilityRosterGrain(
         {
             if (account is not null && reputation is not null)
             {
-                _standings[agent] = new Standing(account.Account.Stake, reputation.Score);
+                _standings[agent] = new Standing(account.Account.Stake, Routing.Reputation(reputation.Completed, reputation.Failed, reputation.DisputesLost));
             }
         }
     }
@@ -147,5 +153,5 @@ internal sealed class CapabilityRosterGrain(
 
     private int InFlight(Did agent) => _inFlight.GetValueOrDefault(agent);
 
-    private sealed record Standing(long Stake, double Score);
+    private sealed record Standing(long Stake, double Reputation);
 }

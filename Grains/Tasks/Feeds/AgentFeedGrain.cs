@@ -1,4 +1,6 @@
 using System.Collections.Immutable;
+using Ainur.Grains.Discovery;
+using Ainur.Grains.Interfaces.Agents;
 using Ainur.Grains.Interfaces.Tasks;
 using Ainur.Protocol.Hashing;
 using Ainur.Grains.Timing;
@@ -9,8 +11,10 @@ namespace Ainur.Grains.Tasks.Feeds;
 /// See <see cref="IAgentFeedGrain"/>. Items go straight to a waiting long poll when there is one, else into the queue;
 /// several polls of one agent (several workers) each get different items.
 /// </summary>
-internal sealed class AgentFeedGrain(TimeProvider clock) : Grain, IAgentFeedGrain
+internal sealed class AgentFeedGrain(TimeProvider clock, DiscoverySettings discovery) : Grain, IAgentFeedGrain
 {
+    private DateTimeOffset _lastBeat = DateTimeOffset.MinValue;
+
     private readonly LinkedList<FeedItem> _items = new();
     private readonly LinkedList<TaskCompletionSource<FeedItem?>> _polls = new();
 
@@ -57,6 +61,7 @@ internal sealed class AgentFeedGrain(TimeProvider clock) : Grain, IAgentFeedGrai
     public async Task<ImmutableArray<FeedItem>> NextAsync(int max, TimeSpan wait)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(max, 1);
+        await BeatAsync();
         if (_items.Count > 0)
         {
             return Take(max, []);
@@ -97,5 +102,24 @@ internal sealed class AgentFeedGrain(TimeProvider clock) : Grain, IAgentFeedGrai
         }
 
         return builder.ToImmutable();
+    }
+
+    /// <summary>A poll is the agent's sign of life: it keeps the agent present (see <see cref="IAgentGrain.HeartbeatAsync"/>).</summary>
+    private async Task BeatAsync()
+    {
+        var now = clock.GetUtcNow();
+        if (now - _lastBeat >= discovery.BeatInterval)
+        {
+            _lastBeat = now;
+            try
+            {
+                await GrainFactory.GetGrain<IAgentGrain>(this.GetPrimaryKeyString()).HeartbeatAsync();
+            }
+            catch (Exception e) when (e is OrleansException or TimeoutException)
+            {
+                // Presence is best effort: the poll goes on, and the next beat interval tries again.
+                _lastBeat = DateTimeOffset.MinValue;
+            }
+        }
     }
 }

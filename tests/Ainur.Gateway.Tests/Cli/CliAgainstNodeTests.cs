@@ -51,6 +51,29 @@ public sealed class CliAgainstNodeTests(StandaloneGatewayFixture fixture) : IDis
     }
 
     [Fact]
+    public async Task Discover_NeedInWords_ListsTheEchoAgent_SubmitNeedWithoutMatch_ExitCode3()
+    {
+        var manifest = Path.Combine(BuiltNode.RepositoryRoot, "examples", "agents", "echo-agent.manifest.json");
+        Assert.Equal(0, (await RunAsync("keys", "new", "--json")).Code);
+        Assert.Equal(0, (await RunAsync("agent", "register", "--manifest", manifest, "--json")).Code);
+
+        var (code, output) = await RunAsync("discover", "send my text back to me unchanged", "--k", "50", "--json");
+        Assert.Equal(0, code);
+        Assert.Contains(JsonNode.Parse(output)!["agents"]!.AsArray(), a => (string)a!["capability"]! == "text.echo");
+
+        (code, _) = await RunAsync("discover", "", "--json");
+        Assert.Equal(3, code);
+
+        // The agent is neither staked nor funded here: no eligible agent, so nothing is signed or submitted.
+        (code, output) = await RunAsync("task", "submit", "--need", "send my text back to me unchanged", "--input", "{}", "--max-price", "5");
+        Assert.Equal(3, code);
+        Assert.Contains("no present, staked agent", output, StringComparison.Ordinal);
+
+        (code, _) = await RunAsync("task", "submit", "--need", "x", "--capability", "text.echo", "--input", "{}", "--max-price", "5");
+        Assert.Equal(1, code);
+    }
+
+    [Fact]
     public async Task AgentShow_UnknownAgent_ExitCode3()
     {
         var (code, _) = await RunAsync("keys", "new", "--json");

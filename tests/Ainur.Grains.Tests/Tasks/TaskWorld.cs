@@ -94,7 +94,14 @@ public class TaskWorld : IAsyncLifetime
             {
                 silo.Services.AddSingleton(_clock);
             }
+
+            ConfigureSilo(silo);
         });
+
+    /// <summary>Changes each silo after the world's own configuration (a subclass's settings).</summary>
+    protected virtual void ConfigureSilo(ISiloBuilder silo)
+    {
+    }
 
     public async ValueTask DisposeAsync()
     {
