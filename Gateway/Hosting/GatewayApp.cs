@@ -12,6 +12,7 @@ using Ainur.Gateway.Telemetry;
 using Ainur.Silo.Health;
 using Ainur.Silo.Hosting;
 using Ainur.Silo.Telemetry;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
@@ -75,6 +76,7 @@ public static class GatewayApp
         });
 
         services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(ainur.Wasm);
         services.AddSingleton<AinurMetrics>();
         services.AddSingleton<CallerRateLimiter>();
         services.AddSingleton<PublicAuthorities>();
@@ -132,5 +134,6 @@ public static class GatewayApp
         app.MapTasksApi();
         app.MapBudgetsApi();
         app.MapTaskWorkApi();
+        app.MapModulesApi();
     }
 }

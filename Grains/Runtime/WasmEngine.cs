@@ -42,6 +42,9 @@ public sealed class WasmEngine : IDisposable
         Slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
     }
 
+    /// <summary>The engine as the ARI names it.</summary>
+    public const string Description = "wasmtime 50.0.1 (cranelift; fuel, epoch interruption, NaN canonicalization; no WASI, threads or relaxed SIMD)";
+
     /// <summary>The limits every execution runs under.</summary>
     public WasmSettings Settings { get; }
 
@@ -115,6 +118,9 @@ public sealed class WasmEngine : IDisposable
 
         return cached;
     }
+
+    /// <summary>Drops the cached module of <paramref name="hash"/> (left to its finalizer: an execution may still hold it).</summary>
+    public void Forget(Hash32 hash) => _cache.TryRemove(hash, out _);
 
     /// <summary>Runs <paramref name="module"/> on <paramref name="input"/> within the limits; see <see cref="WasmExecution"/>.</summary>
     public ExecutionOutcome Execute(Module module, ReadOnlySpan<byte> input, long fuel, System.Threading.Channels.ChannelWriter<string>? liveLog = null)

@@ -4,40 +4,46 @@ namespace Ainur.Grains.Runtime;
 public sealed class WasmSettings
 {
     /// <summary>Fuel an execution gets when its task names none.</summary>
-    public long DefaultFuel { get; init; } = 100_000_000;
+    public long DefaultFuel { get; set; } = 100_000_000;
 
     /// <summary>The most fuel any execution gets, whatever its task asks for.</summary>
-    public long MaxFuel { get; init; } = 1_000_000_000;
+    public long MaxFuel { get; set; } = 1_000_000_000;
 
     /// <summary>The most a module's linear memory may grow to, in bytes.</summary>
-    public long MemoryBytes { get; init; } = 64L * 1024 * 1024;
+    public long MemoryBytes { get; set; } = 64L * 1024 * 1024;
 
     /// <summary>Wall-clock time one execution may run (epoch interruption; checked every <see cref="EpochTick"/>).</summary>
-    public TimeSpan WallClock { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan WallClock { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often the engine's epoch advances: the granularity of <see cref="WallClock"/>.</summary>
-    public TimeSpan EpochTick { get; init; } = TimeSpan.FromMilliseconds(10);
+    public TimeSpan EpochTick { get; set; } = TimeSpan.FromMilliseconds(10);
 
     /// <summary>The largest output, in bytes.</summary>
-    public int OutputBytes { get; init; } = 1024 * 1024;
+    public int OutputBytes { get; set; } = 1024 * 1024;
 
     /// <summary>The largest input a module is given, in bytes.</summary>
-    public int InputBytes { get; init; } = 1024 * 1024;
+    public int InputBytes { get; set; } = 1024 * 1024;
 
     /// <summary>The most log lines one execution may write.</summary>
-    public int LogLines { get; init; } = 1000;
+    public int LogLines { get; set; } = 1000;
 
     /// <summary>The most log bytes one execution may write (all lines together).</summary>
-    public int LogBytes { get; init; } = 64 * 1024;
+    public int LogBytes { get; set; } = 64 * 1024;
 
     /// <summary>The largest module accepted for upload, in bytes.</summary>
-    public int ModuleBytes { get; init; } = 4 * 1024 * 1024;
+    public int ModuleBytes { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>How many compiled modules each silo keeps.</summary>
-    public int CachedModules { get; init; } = 256;
+    public int CachedModules { get; set; } = 256;
 
     /// <summary>How many executions one silo runs at once; more wait their turn.</summary>
-    public int Concurrency { get; init; } = Math.Max(2, Environment.ProcessorCount * 2);
+    public int Concurrency { get; set; } = Math.Max(2, Environment.ProcessorCount * 2);
+
+    /// <summary>
+    /// The secret an operator presents (<c>authorization: Bearer …</c>) to call the ARI's ExecuteTask over gRPC; unset,
+    /// nobody may. From configuration or a Kubernetes secret, never from the repository.
+    /// </summary>
+    public string? OperatorToken { get; set; }
 
     /// <summary>The memory limit in 64 KiB pages.</summary>
     public long MemoryPages => MemoryBytes / 65536;

@@ -47,6 +47,9 @@ public sealed class AinurOptions
     /// <summary>Reputation: this cluster's replica id.</summary>
     public ReputationOptions Reputation { get; set; } = new();
 
+    /// <summary>Hosted WebAssembly agents: the executor's limits and the ARI's operator token (docs/ari.md).</summary>
+    public Grains.Runtime.WasmSettings Wasm { get; set; } = new();
+
     /// <summary>
     /// Orleans' dashboard at <c>/dashboard</c> on a standalone (development) node: on unless false. Cluster mode refuses
     /// true: the dashboard is unauthenticated and profiles every grain call.

@@ -5,6 +5,7 @@ using Ainur.Grains.Reputation;
 using Ainur.Grains.Security;
 using Ainur.Grains.Telemetry;
 using Ainur.Silo.Ledger;
+using Ainur.Silo.Runtime;
 using Ainur.Silo.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -46,6 +47,7 @@ public static class AinurSiloBuilderExtensions
         silo.Services.AddHostedService<StartupReport>();
         silo.AddAinurLedger(options);
         silo.AddAinurTasks(options);
+        silo.AddAinurWasm(options);
         silo.Services.TryAddSingleton(new ReputationSettings { Replica = options.Reputation.Replica ?? options.Cluster.ServiceId });
         silo.Configure<ClusterOptions>(o =>
         {
