@@ -25,6 +25,10 @@ public interface IModuleRegistryGrain : IGrainWithIntegerKey
     /// <summary>Whether a module is stored under <paramref name="hash"/>.</summary>
     [Alias("Exists")]
     Task<bool> ExistsAsync(Hash32 hash);
+
+    /// <summary>Marks the module non-deterministic (the first mark's detail stays): it is not run again.</summary>
+    [Alias("MarkNonDeterministic")]
+    Task MarkNonDeterministicAsync(Hash32 hash, string detail);
 }
 
 /// <summary>An upload's outcome: the hash, whether it was new, or why it was refused (a stable code and a detail).</summary>

@@ -9,7 +9,7 @@ namespace Ainur.Grains.Modules;
 /// <summary>See <see cref="IModuleRegistryGrain"/>: compiles on the silo that takes the upload, then stores.</summary>
 [StatelessWorker(1)]
 [Reentrant]
-internal sealed class ModuleRegistryGrain(WasmEngine engine, IModuleStore store) : Grain, IModuleRegistryGrain
+internal sealed class ModuleRegistryGrain(WasmEngine engine, IModuleStore store, ModuleLoader loader) : Grain, IModuleRegistryGrain
 {
     public async Task<ModuleUpload> UploadAsync(byte[] bytes, Did uploader)
     {
@@ -36,4 +36,6 @@ internal sealed class ModuleRegistryGrain(WasmEngine engine, IModuleStore store)
         await store.GetAsync(hash) is { } m ? new ModuleView(m.Hash, m.Bytes, m.UploadedBy, m.UploadedAt, m.NonDeterministic) : null;
 
     public Task<bool> ExistsAsync(Hash32 hash) => store.ExistsAsync(hash);
+
+    public Task MarkNonDeterministicAsync(Hash32 hash, string detail) => loader.MarkNonDeterministicAsync(hash, detail);
 }

@@ -6,6 +6,6 @@ namespace Ainur.Grains.Runtime;
 /// </summary>
 public sealed class ExecutorFaults
 {
-    /// <summary>Rewrites an outcome; null: outcomes go out as produced.</summary>
-    public Func<ExecutionOutcome, ExecutionOutcome>? Tamper { get; set; }
+    /// <summary>Rewrites the outcome of a request; null: outcomes go out as produced.</summary>
+    public Func<Interfaces.Runtime.ExecutionRequest, ExecutionOutcome, ExecutionOutcome>? Tamper { get; set; }
 }

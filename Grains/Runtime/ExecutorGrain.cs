@@ -43,7 +43,7 @@ internal sealed class ExecutorGrain(WasmEngine engine, ModuleLoader modules, ILo
         }
 
         await forwarding;
-        return Report(faults.Tamper?.Invoke(outcome) ?? outcome);
+        return Report(faults.Tamper?.Invoke(request, outcome) ?? outcome);
     }
 
     public Task<RuntimeHealth> GetHealthAsync()

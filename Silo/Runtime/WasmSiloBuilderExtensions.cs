@@ -19,6 +19,7 @@ public static class WasmSiloBuilderExtensions
         silo.Services.TryAddSingleton<WasmEngine>();
         silo.Services.TryAddSingleton<ModuleLoader>();
         silo.Services.TryAddSingleton<ExecutorFaults>();
+        silo.AddPlacementDirector<AwayFromSiloPlacementStrategy, AwayFromSiloPlacementDirector>();
         if (options.Storage == AinurStorage.Postgres)
         {
             silo.Services.TryAddSingleton<IModuleStore>(provider => new PostgresModuleStore(provider.GetRequiredService<NpgsqlDataSource>()));

@@ -69,7 +69,7 @@ internal sealed class CapabilityRosterGrain(
         }
 
         _inFlight[best.Agent] = InFlight(best.Agent) + 1;
-        return new RosterPick(best.Agent, best.Price);
+        return new RosterPick(best.Agent, best.Price, best.ModuleHash is { } module && Hash32.TryParse(module, out var hash) ? hash : null);
     }
 
     /// <inheritdoc/>
@@ -97,6 +97,9 @@ internal sealed class CapabilityRosterGrain(
     /// <inheritdoc/>
     public Task<bool?> IsDeterministicAsync(Did agent) =>
         Task.FromResult(state.State.Entries.TryGetValue(agent.Value, out var entry) ? entry.Deterministic : (bool?)null);
+
+    /// <inheritdoc/>
+    public Task<RosterEntry?> GetEntryAsync(Did agent) => Task.FromResult(state.State.Entries.GetValueOrDefault(agent.Value));
 
     /// <summary>Staked candidates, best first: higher reputation, then fewer tasks in flight, then in turn.</summary>
     private async Task<List<RosterEntry>> RankAsync(List<RosterEntry> candidates)

@@ -23,7 +23,7 @@ public sealed class ModuleApiTests(StandaloneGatewayFixture fixture)
         using var key = AgentKey.Generate();
         using var client = new SignedClient(Gateway.Http);
         // A fresh module per run (an extra export name) so "created" is this test's own.
-        var bytes = Fresh();
+        var bytes = WasmExamples.FreshEcho();
 
         var created = await HttpAssert.JsonAsync(await client.UploadModuleAsync(key, bytes, Ct), HttpStatusCode.Created);
         var again = await HttpAssert.JsonAsync(await client.UploadModuleAsync(key, bytes, Ct), HttpStatusCode.OK);
@@ -95,7 +95,7 @@ public sealed class ModuleApiTests(StandaloneGatewayFixture fixture)
     {
         using var key = AgentKey.Generate();
         using var client = new SignedClient(Gateway.Http);
-        var bytes = Fresh();
+        var bytes = WasmExamples.FreshEcho();
         var manifest = SignedClient.WasmManifestJson(Blake2b.Content(bytes).ToString());
 
         var refused = await HttpAssert.ProblemAsync(await client.RegisterAsync(key, manifest, Ct), HttpStatusCode.UnprocessableEntity, "invalid-manifest");
@@ -109,8 +109,4 @@ public sealed class ModuleApiTests(StandaloneGatewayFixture fixture)
     private static CancellationToken Ct => TestContext.Current.CancellationToken;
 
     private static byte[] Wat(string text) => Wasmtime.Module.ConvertText(text).ToArray();
-
-    /// <summary>The echo module with one extra export of a random name: new bytes, the same behaviour.</summary>
-    private static byte[] Fresh() => Wat(File.ReadAllText(Path.Combine(Ainur.Testing.Processes.BuiltNode.RepositoryRoot, "examples", "agents", "wasm", "echo.wat"))
-        .Replace("(memory (export \"memory\") 1)", $"(memory (export \"memory\") 1) (global (export \"g{Guid.NewGuid():N}\") i32 (i32.const 0))", StringComparison.Ordinal));
 }

@@ -31,6 +31,14 @@ public static class WasmExamples
     public static byte[] Bytes(string name) => Compiled.GetOrAdd(name, n =>
         Wasmtime.Module.ConvertText(File.ReadAllText(Path.Combine(BuiltNode.RepositoryRoot, "examples", "agents", "wasm", n + ".wat"))).ToArray());
 
+    /// <summary>
+    /// The echo module with one extra export of a random name: bytes (and a hash) of its own with echo's behaviour, so
+    /// that a test uploading or marking it touches no other test's module.
+    /// </summary>
+    public static byte[] FreshEcho() => Wasmtime.Module.ConvertText(
+        File.ReadAllText(Path.Combine(BuiltNode.RepositoryRoot, "examples", "agents", "wasm", Echo + ".wat")).Replace(
+            "(memory (export \"memory\") 1)", $"(memory (export \"memory\") 1) (global (export \"g{Guid.NewGuid():N}\") i32 (i32.const 0))", StringComparison.Ordinal)).ToArray();
+
     /// <summary>The module hash of example <paramref name="name"/>, as the module store keys it.</summary>
     public static Hash32 Hash(string name) => Blake2b.Content(Bytes(name));
 }
