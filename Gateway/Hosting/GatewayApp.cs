@@ -12,6 +12,7 @@ using Ainur.Gateway.Telemetry;
 using Ainur.Silo.Health;
 using Ainur.Silo.Hosting;
 using Ainur.Silo.Telemetry;
+using Grpc.AspNetCore.Web;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
@@ -77,6 +78,7 @@ public static class GatewayApp
 
         services.AddSingleton(TimeProvider.System);
         services.TryAddSingleton(ainur.Wasm);
+        services.AddGrpc();
         services.AddSingleton<AinurMetrics>();
         services.AddSingleton<CallerRateLimiter>();
         services.AddSingleton<PublicAuthorities>();
@@ -115,6 +117,8 @@ public static class GatewayApp
         app.UseStatusCodePages();
         app.UseMiddleware<RequestHeadLimitsMiddleware>();
         app.UseRouting();
+        // The ARI over gRPC-Web too: a plain-text HTTP/1.1 port cannot negotiate HTTP/2 (native gRPC needs TLS or an HTTP/2 endpoint).
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseMiddleware<IpRateLimitMiddleware>();
         app.UseMiddleware<SignatureAuthenticationMiddleware>();
 
@@ -135,5 +139,7 @@ public static class GatewayApp
         app.MapBudgetsApi();
         app.MapTaskWorkApi();
         app.MapModulesApi();
+        app.MapTaskLogsApi();
+        app.MapGrpcService<Runtime.AriService>();
     }
 }
