@@ -78,7 +78,8 @@ public static class GatewayApp
 
         services.AddSingleton(TimeProvider.System);
         services.TryAddSingleton(ainur.Wasm);
-        services.AddGrpc();
+        // No catch-all routes for unknown gRPC services: they would shadow the API's two-segment paths (404 instead of 405).
+        services.AddGrpc(o => o.IgnoreUnknownServices = true);
         services.AddSingleton<AinurMetrics>();
         services.AddSingleton<CallerRateLimiter>();
         services.AddSingleton<PublicAuthorities>();
