@@ -115,7 +115,7 @@ internal static class WasmTaskBench
         using var bare = Module.FromBytes(engine, "echo", bytes);
         using var linker = new Linker(engine);
         byte[]? output = null;
-        linker.DefineFunction("ari", "output", (Caller caller, int pointer, int length) => output = caller.GetMemory("memory")!.GetSpan(pointer, length).ToArray());
+        linker.DefineFunction("ari", "output", (Caller caller, int pointer, int length) => { output = caller.GetMemory("memory")!.GetSpan(pointer, length).ToArray(); });
         linker.DefineFunction("ari", "log", (Caller caller, int pointer, int length) => { });
         var bareMean = Mean(() =>
         {
