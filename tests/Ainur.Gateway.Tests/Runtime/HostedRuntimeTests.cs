@@ -1,6 +1,7 @@
 using System.Net;
 using Ainur.Gateway.Ari.V1;
 using Ainur.Gateway.Tests.Api;
+using Ainur.Gateway.Tests.Ledger;
 using Ainur.Gateway.Tests.Tasks;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
@@ -75,6 +76,39 @@ public sealed class HostedRuntimeTests(HostedNodeFixture fixture) : IDisposable
         Assert.Equal(expected.Select((line, i) => (i + 1, line)), await grpc);
         var settled = await tasks.WaitForStateAsync(draft.Id, "settled");
         Assert.Equal("log", settled.GetProperty("result").GetProperty("output").GetProperty("text").GetString());
+    }
+
+    [Fact]
+    public async Task Cli_FromModuleToSettledTask_AsTheReadmeWalksIt()
+    {
+        using var cli = new CliRun(Gateway.Address);
+        var tasks = new TaskClient(Gateway);
+        var agent = AgentKey.Generate();
+        var agentFile = cli.KeyFileOf(agent);
+        // The README compiles the WAT with wat2wasm; any WAT compiler gives a module of the same behaviour.
+        var wasm = cli.File("echo.wasm");
+        await File.WriteAllBytesAsync(wasm, WasmExamples.FreshEcho(), Ct);
+
+        var (uploadCode, uploadOutput, uploadError) = await cli.RunAsync("module", "upload", wasm, "--key", agentFile);
+        Assert.True(uploadCode == 0, uploadError);
+        var hash = uploadOutput.Split(' ')[1];
+        Assert.Equal(Blake2b.Content(await File.ReadAllBytesAsync(wasm, Ct)).ToString(), hash);
+        var capability = TaskClient.NewCapability();
+        var manifest = cli.File("echo.manifest.json");
+        await File.WriteAllTextAsync(manifest, (await File.ReadAllTextAsync(Path.Combine(Ainur.Testing.Processes.BuiltNode.RepositoryRoot, "examples", "agents", "wasm", "echo.manifest.json"), Ct))
+            .Replace("MODULE_HASH", hash, StringComparison.Ordinal).Replace("wasm.echo", capability, StringComparison.Ordinal), Ct);
+        await tasks.Ledger.FundAsync(agent);
+        await tasks.StakeAsync(agent);
+        var (registerCode, _, registerError) = await cli.RunAsync("agent", "register", "--manifest", manifest, "--key", agentFile);
+        Assert.True(registerCode == 0, registerError);
+
+        var client = await tasks.ClientAsync();
+        var (code, output, error) = await cli.RunAsync("task", "submit", "--capability", capability, "--input", """{"text":"hi"}""", "--max-price", "5", "--key", cli.KeyFileOf(client));
+
+        Assert.True(code == 0, error + output);
+        Assert.Contains("assigned -> executing  start", output, StringComparison.Ordinal);
+        Assert.Contains("verifying -> complete  verified: verified by re-execution: 2 of 2 executions agree", output, StringComparison.Ordinal);
+        Assert.Contains("paid 5 of 5", output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -82,6 +82,26 @@ public sealed class HostedTaskTests(TaskWorld world)
     }
 
     [Fact]
+    public async Task SameModuleAndInput_SameOutputHashOnEverySilo_ThousandsOfTimes()
+    {
+        var module = await UploadAsync(WasmExamples.JsonUpper);
+        var silos = world.Cluster.Silos.Select(s => s.SiloAddress.ToParsableString()).ToList();
+        var request = new ExecutionRequest(module, """{"list":["a","b",{"c":"dé"}],"n":1.5e3,"s":"x"}""", null, null);
+        var reports = new List<ExecutionReport>();
+        for (var round = 0; round < 10; round++)
+        {
+            // Verifiers away from each silo run on the other one: both silos, 100 executions each per round.
+            reports.AddRange(await Task.WhenAll(Enumerable.Range(0, 200).Select(i =>
+                world.Grains.GetGrain<IVerifierGrain>(VerifierKeys.Away(silos[i % 2], 1)).ReexecuteAsync(request))));
+        }
+
+        Assert.Equal(2000, reports.Count);
+        Assert.Equal(silos.ToHashSet(), reports.Select(r => r.Silo).ToHashSet());
+        Assert.Single(reports.Select(r => (r.OutputHash, r.FuelUsed)).Distinct());
+        Assert.NotNull(reports[0].OutputHash);
+    }
+
+    [Fact]
     public async Task CorruptedFirstExecution_CaughtByReexecution_TaskSettlesOnTheAgreedResult_LoserRecorded()
     {
         var capability = Fresh("hosted.corrupt");
