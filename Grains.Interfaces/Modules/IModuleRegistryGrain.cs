@@ -26,7 +26,10 @@ public interface IModuleRegistryGrain : IGrainWithIntegerKey
     [Alias("Exists")]
     Task<bool> ExistsAsync(Hash32 hash);
 
-    /// <summary>Marks the module non-deterministic (the first mark's detail stays): it is not run again.</summary>
+    /// <summary>
+    /// Marks the module non-deterministic (the first mark's detail stays): no silo loads it again, and this silo drops its
+    /// compiled copy (a silo that compiled it before keeps its copy until evicted).
+    /// </summary>
     [Alias("MarkNonDeterministic")]
     Task MarkNonDeterministicAsync(Hash32 hash, string detail);
 }
