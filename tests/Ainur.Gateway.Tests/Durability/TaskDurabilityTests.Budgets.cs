@@ -24,6 +24,7 @@ public sealed partial class TaskDurabilityTests
         var (budget, _) = await new BudgetCalls(tasks.Ledger).OpenAsync(owner, BudgetAmount);
 
         var (executing, executingAgent, attempt) = await BudgetTaskAsync(tasks, owner, budget);
+        await tasks.WaitForStateAsync(executing.Id, "executing");
         var (complete, completeAgent, completeAttempt) = await BudgetTaskAsync(tasks, owner, budget);
         var fresh = TaskClient.NewCapability();
         var freshAgent = await tasks.AgentAsync(fresh);

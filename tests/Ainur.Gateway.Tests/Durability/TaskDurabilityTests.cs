@@ -155,6 +155,7 @@ public sealed partial class TaskDurabilityTests
             await DisputedAsync(tasks, upholds: true),
             await DisputedAsync(tasks, upholds: false),
             await ExecutingAsync(tasks),
+            await StartedUnwrittenAsync(tasks),
             await AssignedAsync(tasks),
             await PendingAsync(tasks),
         };
@@ -239,7 +240,27 @@ public sealed partial class TaskDurabilityTests
         var draft = TaskDraft.For(await tasks.ClientAsync(), capability);
         await tasks.SubmitAsync(draft);
         var attempt = (await tasks.NextAsync(agent)).GetProperty("attempt").GetInt32();
+
+        // The start shares its result's write; with none coming before the kill, it is written on its own.
+        await tasks.WaitForStateAsync(draft.Id, "executing");
         return new("executing", draft, ["executing"], Ends("settled", "released"), Paid(draft, agent),
+            Resume: after => FinishAsync(after, draft, agent, attempt));
+    }
+
+    /// <summary>Started by its agent just before the kill, so the start is most likely lost with the node: its result still counts.</summary>
+    private static async Task<Scenario> StartedUnwrittenAsync(TaskClient tasks)
+    {
+        var capability = TaskClient.NewCapability();
+        var agent = await tasks.AgentAsync(capability);
+        var draft = TaskDraft.For(await tasks.ClientAsync(), capability);
+        await tasks.SubmitAsync(draft);
+        var attempt = 0;
+        return new("started, start not written", draft, ["assigned", "executing"], Ends("settled", "released"), Paid(draft, agent),
+            Lastly: async t =>
+            {
+                attempt = (await t.NextAsync(agent)).GetProperty("attempt").GetInt32();
+                return await t.TaskAsync(draft.Id);
+            },
             Resume: after => FinishAsync(after, draft, agent, attempt));
     }
 
