@@ -44,11 +44,10 @@ internal sealed class SignatureAuthenticationMiddleware(
         }
 
         var settings = options.Value;
-        var limit = context.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>()?.Bytes ?? settings.MaxRequestBodyBytes;
-        var body = await RequestBody.ReadAsync(context, limit);
+        var body = await RequestBody.ReadAsync(context, settings.MaxRequestBodyBytes);
         if (body is null)
         {
-            await Problems.TooLarge(limit).ExecuteAsync(context);
+            await Problems.TooLarge(settings.MaxRequestBodyBytes).ExecuteAsync(context);
             return;
         }
 

@@ -43,9 +43,6 @@ public static partial class TaskMachine
             AppointVerifiers appoint => Appoint(current, appoint, now),
             GiveVerdict verdict => Judge(current, verdict, now),
             CancelTask cancel => Cancel(current, cancel, now),
-            StartHosted start => StartHostedAttempt(current, start, now),
-            PostVerifiedResult verified => PostVerified(current, verified, now),
-            FailHosted failed => FailHostedAttempt(current, failed, now, policy),
             TaskTick => Tick(current, now, policy),
             ReportAcknowledged acknowledged => Acknowledge(current, acknowledged),
             _ => throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command)),
@@ -81,11 +78,6 @@ public static partial class TaskMachine
             return Reject(null, TaskRejectionKind.Invalid, "maxPrice must be at least 1");
         }
 
-        if (submit.Fuel < 1)
-        {
-            return Reject(null, TaskRejectionKind.Invalid, "fuel must be at least 1");
-        }
-
         if (terms.DeadlineAt <= now)
         {
             return Reject(null, TaskRejectionKind.Invalid, "the deadline has passed");
@@ -107,7 +99,6 @@ public static partial class TaskMachine
             SubmittedAt = now,
             Voucher = submit.Voucher,
             AcceptOnResult = submit.AcceptOnResult,
-            Fuel = submit.Fuel,
         };
         var submitted = Record(created, null, TaskState.Pending, now, submit.Name, terms.Client, null);
         return Accept(submit.Voucher is null ? submitted
@@ -138,17 +129,12 @@ public static partial class TaskMachine
         }
 
         var deadline = Min(now + policy.ExecutionTimeout, current.Terms.DeadlineAt);
-        var next = current with { Attempt = current.Attempt + 1, Agent = assign.Agent, Price = assign.Price, AttemptDeadline = deadline, Reason = null, Module = assign.Module };
+        var next = current with { Attempt = current.Attempt + 1, Agent = assign.Agent, Price = assign.Price, AttemptDeadline = deadline, Reason = null };
         return Accept(Move(next, TaskState.Assigned, now, assign.Name, null, $"attempt {next.Attempt}: {assign.Agent}"));
     }
 
     private static TaskDecision Start(TaskRecord current, StartTask start, DateTimeOffset now)
     {
-        if (current.Module is not null)
-        {
-            return HostedOnly(current);
-        }
-
         if (!HoldsAttempt(current, start.Agent))
         {
             return Reject(current, TaskRejectionKind.Forbidden, "only the assigned agent may start this task");
@@ -169,11 +155,6 @@ public static partial class TaskMachine
 
     private static TaskDecision Post(TaskRecord current, PostResult result, DateTimeOffset now, TaskPolicy policy)
     {
-        if (current.Module is not null)
-        {
-            return HostedOnly(current);
-        }
-
         if (!HoldsAttempt(current, result.Agent))
         {
             return Reject(current, TaskRejectionKind.Forbidden, "only the assigned agent may post a result");
@@ -214,11 +195,6 @@ public static partial class TaskMachine
 
     private static TaskDecision Fail(TaskRecord current, ReportFailure failure, DateTimeOffset now, TaskPolicy policy)
     {
-        if (current.Module is not null)
-        {
-            return HostedOnly(current);
-        }
-
         if (!HoldsAttempt(current, failure.Agent))
         {
             return Reject(current, TaskRejectionKind.Forbidden, "only the assigned agent may report its attempt failed");
@@ -289,17 +265,14 @@ public static partial class TaskMachine
     /// </summary>
     private static bool HoldsAttempt(TaskRecord current, Did agent) => current.Agent == agent && !current.FailedAgents.Contains(agent);
 
-    /// <summary>
-    /// Ends the current attempt as failed (reported to the agent's reputation as <paramref name="outcome"/>): requeued to
-    /// another agent while attempts and time remain, else the task fails.
-    /// </summary>
-    private static TaskRecord FailAttempt(TaskRecord current, DateTimeOffset now, TaskPolicy policy, string cause, Did? actor, string reason, TaskOutcome outcome = TaskOutcome.Failed)
+    /// <summary>Ends the current attempt as failed: requeued to another agent while attempts and time remain, else the task fails.</summary>
+    private static TaskRecord FailAttempt(TaskRecord current, DateTimeOffset now, TaskPolicy policy, string cause, Did? actor, string reason)
     {
         var agent = current.Agent!.Value;
         var next = current with
         {
             FailedAgents = current.FailedAgents.Add(agent),
-            Reports = current.Reports.Add(Report(current, outcome)),
+            Reports = current.Reports.Add(Report(current, TaskOutcome.Failed)),
             AttemptDeadline = null,
             Reason = reason,
         };
