@@ -29,6 +29,7 @@ public static class DiscoverySiloBuilderExtensions
         silo.Services.TryAddSingleton<ITextEmbedder>(MiniLmEmbedder.Shared);
         silo.Services.TryAddSingleton(provider => new QueryEmbeddings(provider.GetRequiredService<ITextEmbedder>(), options.Discovery.QueryCacheSize));
         silo.Services.TryAddSingleton<Standings>();
+        silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbedderWarmUp>();
         return silo;
     }
 }
