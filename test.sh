@@ -66,6 +66,12 @@ if (( total == 0 )); then
   failed=1
 fi
 
+# The names again at the end, where a log's tail shows them (MTP prints each as "failed <name> (<duration>)").
+if (( failed > 0 )); then
+  echo "test.sh: failed tests (seed ${seed:-given}):"
+  grep -E '^failed [^ ]' "$log" | sed 's/^/  /' || true
+fi
+
 summary="$passed passed, $failed failed"
 if (( ${skipped:-0} > 0 )); then summary+=", $skipped skipped"; fi
 echo "$summary"
