@@ -56,7 +56,12 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
 /// <summary>The exceptions Orleans raises while a silo is failing over: worth a retry, not a 500.</summary>
 internal static class ClusterUnavailable
 {
+    /// <remarks>
+    /// A cancellation whose token was never cancelled is Orleans giving up on a message (placement or a response past
+    /// its expiry, e.g. while the silo that owns the directory entry is frozen); a caller hanging up cancels a real token.
+    /// </remarks>
     public static bool Is(Exception exception) => exception is
         OrleansMessageRejectionException or SiloUnavailableException or TimeoutException or ConnectionFailedException
-        or ClientNotAvailableException or OrleansException { InnerException: SiloUnavailableException };
+        or ClientNotAvailableException or OrleansException { InnerException: SiloUnavailableException }
+        or OperationCanceledException { CancellationToken.IsCancellationRequested: false };
 }
