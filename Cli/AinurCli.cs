@@ -18,6 +18,7 @@ public static class AinurCli
         {
             KeyCommands.Create(context),
             AgentCommands.Create(context),
+            ModuleCommands.Create(context),
             PaymentCommands.Faucet(context),
             PaymentCommands.Balance(context),
             PaymentCommands.Transfer(context),

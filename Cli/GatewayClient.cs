@@ -41,10 +41,14 @@ internal sealed class GatewayClient(Uri baseAddress, HttpMessageHandler? handler
     public Task<GatewayResponse> GetSignedAsync(string path, AgentKey key, CancellationToken ct) =>
         SendAsync(Sign(new HttpRequestMessage(HttpMethod.Get, path), null, key), ct);
 
-    public Task<GatewayResponse> PostSignedAsync(string path, byte[] body, AgentKey key, CancellationToken ct)
+    public Task<GatewayResponse> PostSignedAsync(string path, byte[] body, AgentKey key, CancellationToken ct) =>
+        SendSignedAsync(HttpMethod.Post, path, body, "application/json", key, ct);
+
+    /// <summary>A signed request with a body of <paramref name="contentType"/>.</summary>
+    public Task<GatewayResponse> SendSignedAsync(HttpMethod method, string path, byte[] body, string contentType, AgentKey key, CancellationToken ct)
     {
-        var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = new ByteArrayContent(body) };
-        request.Content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        var request = new HttpRequestMessage(method, path) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
         return SendAsync(Sign(request, body, key), ct);
     }
 

@@ -10,10 +10,12 @@ namespace Ainur.Gateway.Apis;
 /// (hex id) by <paramref name="Voucher"/>, the base64 64-byte signature of <c>Voucher(budget, taskId, maxPrice)</c>.
 /// <paramref name="Accept"/> is <c>"client"</c> (the default: the client accepts or disputes within the challenge window)
 /// or <c>"on-result"</c> (accepted in advance: the posted result completes the task; deterministic capabilities only).
+/// <paramref name="Fuel"/> is what each execution of a hosted agent's module may use (absent: the node's default; the node
+/// caps it at Ainur:Wasm:MaxFuel).
 /// </summary>
 public sealed record SubmitTaskRequest(
     string Capability, RawJson Input, long MaxPrice, string Deadline, string Salt, string? PaymentLock = null, string? Budget = null, string? Voucher = null,
-    string? Accept = null);
+    string? Accept = null, long? Fuel = null);
 
 /// <summary>Body of <c>POST /v1/tasks/accept</c>: the ids of the client's tasks whose results it accepts.</summary>
 public sealed record AcceptTasksRequest(string[] Ids);

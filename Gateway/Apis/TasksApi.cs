@@ -159,7 +159,7 @@ public static class TasksApi
             return shortfall;
         }
 
-        var submit = new SubmitTask(terms, request.Input.Text, check.Satisfied, voucher, acceptOnResult);
+        var submit = new SubmitTask(terms, request.Input.Text, check.Satisfied, voucher, acceptOnResult, request.Fuel);
         var reply = await GrainRetry.RunAsync(() => cluster.Task(taskId).SubmitAsync(submit, paymentLock), ct);
         return reply switch
         {

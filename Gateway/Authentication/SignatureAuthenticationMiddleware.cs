@@ -44,10 +44,11 @@ internal sealed class SignatureAuthenticationMiddleware(
         }
 
         var settings = options.Value;
-        var body = await RequestBody.ReadAsync(context, settings.MaxRequestBodyBytes);
+        var limit = context.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>()?.Bytes ?? settings.MaxRequestBodyBytes;
+        var body = await RequestBody.ReadAsync(context, limit);
         if (body is null)
         {
-            await Problems.TooLarge(settings.MaxRequestBodyBytes).ExecuteAsync(context);
+            await Problems.TooLarge(limit).ExecuteAsync(context);
             return;
         }
 

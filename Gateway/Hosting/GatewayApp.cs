@@ -12,6 +12,8 @@ using Ainur.Gateway.Telemetry;
 using Ainur.Silo.Health;
 using Ainur.Silo.Hosting;
 using Ainur.Silo.Telemetry;
+using Grpc.AspNetCore.Web;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Orleans.Dashboard;
 using Scalar.AspNetCore;
 
@@ -75,6 +77,9 @@ public static class GatewayApp
         });
 
         services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(ainur.Wasm);
+        // No catch-all routes for unknown gRPC services: they would shadow the API's two-segment paths (404 instead of 405).
+        services.AddGrpc(o => o.IgnoreUnknownServices = true);
         services.AddSingleton<AinurMetrics>();
         services.AddSingleton<CallerRateLimiter>();
         services.AddSingleton<PublicAuthorities>();
@@ -113,6 +118,8 @@ public static class GatewayApp
         app.UseStatusCodePages();
         app.UseMiddleware<RequestHeadLimitsMiddleware>();
         app.UseRouting();
+        // The ARI over gRPC-Web too: a plain-text HTTP/1.1 port cannot negotiate HTTP/2 (native gRPC needs TLS or an HTTP/2 endpoint).
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.UseMiddleware<IpRateLimitMiddleware>();
         app.UseMiddleware<SignatureAuthenticationMiddleware>();
 
@@ -133,5 +140,8 @@ public static class GatewayApp
         app.MapTasksApi();
         app.MapBudgetsApi();
         app.MapTaskWorkApi();
+        app.MapModulesApi();
+        app.MapTaskLogsApi();
+        app.MapGrpcService<Runtime.AriService>();
     }
 }

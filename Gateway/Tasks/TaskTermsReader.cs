@@ -38,6 +38,7 @@ internal static partial class TaskTermsReader
             : !TryParseRfc3339(request.Deadline, out deadline) ? Problems.MalformedBody("'deadline' must be an RFC 3339 time with an offset, e.g. 2026-05-01T12:00:00Z.")
             : !ManifestRules.IsCapabilityId(request.Capability) ? TaskProblems.InvalidTerms("'capability' must be a capability id: 1-64 of a-z, 0-9, '.', '-', '_'.")
             : request.MaxPrice < 1 ? TaskProblems.InvalidTerms("'maxPrice' must be at least 1 credit.")
+            : request.Fuel < 1 ? TaskProblems.InvalidTerms("'fuel' must be at least 1 (it is capped by the node's Ainur:Wasm:MaxFuel).")
             : request.Salt.Length is < 1 or > MaxSaltLength ? TaskProblems.InvalidTerms($"'salt' must be 1 to {MaxSaltLength} characters.")
             : deadline <= now ? TaskProblems.InvalidTerms("'deadline' has passed.")
             : deadline > now + limits.MaxDeadline ? TaskProblems.InvalidTerms($"'deadline' may be at most {limits.MaxDeadline} ahead.")

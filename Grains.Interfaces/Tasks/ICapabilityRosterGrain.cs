@@ -52,9 +52,16 @@ public interface ICapabilityRosterGrain : IGrainWithStringKey
     /// <summary>Whether <paramref name="agent"/> declares this capability deterministic (null when it is not in the roster).</summary>
     [Alias("IsDeterministic")]
     Task<bool?> IsDeterministicAsync(Did agent);
+
+    /// <summary><paramref name="agent"/>'s entry (null when it is not in the roster).</summary>
+    [Alias("GetEntry")]
+    Task<RosterEntry?> GetEntryAsync(Did agent);
 }
 
-/// <summary>An agent's offer of the capability: its price, the hash of its input schema, and whether it is deterministic.</summary>
+/// <summary>
+/// An agent's offer of the capability: its price, the hash of its input schema, whether it is deterministic, and for a
+/// hosted agent the hash of its WebAssembly module (null: a remote agent, which takes its tasks from its feed).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.RosterEntry")]
 public sealed record RosterEntry(
     [property: Id(0)] Did Agent,
@@ -62,7 +69,8 @@ public sealed record RosterEntry(
     [property: Id(2)] Hash32 InputSchemaHash,
     [property: Id(3)] string InputSchema,
     [property: Id(4)] bool Deterministic,
-    [property: Id(5)] bool Active);
+    [property: Id(5)] bool Active,
+    [property: Id(6)] string? ModuleHash = null);
 
 /// <summary>
 /// A distinct input schema of the capability: its text and <see cref="Blake2b.Content"/> hash, and whether an agent
@@ -71,6 +79,6 @@ public sealed record RosterEntry(
 [GenerateSerializer, Immutable, Alias("ainur.CapabilitySchema")]
 public sealed record CapabilitySchema([property: Id(0)] Hash32 Hash, [property: Id(1)] string Schema, [property: Id(2)] bool Deterministic = false);
 
-/// <summary>The chosen agent and its price.</summary>
+/// <summary>The chosen agent and its price; for a hosted agent, its module's hash.</summary>
 [GenerateSerializer, Immutable, Alias("ainur.RosterPick")]
-public sealed record RosterPick([property: Id(0)] Did Agent, [property: Id(1)] long Price);
+public sealed record RosterPick([property: Id(0)] Did Agent, [property: Id(1)] long Price, [property: Id(2)] Hash32? Module = null);

@@ -2,7 +2,9 @@ using Ainur.Grains.Discovery;
 using Ainur.Grains.Discovery.Embeddings;
 using Ainur.Grains.Interfaces;
 using Ainur.Grains.Interfaces.Agents;
+using Ainur.Grains.Modules;
 using Ainur.Protocol.Agents;
+using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
 using Microsoft.Extensions.Logging;
 using Orleans.Runtime;
@@ -12,6 +14,7 @@ namespace Ainur.Grains.Agents;
 /// <summary>Thin host around <see cref="Registration"/> and <see cref="Deregistration"/>: load, decide, persist, answer.</summary>
 internal sealed partial class AgentGrain(
     [PersistentState("agent", AinurStores.Agents)] IPersistentState<AgentGrainState> state,
+    IModuleStore modules,
     TimeProvider clock,
     ITextEmbedder embedder,
     DiscoverySettings discovery,
@@ -22,6 +25,11 @@ internal sealed partial class AgentGrain(
         var subject = Subject();
         var previous = state.State.Record;
         var decision = Registration.Decide(previous, subject, command.Signer, command.Manifest, clock.GetUtcNow());
+        if (decision.Rejection is null && await MissingModuleAsync(command.Manifest.Runtime, cancellationToken) is { } missing)
+        {
+            decision = decision with { Next = previous, Outcome = RegistrationOutcome.Unchanged, Rejection = RegistrationRejection.InvalidManifest, Errors = [missing] };
+        }
+
         if (decision.Rejection is null)
         {
             // Embedding before the write stores the record and its embeddings together (also repairs missing ones).
@@ -66,6 +74,12 @@ internal sealed partial class AgentGrain(
     }
 
     ValueTask<AgentRecord?> IAgentGrain.GetAsync() => ValueTask.FromResult(state.State.Record);
+
+    /// <summary>A hosted agent's module must be stored (and so have passed the ABI check) before the agent can register.</summary>
+    private async Task<ManifestError?> MissingModuleAsync(AgentRuntime runtime, CancellationToken cancellationToken) =>
+        runtime is { Kind: RuntimeKind.Wasm, ModuleHash: { } hex } && Hash32.TryParse(hex, out var hash) && !await modules.ExistsAsync(hash, cancellationToken)
+            ? new ManifestError("runtime/moduleHash", $"no module {hex} is stored: upload it first (PUT /v1/modules)")
+            : null;
 
     private Did Subject() =>
         Did.TryParse(this.GetPrimaryKeyString(), out var subject, out _)

@@ -217,7 +217,7 @@ internal sealed partial class TaskGrain
                 return locked.State == HoldState.Locking ? ([], true) : ([new HoldChanged(hold, locked.State, locked.Reason)], false);
             case FindAgent:
                 var pick = await Roster(record).PickAsync(record.Terms.MaxPrice, record.Schemas, record.FailedAgents.Add(record.Terms.Client), record.AcceptOnResult);
-                return pick is null ? ([], true) : ([new AssignTask(pick.Agent, pick.Price)], false);
+                return pick is null ? ([], true) : ([new AssignTask(pick.Agent, pick.Price, pick.Module)], false);
             case FindVerifiers:
                 var verifiers = await Roster(record).PickVerifiersAsync(settings.Policy.VerifierQuorum, [record.Agent!.Value, record.Terms.Client]);
                 return ([new AppointVerifiers(verifiers)], false);
@@ -242,7 +242,7 @@ internal sealed partial class TaskGrain
             slashable = account.Stake + account.UnbondingTotal;
         }
 
-        var plan = TaskSettlement.Plan(record, settings.Policy, slashable);
+        var plan = TaskSettlement.Plan(record, settings.Policy, slashable, await SlashableOfAsync(record));
         var outcome = record.Voucher is { } voucher
             ? await Budget(voucher).SettleAsync(record.Id, plan.Operations)
             : await Escrow.CloseAsync(plan.Operations, plan.Closes);
@@ -289,6 +289,7 @@ internal sealed partial class TaskGrain
             await TellQuietlyAsync(tell switch
             {
                 OfferAttempt offer => OfferAsync(offer),
+                RunHosted run => RunHostedAsync(run),
                 AskVerifiers ask => AskVerifiersAsync(ask.Verifiers),
                 ReleaseAgent release => ReleaseAsync(release.Agent),
                 ForgetReport forget => GrainFactory.GetGrain<IReputationGrain>(forget.Report.Agent.Value).ForgetAsync(forget.Report.ReportId),

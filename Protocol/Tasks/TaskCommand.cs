@@ -25,6 +25,7 @@ public abstract record TaskCommand
 /// <paramref name="Voucher"/> the task is paid from that budget: its host reserves maxPrice on the budget before it
 /// decides the submit, so the payment starts Locked (reserved); without one, the client's escrow lock pays. With
 /// <paramref name="AcceptOnResult"/> the client accepts in advance: the result completes the task when it is posted.
+/// <paramref name="Fuel"/> is what each hosted execution may use (null: the node's default; the node caps it).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.SubmitTask")]
 public sealed record SubmitTask(
@@ -32,7 +33,8 @@ public sealed record SubmitTask(
     [property: Id(1)] string Input,
     [property: Id(2)] ImmutableArray<Hash32> Schemas,
     [property: Id(3)] TaskVoucher? Voucher = null,
-    [property: Id(4)] bool AcceptOnResult = false) : TaskCommand
+    [property: Id(4)] bool AcceptOnResult = false,
+    [property: Id(5)] long? Fuel = null) : TaskCommand
 {
     /// <inheritdoc/>
     public override Did? Caller => Terms.Client;
@@ -65,9 +67,12 @@ public enum HoldKind
     Bond = 1,
 }
 
-/// <summary>Assignment chose <paramref name="Agent"/> at <paramref name="Price"/> (system).</summary>
+/// <summary>
+/// Assignment chose <paramref name="Agent"/> at <paramref name="Price"/> (system); <paramref name="Module"/> is set when the
+/// agent is hosted (the node runs that module for it).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.AssignTask")]
-public sealed record AssignTask([property: Id(0)] Did Agent, [property: Id(1)] long Price) : TaskCommand
+public sealed record AssignTask([property: Id(0)] Did Agent, [property: Id(1)] long Price, [property: Id(2)] Hash32? Module = null) : TaskCommand
 {
     /// <inheritdoc/>
     public override Did? Caller => null;

@@ -37,6 +37,9 @@ public abstract record TaskTell : TaskEffect;
 /// <summary>Put the attempt on <paramref name="Agent"/>'s feed.</summary>
 public sealed record OfferAttempt(Did Agent, int Attempt) : TaskTell;
 
+/// <summary>Run the hosted attempt: the node executes <paramref name="Module"/> for <paramref name="Agent"/> and verifies the result.</summary>
+public sealed record RunHosted(Did Agent, int Attempt, Hashing.Hash32 Module) : TaskTell;
+
 /// <summary>Put the dispute on the feeds of <paramref name="Verifiers"/> (appointed, no verdict yet).</summary>
 public sealed record AskVerifiers(System.Collections.Immutable.ImmutableArray<Did> Verifiers) : TaskTell;
 

@@ -63,7 +63,7 @@ public static class TaskEffects
 
         if (after is { State: TaskState.Assigned, Agent: { } assigned } && (before?.State != TaskState.Assigned || before.Attempt != after.Attempt))
         {
-            tells.Add(new OfferAttempt(assigned, after.Attempt));
+            tells.Add(after.Module is { } module ? new RunHosted(assigned, after.Attempt, module) : new OfferAttempt(assigned, after.Attempt));
         }
 
         if (after.Dispute is { Appointed: true } && before?.Dispute is not { Appointed: true } && Unjudged(after) is { IsEmpty: false } verifiers)
@@ -81,7 +81,12 @@ public static class TaskEffects
     {
         ArgumentNullException.ThrowIfNull(record);
         var tells = ImmutableArray.CreateBuilder<TaskTell>();
-        if (record is { State: TaskState.Assigned, Agent: { } agent })
+        // A hosted attempt in flight when the task's silo went down is run again: executions are idempotent.
+        if (record is { Module: { } module, Agent: { } hosted } && record.State.HasAttempt())
+        {
+            tells.Add(new RunHosted(hosted, record.Attempt, module));
+        }
+        else if (record is { State: TaskState.Assigned, Agent: { } agent })
         {
             tells.Add(new OfferAttempt(agent, record.Attempt));
         }

@@ -43,6 +43,9 @@ public static partial class TaskMachine
             AppointVerifiers appoint => Appoint(current, appoint, now),
             GiveVerdict verdict => Judge(current, verdict, now),
             CancelTask cancel => Cancel(current, cancel, now),
+            StartHosted start => StartHostedAttempt(current, start, now),
+            PostVerifiedResult verified => PostVerified(current, verified, now),
+            FailHosted failed => FailHostedAttempt(current, failed, now, policy),
             TaskTick => Tick(current, now, policy),
             ReportAcknowledged acknowledged => Acknowledge(current, acknowledged),
             _ => throw new ArgumentException($"Unknown command {command.GetType().Name}.", nameof(command)),
@@ -78,6 +81,11 @@ public static partial class TaskMachine
             return Reject(null, TaskRejectionKind.Invalid, "maxPrice must be at least 1");
         }
 
+        if (submit.Fuel < 1)
+        {
+            return Reject(null, TaskRejectionKind.Invalid, "fuel must be at least 1");
+        }
+
         if (terms.DeadlineAt <= now)
         {
             return Reject(null, TaskRejectionKind.Invalid, "the deadline has passed");
@@ -99,6 +107,7 @@ public static partial class TaskMachine
             SubmittedAt = now,
             Voucher = submit.Voucher,
             AcceptOnResult = submit.AcceptOnResult,
+            Fuel = submit.Fuel,
         };
         var submitted = Record(created, null, TaskState.Pending, now, submit.Name, terms.Client, null);
         return Accept(submit.Voucher is null ? submitted
@@ -129,12 +138,17 @@ public static partial class TaskMachine
         }
 
         var deadline = Min(now + policy.ExecutionTimeout, current.Terms.DeadlineAt);
-        var next = current with { Attempt = current.Attempt + 1, Agent = assign.Agent, Price = assign.Price, AttemptDeadline = deadline, Reason = null };
+        var next = current with { Attempt = current.Attempt + 1, Agent = assign.Agent, Price = assign.Price, AttemptDeadline = deadline, Reason = null, Module = assign.Module };
         return Accept(Move(next, TaskState.Assigned, now, assign.Name, null, $"attempt {next.Attempt}: {assign.Agent}"));
     }
 
     private static TaskDecision Start(TaskRecord current, StartTask start, DateTimeOffset now)
     {
+        if (current.Module is not null)
+        {
+            return HostedOnly(current);
+        }
+
         if (!HoldsAttempt(current, start.Agent))
         {
             return Reject(current, TaskRejectionKind.Forbidden, "only the assigned agent may start this task");
@@ -155,6 +169,11 @@ public static partial class TaskMachine
 
     private static TaskDecision Post(TaskRecord current, PostResult result, DateTimeOffset now, TaskPolicy policy)
     {
+        if (current.Module is not null)
+        {
+            return HostedOnly(current);
+        }
+
         if (!HoldsAttempt(current, result.Agent))
         {
             return Reject(current, TaskRejectionKind.Forbidden, "only the assigned agent may post a result");
@@ -195,6 +214,11 @@ public static partial class TaskMachine
 
     private static TaskDecision Fail(TaskRecord current, ReportFailure failure, DateTimeOffset now, TaskPolicy policy)
     {
+        if (current.Module is not null)
+        {
+            return HostedOnly(current);
+        }
+
         if (!HoldsAttempt(current, failure.Agent))
         {
             return Reject(current, TaskRejectionKind.Forbidden, "only the assigned agent may report its attempt failed");
@@ -265,14 +289,17 @@ public static partial class TaskMachine
     /// </summary>
     private static bool HoldsAttempt(TaskRecord current, Did agent) => current.Agent == agent && !current.FailedAgents.Contains(agent);
 
-    /// <summary>Ends the current attempt as failed: requeued to another agent while attempts and time remain, else the task fails.</summary>
-    private static TaskRecord FailAttempt(TaskRecord current, DateTimeOffset now, TaskPolicy policy, string cause, Did? actor, string reason)
+    /// <summary>
+    /// Ends the current attempt as failed (reported to the agent's reputation as <paramref name="outcome"/>): requeued to
+    /// another agent while attempts and time remain, else the task fails.
+    /// </summary>
+    private static TaskRecord FailAttempt(TaskRecord current, DateTimeOffset now, TaskPolicy policy, string cause, Did? actor, string reason, TaskOutcome outcome = TaskOutcome.Failed)
     {
         var agent = current.Agent!.Value;
         var next = current with
         {
             FailedAgents = current.FailedAgents.Add(agent),
-            Reports = current.Reports.Add(Report(current, TaskOutcome.Failed)),
+            Reports = current.Reports.Add(Report(current, outcome)),
             AttemptDeadline = null,
             Reason = reason,
         };

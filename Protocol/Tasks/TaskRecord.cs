@@ -75,6 +75,21 @@ public sealed record TaskRecord
     /// </summary>
     [Id(19)] public bool AcceptOnResult { get; init; }
 
+    /// <summary>The fuel the client allows each hosted execution (null: the node's default; the node caps it).</summary>
+    [Id(20)] public long? Fuel { get; init; }
+
+    /// <summary>
+    /// Agents whose hosted module proved non-deterministic on this task: each is slashed in the task's settlement, as a
+    /// lost dispute is.
+    /// </summary>
+    [Id(21)] public ImmutableArray<Did> Slashed { get; init; } = [];
+
+    /// <summary>
+    /// The current attempt's agent is hosted: the node runs this WebAssembly module (its Blake2b-256 hash) for it, and
+    /// only the node's verified outcome ends the attempt (the agent's own key cannot post for it). Null: a remote agent.
+    /// </summary>
+    [Id(22)] public Hash32? Module { get; init; }
+
     /// <summary>The payment escrow's id on the ledger.</summary>
     public Hash32 PaymentEscrow => TaskEscrows.Payment(Id);
 

@@ -25,9 +25,10 @@ public static class TaskSettlement
 {
     /// <summary>
     /// The plan for <paramref name="record"/>, which must have <see cref="TaskObligations.Settle"/> set;
-    /// <paramref name="slashable"/> is what the agent holds at stake and unbonding now (used only after a lost dispute).
+    /// <paramref name="slashable"/> is what the agent holds at stake and unbonding now (used only after a lost dispute);
+    /// <paramref name="slashableOf"/> the same for each agent in <see cref="TaskRecord.Slashed"/> (missing: nothing to take).
     /// </summary>
-    public static SettlementPlan Plan(TaskRecord record, TaskPolicy policy, long slashable)
+    public static SettlementPlan Plan(TaskRecord record, TaskPolicy policy, long slashable, IReadOnlyDictionary<Identity.Did, long>? slashableOf = null)
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentNullException.ThrowIfNull(policy);
@@ -69,7 +70,13 @@ public static class TaskSettlement
         // In the same unit as the escrow closes, so the slash applies at most once however often the unit is sent.
         if (!completed && record.Dispute?.Resolution == DisputeResolution.ClientWins)
         {
-            AddSlashes(record, policy, voters, Math.Min(policy.MinStake, slashable), operations);
+            AddSlashes(record, record.Agent!.Value, policy, voters, Math.Min(policy.MinStake, slashable), operations);
+        }
+
+        // A module that proved non-deterministic: its agent loses as for a lost dispute, with no verifiers to pay.
+        foreach (var agent in record.Slashed.Distinct())
+        {
+            AddSlashes(record, agent, policy, [], Math.Min(policy.MinStake, slashableOf?.GetValueOrDefault(agent) ?? 0), operations);
         }
 
         return new SettlementPlan(operations.ToImmutable(), closes.ToImmutable());
@@ -94,9 +101,8 @@ public static class TaskSettlement
         closes.Add(new HoldClose(HoldKind.Bond, HoldState.Released));
     }
 
-    private static void AddSlashes(TaskRecord record, TaskPolicy policy, ImmutableArray<Identity.Did> voters, long amount, ImmutableArray<ProtocolOp>.Builder operations)
+    private static void AddSlashes(TaskRecord record, Identity.Did agent, TaskPolicy policy, ImmutableArray<Identity.Did> voters, long amount, ImmutableArray<ProtocolOp>.Builder operations)
     {
-        var agent = record.Agent!.Value;
         var remaining = amount;
         foreach (var verifier in voters)
         {

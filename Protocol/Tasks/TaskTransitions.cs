@@ -32,6 +32,9 @@ public static class TaskTransitions
         (TaskState.Pending, TaskState.Cancelled, TaskActor.Client),
         (TaskState.Pending, TaskState.Failed, TaskActor.System),
         (TaskState.Assigned, TaskState.Executing, TaskActor.Agent),
+        // A hosted attempt: the node starts it, and its verified result or failure is the node's too.
+        (TaskState.Assigned, TaskState.Executing, TaskActor.System),
+        (TaskState.Executing, TaskState.Verifying, TaskActor.System),
         (TaskState.Assigned, TaskState.Pending, TaskActor.Agent),
         (TaskState.Assigned, TaskState.Pending, TaskActor.System),
         (TaskState.Assigned, TaskState.Failed, TaskActor.Agent),

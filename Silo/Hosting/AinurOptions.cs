@@ -49,6 +49,8 @@ public sealed class AinurOptions
 
     /// <summary>Discovery: presence TTL, match threshold, load sharing, query cache.</summary>
     public DiscoveryOptions Discovery { get; set; } = new();
+    /// <summary>Hosted WebAssembly agents: the executor's limits and the ARI's operator token (docs/ari.md).</summary>
+    public Grains.Runtime.WasmSettings Wasm { get; set; } = new();
 
     /// <summary>
     /// Orleans' dashboard at <c>/dashboard</c> on a standalone (development) node: on unless false. Cluster mode refuses

@@ -67,6 +67,7 @@ public sealed class AinurOptionsValidator : IValidateOptions<AinurOptions>
             failures.Add("Ainur:Reputation:Replica may not be blank: leave it out to use Ainur:Cluster:ServiceId.");
         }
 
+        failures.AddRange(options.Wasm.Validate());
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 }

@@ -7,6 +7,7 @@ using Ainur.Grains.Storage;
 using Ainur.Grains.Telemetry;
 using Ainur.Silo.Discovery;
 using Ainur.Silo.Ledger;
+using Ainur.Silo.Runtime;
 using Ainur.Silo.Tasks;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -49,6 +50,7 @@ public static class AinurSiloBuilderExtensions
         silo.AddAinurLedger(options);
         silo.AddAinurTasks(options);
         silo.AddAinurDiscovery(options);
+        silo.AddAinurWasm(options);
         silo.Services.TryAddSingleton(new ReputationSettings { Replica = options.Reputation.Replica ?? options.Cluster.ServiceId });
         silo.Configure<ClusterOptions>(o =>
         {

@@ -9,15 +9,16 @@ using Npgsql;
 //   tasks also takes [--agents N] [--budget-only] [--agent-baseline] (adds budgets with agents taking one item per request);
 // The load tools against a running node or cluster (grain-load, http-load, render): see Tools/ToolCommands.cs.
 //   discovery takes [--agents N] (default 100000) [--registrations R] [--concurrency C]: see DiscoveryBench.
+//   wasm-tasks takes [--agents N] (hosted echo agents; tasks paid from budgets, executed and verified by the node);
 //   vouchers takes [--validators N] [--batch S] [--window W]; blocks takes [--validators N] and offers transfers at 200, 1000 and 3000/s
 if (args.Length > 0 && Ainur.LoadTests.Tools.ToolCommands.Handles(args[0]))
 {
     return await Ainur.LoadTests.Tools.ToolCommands.RunAsync(args);
 }
 
-if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "storage" or "tasks" or "vouchers" or "blocks" or "discovery"))
+if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "storage" or "tasks" or "vouchers" or "blocks" or "discovery" or "wasm-tasks"))
 {
-    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger|storage|tasks|vouchers|blocks|discovery [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T] [--grains N] [--payload B] [--passes P] [--agents N]");
+    Console.Error.WriteLine("usage: Ainur.LoadTests http|grainwrites|ledger|storage|tasks|vouchers|blocks|discovery|wasm-tasks [--seconds N] [--concurrency C] [--warmup N] [--validators N] [--max-block B] [--batch-wait-ms T] [--grains N] [--payload B] [--passes P] [--agents N]");
     Console.Error.WriteLine($"PostgreSQL: {PostgresTestServer.EnvironmentVariable} (admin connection string; bench.sh sets it to scripts/pg.sh's bench instance)");
     return 2;
 }
@@ -44,6 +45,10 @@ else if (args[0] == "storage")
 else if (args[0] == "tasks")
 {
     await TaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), Option("--agents", 8), args.Contains("--budget-only"), args.Contains("--agent-baseline"));
+}
+else if (args[0] == "wasm-tasks")
+{
+    await WasmTaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), Option("--agents", 8));
 }
 else if (args[0] == "vouchers")
 {

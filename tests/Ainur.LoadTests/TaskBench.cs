@@ -148,7 +148,7 @@ internal static class TaskBench
     }
 
     /// <summary>Where a task's time goes: the mean time from each transition to the next, by the later one's cause.</summary>
-    private static async Task<string> StepTimesAsync(HttpClient http, IEnumerable<Hash32> tasks)
+    public static async Task<string> StepTimesAsync(HttpClient http, IEnumerable<Hash32> tasks)
     {
         var gaps = new Dictionary<string, List<double>>();
         foreach (var id in tasks)

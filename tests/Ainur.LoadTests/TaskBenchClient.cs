@@ -63,6 +63,24 @@ internal sealed class TaskBenchClient
         return (id, complete, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
+    /// <summary>
+    /// Runs one task of a hosted agent's <paramref name="capability"/> to settlement: sign and submit, then follow the event
+    /// stream; returns its id and the times from submit to the transition to Complete and to Settled.
+    /// </summary>
+    public async Task<(Hash32 Id, TimeSpan Complete, TimeSpan Settled)> RunHostedTaskAsync(string capability, long price)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var input = $$"""{"text":"{{Guid.NewGuid():N}}"}""";
+        var terms = new TaskTerms(Key.Did, capability, Blake2b.Content(Encoding.UTF8.GetBytes(input)), price,
+            DateTimeOffset.UtcNow.AddMinutes(5).ToUnixTimeMilliseconds(), Guid.NewGuid().ToString("N"));
+        var id = terms.TaskId();
+        var deadline = DateTimeOffset.FromUnixTimeMilliseconds(terms.Deadline).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+        var body = $$"""{"capability":"{{capability}}","input":{{input}},"maxPrice":{{price}},"deadline":"{{deadline}}","salt":"{{terms.Salt}}",{{Payment(id, terms)}}}""";
+        await TaskBench.SendAsync(_http, TaskBench.Post(Key, _http, "/v1/tasks", body), HttpStatusCode.Accepted);
+        var complete = await FollowUntilSettledAsync(id, started);
+        return (id, complete, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+    }
+
     private string Payment(Hash32 id, TaskTerms terms)
     {
         if (_budget is { } budget)
@@ -79,16 +97,22 @@ internal sealed class TaskBenchClient
             """;
     }
 
-    /// <summary>Reads the task's event stream until a transition to Settled.</summary>
-    private async Task FollowUntilSettledAsync(Hash32 id)
+    /// <summary>Reads the task's event stream until a transition to Settled; returns when (since <paramref name="started"/>) it saw Complete.</summary>
+    private async Task<TimeSpan> FollowUntilSettledAsync(Hash32 id, long started = 0)
     {
+        var complete = TimeSpan.Zero;
         using var response = await _http.GetAsync(new Uri($"/v1/tasks/{id}/events", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead);
         using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
         while (await reader.ReadLineAsync() is { } line)
         {
+            if (line.StartsWith("data:", StringComparison.Ordinal) && complete == TimeSpan.Zero && line.Contains("\"to\":\"complete\"", StringComparison.OrdinalIgnoreCase))
+            {
+                complete = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            }
+
             if (line.StartsWith("data:", StringComparison.Ordinal) && line.Contains("\"to\":\"settled\"", StringComparison.OrdinalIgnoreCase))
             {
-                return;
+                return complete;
             }
         }
 

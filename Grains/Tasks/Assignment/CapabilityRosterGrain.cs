@@ -72,7 +72,8 @@ internal sealed class CapabilityRosterGrain(
         }
 
         _inFlight[best.Agent] = InFlight(best.Agent) + 1;
-        return new RosterPick(best.Agent, best.Price);
+        var module = state.State.Entries.GetValueOrDefault(best.Agent.Value)?.ModuleHash;
+        return new RosterPick(best.Agent, best.Price, module is not null && Hash32.TryParse(module, out var hash) ? hash : null);
     }
 
     /// <inheritdoc/>
@@ -106,6 +107,9 @@ internal sealed class CapabilityRosterGrain(
     /// <inheritdoc/>
     public Task<bool?> IsDeterministicAsync(Did agent) =>
         Task.FromResult(state.State.Entries.TryGetValue(agent.Value, out var entry) ? entry.Deterministic : (bool?)null);
+
+    /// <inheritdoc/>
+    public Task<RosterEntry?> GetEntryAsync(Did agent) => Task.FromResult(state.State.Entries.GetValueOrDefault(agent.Value));
 
     /// <summary>Present, staked candidates, best first by reputation (see <see cref="RosterRouting"/>).</summary>
     private async Task<IReadOnlyList<RoutingCandidate>> RankAsync(List<RosterEntry> candidates)

@@ -13,7 +13,7 @@ public sealed class AinurSchemaTests
     {
         Assert.Equal(
             ["0001_orleans_clustering", "0002_orleans_persistence", "0003_orleans_reminders", "0004_ainur_seen_signatures",
-             "0005_ainur_ledger", "0006_ainur_grain_state", "0007_ainur_grain_state_key_order"],
+             "0005_ainur_ledger", "0006_ainur_grain_state", "0007_ainur_grain_state_key_order", "0008_ainur_wasm_modules"],
             AinurSchema.Migrations);
     }
 

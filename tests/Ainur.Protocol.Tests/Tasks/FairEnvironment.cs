@@ -97,6 +97,18 @@ internal static class FairEnvironment
 
         var choice = random.Next(5);
         var agent = record.Agent;
+        if (record.Module is not null && record.State.HasAttempt())
+        {
+            // A hosted attempt: the node starts it, then verifies a result or fails it.
+            return choice switch
+            {
+                0 => null,
+                1 => new FailHosted(agent!.Value, record.Attempt, "wasm:trap: unreachable", random.Next(2) == 0),
+                _ when record.State == TaskState.Assigned => new StartHosted(agent!.Value, record.Attempt),
+                _ => TaskSteps.Verified(agent!.Value, record.Attempt, choice),
+            };
+        }
+
         return record.State switch
         {
             TaskState.Assigned => choice switch { 0 => null, 1 => new ReportFailure(agent!.Value, record.Attempt, "crashed"), _ => new StartTask(agent!.Value, record.Attempt) },

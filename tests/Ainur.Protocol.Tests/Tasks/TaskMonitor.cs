@@ -215,8 +215,11 @@ internal sealed class TaskMonitor(TaskWorld world)
     // How the attempt running in `before` ended, if this change ended it.
     private static TaskOutcome? Ended(TaskRecord? before, TaskRecord after) => (before?.State, after.State) switch
     {
-        (TaskState.Assigned or TaskState.Executing, TaskState.Pending or TaskState.Failed) => TaskOutcome.Failed,
-        (TaskState.Executing or TaskState.Verifying or TaskState.Disputed, TaskState.Complete) => TaskOutcome.Completed,
+        // A hosted module that proved non-deterministic loses as a dispute does (its agent is then in Slashed).
+        (TaskState.Assigned or TaskState.Executing, TaskState.Pending or TaskState.Failed) =>
+            after.Slashed.Length > before!.Slashed.Length ? TaskOutcome.DisputeLost : TaskOutcome.Failed,
+        // A verified hosted result completes its attempt in one step, from Assigned when the node's start was not recorded.
+        (TaskState.Assigned or TaskState.Executing or TaskState.Verifying or TaskState.Disputed, TaskState.Complete) => TaskOutcome.Completed,
         (TaskState.Disputed, TaskState.Failed) => TaskOutcome.DisputeLost,
         _ => null,
     };

@@ -22,6 +22,9 @@ internal enum StepKind
     Resubmit,
     Repeat,
 
+    /// <summary>The node's own command for a hosted attempt: start, a verified result, a failure, a non-deterministic module.</summary>
+    Hosted,
+
     /// <summary>What the party whose turn it is would send (<see cref="FairEnvironment.Next"/>), at a random time; a tick if it stays silent.</summary>
     Progress,
 }
@@ -50,7 +53,7 @@ internal static class TaskSteps
         StepKind.Hold, StepKind.Hold, StepKind.Hold, StepKind.Assign, StepKind.Assign, StepKind.Assign, StepKind.Start, StepKind.Start,
         StepKind.Post, StepKind.Post, StepKind.Fail, StepKind.Accept, StepKind.Dispute, StepKind.Dispute, StepKind.Appoint,
         StepKind.Appoint, StepKind.Verdict, StepKind.Verdict, StepKind.Verdict, StepKind.Cancel, StepKind.Tick, StepKind.Tick,
-        StepKind.Acknowledge, StepKind.Resubmit, StepKind.Repeat,
+        StepKind.Acknowledge, StepKind.Resubmit, StepKind.Repeat, StepKind.Hosted, StepKind.Hosted,
         StepKind.Progress, StepKind.Progress, StepKind.Progress, StepKind.Progress, StepKind.Progress, StepKind.Progress,
         StepKind.Progress, StepKind.Progress, StepKind.Progress, StepKind.Progress, StepKind.Progress, StepKind.Progress,
     ];
@@ -69,7 +72,14 @@ internal static class TaskSteps
         return step.Kind switch
         {
             StepKind.Hold => new HoldChanged((HoldKind)(step.A % 2), (HoldState)(step.B % 6), "ledger"),
-            StepKind.Assign => new AssignTask(step.Who < 60 ? world.Agents[step.A % world.Agents.Length] : anyone, Price(step.B, world.Terms.MaxPrice)),
+            StepKind.Assign => new AssignTask(step.Who < 60 ? world.Agents[step.A % world.Agents.Length] : anyone, Price(step.B, world.Terms.MaxPrice),
+                step.B % 3 == 0 ? Module : null),
+            StepKind.Hosted => (step.B % 4) switch
+            {
+                0 => new StartHosted(agent, attempt),
+                1 => Verified(agent, attempt, step.B, step.A % 7 == 0 ? step.B + 1 : step.B),
+                _ => new FailHosted(agent, attempt, "wasm:trap: unreachable", step.B % 4 == 3),
+            },
             StepKind.Start => new StartTask(agent, attempt),
             StepKind.Post => step.A % 7 == 0
                 ? TaskWorld.Result(agent, attempt, Output(step.B)) with { Output = Output(step.B + 1) }
@@ -89,6 +99,13 @@ internal static class TaskSteps
             _ => throw new ArgumentOutOfRangeException(nameof(step)),
         };
     }
+
+    /// <summary>The module a hosted agent runs.</summary>
+    public static readonly Hashing.Hash32 Module = Hashing.Blake2b.Content("module"u8);
+
+    /// <summary>A verified hosted result of output <paramref name="n"/>, its hash that of output <paramref name="hashOf"/> (a mismatch when they differ).</summary>
+    public static PostVerifiedResult Verified(Did agent, int attempt, int n, int? hashOf = null) =>
+        new(agent, attempt, Output(n), Hashing.Blake2b.Content(System.Text.Encoding.UTF8.GetBytes(Output(hashOf ?? n))), "2 of 2 executions agree");
 
     /// <summary>Few distinct outputs, so the same result is posted again now and then.</summary>
     public static string Output(int n) => $"{{\"summary\":\"s{n % 3}\"}}";

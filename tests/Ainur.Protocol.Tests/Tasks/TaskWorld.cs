@@ -83,7 +83,7 @@ internal sealed record TaskWorld(TaskPolicy Policy, Did Client, ImmutableArray<D
     public static bool MayIssue(TaskRecord record, TaskCommand command) => command switch
     {
         AcceptResult or DisputeResult or CancelTask => command.Caller == record.Terms.Client,
-        StartTask or PostResult or ReportFailure => command.Caller == record.Agent && !record.FailedAgents.Contains(record.Agent!.Value),
+        StartTask or PostResult or ReportFailure => record.Module is null && command.Caller == record.Agent && !record.FailedAgents.Contains(record.Agent!.Value),
         GiveVerdict verdict => record.Dispute?.Verifiers.Contains(verdict.Verifier) == true,
         SubmitTask => true,
         _ => command.Caller is null,

@@ -48,6 +48,20 @@ public static class RequestSigner
         return request;
     }
 
+    /// <summary>A signed <paramref name="method"/> request of <paramref name="body"/> (any bytes) as <paramref name="contentType"/>.</summary>
+    public static HttpRequestMessage SignedBytes(AgentKey key, Uri gateway, HttpMethod method, string path, byte[] body, string contentType)
+    {
+        var digest = ContentDigest.Compute(body);
+        var parts = new HttpRequestParts(method.Method, gateway.Authority.ToLowerInvariant(), path, "", name => name.Equals("content-digest", StringComparison.OrdinalIgnoreCase) ? digest : null);
+        var (input, signature) = HttpMessageSigner.Sign(key, parts, hasBody: true, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), Guid.NewGuid().ToString("N"));
+        var request = new HttpRequestMessage(method, new Uri(gateway, path)) { Content = new ByteArrayContent(body) };
+        request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType);
+        request.Headers.TryAddWithoutValidation("Content-Digest", digest);
+        request.Headers.TryAddWithoutValidation("Signature-Input", input);
+        request.Headers.TryAddWithoutValidation("Signature", signature);
+        return request;
+    }
+
     /// <summary>
     /// A signed <c>GET</c> of <paramref name="path"/> with <paramref name="query"/> (empty, or starting with <c>?</c>,
     /// signed as <c>@query</c>): no body, so no Content-Digest.

@@ -34,6 +34,10 @@ public sealed class SignedClient : IDisposable
     public Task<HttpResponseMessage> PostSignedAsync(AgentKey key, string path, string body, CancellationToken cancellationToken = default) =>
         SendAndDisposeAsync(RequestSigner.SignedPost(key, _http.BaseAddress!, path, body), cancellationToken);
 
+    /// <summary><c>PUT /v1/modules</c> of <paramref name="module"/>'s bytes, signed by <paramref name="key"/>.</summary>
+    public Task<HttpResponseMessage> UploadModuleAsync(AgentKey key, byte[] module, CancellationToken cancellationToken = default) =>
+        SendAndDisposeAsync(RequestSigner.SignedBytes(key, _http.BaseAddress!, HttpMethod.Put, "/v1/modules", module, "application/wasm"), cancellationToken);
+
     /// <summary><c>POST /v1/agents</c> registering <paramref name="key"/>'s DID with the manifest <paramref name="manifestJson"/> (JSON text).</summary>
     public Task<HttpResponseMessage> RegisterAsync(AgentKey key, string manifestJson, CancellationToken cancellationToken = default)
     {
@@ -45,6 +49,12 @@ public sealed class SignedClient : IDisposable
     /// <summary><c>GET /v1/agents/{did}</c>, unsigned.</summary>
     public Task<HttpResponseMessage> GetAgentAsync(string did, CancellationToken cancellationToken = default) =>
         _http.GetAsync(new Uri("/v1/agents/" + did, UriKind.Relative), cancellationToken);
+
+    /// <summary>A manifest of a hosted (wasm) agent running <paramref name="moduleHash"/> for <paramref name="capability"/>, as JSON text.</summary>
+    public static string WasmManifestJson(string moduleHash, string capability = "text.echo", long price = 1) =>
+        $$$"""
+        {"name":"wasm-agent","version":"1.0.0","capabilities":[{"id":{{{JsonSerializer.Serialize(capability)}}},"description":"Runs a hosted WebAssembly module.","price":{{{price}}},"deterministic":true,"inputSchema":{"type":"object"},"outputSchema":{"type":"object"}}],"runtime":{"kind":"wasm","moduleHash":{{{JsonSerializer.Serialize(moduleHash)}}}}}
+        """;
 
     /// <summary>A small valid manifest (the echo agent), as JSON text; <paramref name="name"/> makes it distinct.</summary>
     public static string EchoManifestJson(string name = "echo", string version = "1.0.0") =>

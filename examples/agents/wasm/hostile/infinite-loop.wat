@@ -1,0 +1,9 @@
+;; Hostile: never returns. Stopped by fuel (fuel-exhausted) or, with fuel to spare, by the wall clock (timeout).
+(module
+  (import "ari" "output" (func $output (param i32 i32)))
+  (import "ari" "log" (func $log (param i32 i32)))
+  (memory (export "memory") 1)
+  (func (export "ari_alloc") (param $len i32) (result i32) (i32.const 1024))
+  (func (export "ari_run") (param $ptr i32) (param $len i32) (result i32)
+    (loop $forever (br $forever))
+    (i32.const 0)))

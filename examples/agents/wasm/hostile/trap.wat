@@ -1,0 +1,8 @@
+;; Hostile: divides by zero: trap.
+(module
+  (import "ari" "output" (func $output (param i32 i32)))
+  (import "ari" "log" (func $log (param i32 i32)))
+  (memory (export "memory") 1)
+  (func (export "ari_alloc") (param $len i32) (result i32) (i32.const 1024))
+  (func (export "ari_run") (param $ptr i32) (param $len i32) (result i32)
+    (i32.div_u (i32.const 1) (i32.sub (local.get $len) (local.get $len)))))
