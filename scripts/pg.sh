@@ -101,7 +101,7 @@ init_cluster() {
 listen_addresses = '127.0.0.1'
 port = $port
 unix_socket_directories = '$data'
-max_connections = 200
+max_connections = 500
 timezone = 'UTC'
 $fsync_settings
 EOF
