@@ -50,7 +50,7 @@ internal sealed class DiscoveryGrain(QueryEmbeddings queries, SearchReplica repl
         return new DiscoveryResult(agents, cached);
     }
 
-    /// <summary>The domain's matches at or above the threshold: kept by this silo if still valid, else asked of the shard and kept.</summary>
+    /// <summary>The domain's hits at or above the floor discover shows: kept by this silo if still valid, else asked of the shard and kept.</summary>
     private async Task<ImmutableArray<DiscoveryHit>> SearchAsync(DiscoveryDirectoryView view, string domain, DiscoveryQuery query, float[] vector)
     {
         if (replica.TryGet(view, domain, query.Text, query.K) is { } kept)
@@ -59,7 +59,7 @@ internal sealed class DiscoveryGrain(QueryEmbeddings queries, SearchReplica repl
         }
 
         var found = await GrainFactory.GetGrain<IDiscoveryShardGrain>(domain).SearchAsync(vector, query.K);
-        var hits = found.Where(h => h.Similarity >= settings.Threshold).ToImmutableArray();
+        var hits = found.Where(h => h.Similarity >= settings.ShowFloor).ToImmutableArray();
         replica.Keep(view, domain, query.Text, query.K, hits);
         return hits;
     }
@@ -71,7 +71,7 @@ internal sealed class DiscoveryGrain(QueryEmbeddings queries, SearchReplica repl
             Ineligibility.Absent => $"absent: not seen for {settings.PresenceTtl.TotalSeconds:0} s",
             Ineligibility.Unstaked => "not staked: holds less than the minimum stake",
             Ineligibility.TooExpensive => $"price {c.Price} is above maxPrice {maxPrice}",
-            Ineligibility.Dissimilar => $"similarity {F(c.Similarity)} is below the threshold {F(settings.Threshold)}",
+            Ineligibility.Dissimilar => $"weak match: similarity {F(c.Similarity)} is below the threshold {F(settings.Threshold)}, so routing passes it over",
             _ => $"similarity {F(c.Similarity)} x reputation {F(c.Reputation)} = {F(c.Score)}; present, staked, {c.InFlight} in flight",
         };
         return new DiscoveredAgent(c.Agent, hit.AgentName, c.Capability, hit.Description, c.Score, c.Similarity, c.Reputation, c.Price,
