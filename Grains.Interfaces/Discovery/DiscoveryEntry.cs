@@ -17,7 +17,10 @@ public sealed record DiscoveryEntry(
     [property: Id(5)] PresenceSource Source,
     [property: Id(6)] float[] Vector);
 
-/// <summary>An entry found by a search: its similarity to the query (cosine, -1 to 1) and whether the agent is present.</summary>
+/// <summary>
+/// An entry found by a search: its similarity to the query (cosine, -1 to 1), whether the agent is present and, for a
+/// present remote agent, when it turns absent unless it shows a sign of life first (null: hosted, or absent).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.DiscoveryHit")]
 public sealed record DiscoveryHit(
     [property: Id(0)] Did Agent,
@@ -26,7 +29,8 @@ public sealed record DiscoveryHit(
     [property: Id(3)] string Description,
     [property: Id(4)] long Price,
     [property: Id(5)] float Similarity,
-    [property: Id(6)] bool Present);
+    [property: Id(6)] bool Present,
+    [property: Id(7)] DateTimeOffset? PresentUntil = null);
 
 /// <summary>A sign of life of an agent, on the presence stream of each capability domain it offers.</summary>
 [GenerateSerializer, Immutable, Alias("ainur.PresenceBeat")]

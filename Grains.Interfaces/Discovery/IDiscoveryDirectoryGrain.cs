@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Orleans.Concurrency;
 
 namespace Ainur.Grains.Interfaces.Discovery;
 
@@ -21,4 +22,22 @@ public interface IDiscoveryDirectoryGrain : IGrainWithIntegerKey
     /// <summary>The recorded capabilities of <paramref name="domain"/>, in order.</summary>
     [Alias("Capabilities")]
     Task<ImmutableArray<string>> CapabilitiesAsync(string domain);
+
+    /// <summary>Every domain with its change version: what a search across all domains asks, and what silos' cached results are checked against.</summary>
+    [Alias("View")]
+    Task<DiscoveryDirectoryView> ViewAsync();
+
+    /// <summary>
+    /// The shard of <paramref name="domain"/> changed what a search finds there (an offer put or dropped, the shard rebuilt,
+    /// an absent agent back): its version moves on, so results cached before are not used again.
+    /// </summary>
+    [Alias("Changed")]
+    Task ChangedAsync(string domain);
 }
+
+/// <summary>
+/// Every recorded domain with its change version. Versions live in the directory's memory only: <see cref="Epoch"/> is
+/// new at each activation, so results cached under an earlier activation never match again.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("ainur.DiscoveryDirectoryView")]
+public sealed record DiscoveryDirectoryView([property: Id(0)] Guid Epoch, [property: Id(1)] ImmutableDictionary<string, long> Versions);

@@ -10,11 +10,12 @@ using Orleans.Concurrency;
 namespace Ainur.Grains.Discovery;
 
 /// <summary>
-/// See <see cref="IDiscoveryGrain"/>. The silo keeps agents' standings (stake, reputation) for a few seconds, so a
-/// repeated query costs the directory read, the shards' searches and the rosters' load counts only.
+/// See <see cref="IDiscoveryGrain"/>. A repeated query costs one directory read: the shards' answers come from the
+/// silo's <see cref="SearchReplica"/> while the directory's versions say they still hold, and standings and loads from
+/// the silo's <see cref="Standings"/> (refreshed in the background).
 /// </summary>
 [StatelessWorker]
-internal sealed class DiscoveryGrain(QueryEmbeddings queries, Standings standings, DiscoverySettings settings)
+internal sealed class DiscoveryGrain(QueryEmbeddings queries, SearchReplica replica, Standings standings, DiscoverySettings settings)
     : Grain, IDiscoveryGrain
 {
     /// <inheritdoc/>
@@ -22,19 +23,18 @@ internal sealed class DiscoveryGrain(QueryEmbeddings queries, Standings standing
     {
         ArgumentNullException.ThrowIfNull(query);
         var (vector, cached) = queries.Get(query.Text);
-        var domains = await GrainFactory.GetGrain<IDiscoveryDirectoryGrain>(0).DomainsAsync();
-        var searches = domains.Select(d => GrainFactory.GetGrain<IDiscoveryShardGrain>(d).SearchAsync(vector, query.K));
+        var view = await GrainFactory.GetGrain<IDiscoveryDirectoryGrain>(0).ViewAsync();
+        var searches = view.Versions.Keys.Select(d => SearchAsync(view, d, query, vector));
         // Only the most similar 2k are ranked: reputation is at most 1, so a hit far down by similarity rarely wins, and
-        // each ranked hit costs standing and load reads.
-        var hits = (await Task.WhenAll(searches)).SelectMany(h => h).Where(h => h.Similarity >= settings.Threshold)
-            .OrderByDescending(h => h.Similarity).Take(2 * query.K).ToList();
+        // each ranked hit costs standing and load reads when it is new to this silo.
+        var hits = (await Task.WhenAll(searches)).SelectMany(h => h).OrderByDescending(h => h.Similarity).Take(2 * query.K).ToList();
         if (hits.Count == 0)
         {
             return new DiscoveryResult([], cached);
         }
 
-        var known = await standings.GetAsync(GrainFactory, [.. hits.Select(h => h.Agent).Distinct()]);
-        var loads = await InFlightAsync(hits);
+        var known = await standings.GetAsync([.. hits.Select(h => h.Agent)]);
+        var loads = await standings.InFlightAsync([.. hits.Select(h => (h.Capability, h.Agent))]);
         var candidates = hits.Select(h =>
         {
             var standing = known.GetValueOrDefault(h.Agent);
@@ -50,15 +50,18 @@ internal sealed class DiscoveryGrain(QueryEmbeddings queries, Standings standing
         return new DiscoveryResult(agents, cached);
     }
 
-    private async Task<Dictionary<(string, Did), int>> InFlightAsync(List<DiscoveryHit> hits)
+    /// <summary>The domain's hits at or above the floor discover shows: kept by this silo if still valid, else asked of the shard and kept.</summary>
+    private async Task<ImmutableArray<DiscoveryHit>> SearchAsync(DiscoveryDirectoryView view, string domain, DiscoveryQuery query, float[] vector)
     {
-        var reads = hits.GroupBy(h => h.Capability).Select(async g =>
+        if (replica.TryGet(view, domain, query.Text, query.K) is { } kept)
         {
-            var agents = g.Select(h => h.Agent).Distinct().ToImmutableArray();
-            var counts = await GrainFactory.GetGrain<ICapabilityRosterGrain>(g.Key).InFlightAsync(agents);
-            return agents.Select((a, i) => (Key: (g.Key, a), Count: counts[i]));
-        });
-        return (await Task.WhenAll(reads)).SelectMany(r => r).ToDictionary(r => r.Key, r => r.Count);
+            return kept;
+        }
+
+        var found = await GrainFactory.GetGrain<IDiscoveryShardGrain>(domain).SearchAsync(vector, query.K);
+        var hits = found.Where(h => h.Similarity >= settings.ShowFloor).ToImmutableArray();
+        replica.Keep(view, domain, query.Text, query.K, hits);
+        return hits;
     }
 
     private DiscoveredAgent View(DiscoveryHit hit, RoutingCandidate c, long maxPrice)
@@ -68,7 +71,7 @@ internal sealed class DiscoveryGrain(QueryEmbeddings queries, Standings standing
             Ineligibility.Absent => $"absent: not seen for {settings.PresenceTtl.TotalSeconds:0} s",
             Ineligibility.Unstaked => "not staked: holds less than the minimum stake",
             Ineligibility.TooExpensive => $"price {c.Price} is above maxPrice {maxPrice}",
-            Ineligibility.Dissimilar => $"similarity {F(c.Similarity)} is below the threshold {F(settings.Threshold)}",
+            Ineligibility.Dissimilar => $"weak match: similarity {F(c.Similarity)} is below the threshold {F(settings.Threshold)}, so routing passes it over",
             _ => $"similarity {F(c.Similarity)} x reputation {F(c.Reputation)} = {F(c.Score)}; present, staked, {c.InFlight} in flight",
         };
         return new DiscoveredAgent(c.Agent, hit.AgentName, c.Capability, hit.Description, c.Score, c.Similarity, c.Reputation, c.Price,

@@ -35,5 +35,6 @@ internal sealed partial class DiscoveryShardGrain
         }
 
         Index.Flush();
+        await ChangedAsync();
     }
 }

@@ -52,7 +52,7 @@ internal sealed partial class DiscoveryShardGrain(ITextEmbedder embedder, Discov
         }
 
         _lastSeen[agent] = clock.GetUtcNow();
-        return Task.CompletedTask;
+        return ChangedAsync();
     }
 
     /// <inheritdoc/>
@@ -71,15 +71,14 @@ internal sealed partial class DiscoveryShardGrain(ITextEmbedder embedder, Discov
         }
 
         Index.Flush();
-        return Task.CompletedTask;
+        return ChangedAsync();
     }
 
     /// <inheritdoc/>
     public Task DropAsync(Did agent)
     {
-        Drop(agent);
         _lastSeen.Remove(agent);
-        return Task.CompletedTask;
+        return Drop(agent) ? ChangedAsync() : Task.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -87,16 +86,22 @@ internal sealed partial class DiscoveryShardGrain(ITextEmbedder embedder, Discov
     {
         ArgumentNullException.ThrowIfNull(beat);
         // Only agents with offers here are tracked, so beats for unknown DIDs cannot grow the table.
-        if (_byAgent.ContainsKey(beat.Agent))
+        if (!_byAgent.ContainsKey(beat.Agent))
         {
-            var at = beat.At > clock.GetUtcNow() ? clock.GetUtcNow() : beat.At;
-            if (!_lastSeen.TryGetValue(beat.Agent, out var seen) || at > seen)
-            {
-                _lastSeen[beat.Agent] = at;
-            }
+            return Task.CompletedTask;
         }
 
-        return Task.CompletedTask;
+        var now = clock.GetUtcNow();
+        var back = !IsPresent(beat.Agent, now);
+        var at = beat.At > now ? now : beat.At;
+        if (!_lastSeen.TryGetValue(beat.Agent, out var seen) || at > seen)
+        {
+            _lastSeen[beat.Agent] = at;
+        }
+
+        // An agent still present only moves its expiry on (silos re-ask when a cached hit's expiry passes); one coming
+        // back changes what a search finds, so cached results must not hide it.
+        return back && IsPresent(beat.Agent, now) ? ChangedAsync() : Task.CompletedTask;
     }
 
     /// <inheritdoc/>
@@ -188,11 +193,11 @@ internal sealed partial class DiscoveryShardGrain(ITextEmbedder embedder, Discov
         keys.Add(key);
     }
 
-    private void Drop(Did agent)
+    private bool Drop(Did agent)
     {
         if (!_byAgent.Remove(agent, out var keys))
         {
-            return;
+            return false;
         }
 
         foreach (var key in keys)
@@ -202,7 +207,14 @@ internal sealed partial class DiscoveryShardGrain(ITextEmbedder embedder, Discov
         }
 
         _agentOrder.Remove(agent.Value);
+        return true;
     }
+
+    /// <summary>
+    /// Tells the directory that searches here may answer differently now; returns once it knows, so a caller that saw
+    /// its registration succeed finds it in the next discover on any silo.
+    /// </summary>
+    private Task ChangedAsync() => GrainFactory.GetGrain<IDiscoveryDirectoryGrain>(0).ChangedAsync(this.GetPrimaryKeyString());
 
     private ulong? Find(Did agent, string capability) =>
         _byAgent.TryGetValue(agent, out var keys) ? keys.Where(k => _entries[k].Capability == capability).Select(k => (ulong?)k).FirstOrDefault() : null;
@@ -211,8 +223,12 @@ internal sealed partial class DiscoveryShardGrain(ITextEmbedder embedder, Discov
         _byAgent.TryGetValue(agent, out var keys)
         && Presence.IsPresent(_entries[keys[0]].Source, _lastSeen.TryGetValue(agent, out var seen) ? seen : null, now, settings.PresenceTtl);
 
-    private DiscoveryHit Hit(DiscoveryEntry entry, float similarity, DateTimeOffset now) =>
-        new(entry.Agent, entry.AgentName, entry.Capability, entry.Description, entry.Price, similarity, IsPresent(entry.Agent, now));
+    private DiscoveryHit Hit(DiscoveryEntry entry, float similarity, DateTimeOffset now)
+    {
+        var present = IsPresent(entry.Agent, now);
+        DateTimeOffset? until = present && entry.Source == PresenceSource.Remote ? _lastSeen[entry.Agent] + settings.PresenceTtl : null;
+        return new(entry.Agent, entry.AgentName, entry.Capability, entry.Description, entry.Price, similarity, present, until);
+    }
 
     private ListedAgent? Listed(Did agent, string? capability, DateTimeOffset now)
     {

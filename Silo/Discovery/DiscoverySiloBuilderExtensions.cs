@@ -7,7 +7,7 @@ using Microsoft.Extensions.Options;
 
 namespace Ainur.Silo.Discovery;
 
-/// <summary>Discovery's services on a silo: the embedder, the query cache, standings and settings.</summary>
+/// <summary>Discovery's services on a silo: the embedder, the query cache, the shards' kept answers, standings (refreshed) and settings.</summary>
 public static class DiscoverySiloBuilderExtensions
 {
     /// <summary>Adds discovery from <paramref name="options"/>; tests may register their own settings first.</summary>
@@ -28,7 +28,10 @@ public static class DiscoverySiloBuilderExtensions
         });
         silo.Services.TryAddSingleton<ITextEmbedder>(MiniLmEmbedder.Shared);
         silo.Services.TryAddSingleton(provider => new QueryEmbeddings(provider.GetRequiredService<ITextEmbedder>(), options.Discovery.QueryCacheSize));
+        silo.Services.TryAddSingleton<IStandingsSource, GrainStandingsSource>();
         silo.Services.TryAddSingleton<Standings>();
+        silo.Services.TryAddSingleton<SearchReplica>();
+        silo.Services.AddHostedService<StandingsRefresh>();
         silo.Services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, EmbedderWarmUp>();
         return silo;
     }

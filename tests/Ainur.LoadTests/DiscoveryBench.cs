@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Ainur.Grains.Discovery.Embeddings;
 using Ainur.Grains.Interfaces.Agents;
 using Ainur.Grains.Interfaces.Discovery;
@@ -21,13 +22,16 @@ namespace Ainur.LoadTests;
 /// (timed too, as the baseline), and the rate of full registrations with embedding on.
 /// The bulk offers are embedded in batches and put into the shards directly (<c>PutManyAsync</c>), as a rebuild does;
 /// the registration rate is measured separately through <c>IAgentGrain.RegisterAsync</c>.
+/// With <c>--vectors FILE</c> the offers' embeddings are read from FILE when it holds them (the texts are the same for a
+/// given count), else embedded and written there: embedding 100k texts takes about 15 minutes here, and a before/after
+/// comparison of discover latency need not pay it twice.
 /// </summary>
 internal static class DiscoveryBench
 {
     private const int Domains = 10;
     private const int Queries = 200;
 
-    public static async Task RunAsync(int agents, int registrations, int concurrency)
+    public static async Task RunAsync(int agents, int registrations, int concurrency, string? vectorsFile)
     {
         await using var database = await TestDatabase.CreateAsync();
         var host = await InProcessGateway.StartSiloAsync(NodeSettings.Standalone(database.ConnectionString, database.Name));
@@ -40,8 +44,20 @@ internal static class DiscoveryBench
 
             var texts = SyntheticTexts.Capabilities(agents);
             var clock = Stopwatch.StartNew();
-            var vectors = Embed(embedder, texts);
-            Row("embed offers (batches of 64, 2 encoders)", clock.Elapsed, $"{agents / clock.Elapsed.TotalSeconds:F0} texts/s");
+            var vectors = vectorsFile is not null && ReadVectors(vectorsFile, agents, embedder.Dimensions) is { } stored ? stored : null;
+            if (vectors is null)
+            {
+                vectors = Embed(embedder, texts);
+                Row("embed offers (batches of 64, 2 encoders)", clock.Elapsed, $"{agents / clock.Elapsed.TotalSeconds:F0} texts/s");
+                if (vectorsFile is not null)
+                {
+                    WriteVectors(vectorsFile, vectors);
+                }
+            }
+            else
+            {
+                Row($"embed offers: read from {vectorsFile}, not timed", TimeSpan.Zero, $"{agents} vectors");
+            }
 
             var dids = Enumerable.Range(0, agents).Select(_ => { using var key = AgentKey.Generate(); return key.Did; }).ToArray();
             var byDid = dids.Select((d, i) => (d, i)).ToDictionary(p => p.d, p => p.i);
@@ -111,18 +127,26 @@ internal static class DiscoveryBench
             Row("discover, query embedding cached", TimeSpan.Zero, Percentiles(cached));
 
             clock.Restart();
-            await Parallel.ForEachAsync(Enumerable.Range(0, registrations), new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
-            {
-                using var key = AgentKey.Generate();
-                var manifest = new AgentManifest($"reg-{i}", "1.0.0", [new Capability($"reg{i % Domains}.c{i % 97}", SyntheticTexts.Capabilities(1, 1000 + i)[0], 5, "{}", "{}")],
-                    new AgentRuntime(RuntimeKind.Remote, null), null);
-                var decision = await grains.GetGrain<IAgentGrain>(key.Did.Value).RegisterAsync(new RegisterAgent(key.Did, manifest), ct);
-                if (decision.Rejection is not null)
-                {
-                    throw new InvalidOperationException($"registration refused: {decision.Rejection}");
-                }
-            });
+            await RegisterAsync(grains, Enumerable.Range(0, registrations), concurrency, i => $"reg{i % Domains}.c{i % 97}");
             Row($"registrations with embedding (C = {concurrency}, PostgreSQL)", clock.Elapsed, $"{registrations / clock.Elapsed.TotalSeconds:F0} agents/s");
+
+            // The same cached queries while agents register into the queried domains: each registration moves its domain's
+            // version, so that domain's kept answers are asked of its shard again (the worst case for the silo's replica).
+            var mixed = new LatencyHistogram();
+            var registering = RegisterAsync(grains, Enumerable.Range(registrations, registrations / 5), concurrency, i => $"bench{i % Domains}.m{i % 97}");
+            clock.Restart();
+            while (!registering.IsCompleted)
+            {
+                foreach (var query in queries.TakeWhile(_ => !registering.IsCompleted))
+                {
+                    var start = Stopwatch.GetTimestamp();
+                    await discovery.DiscoverAsync(query, null);
+                    mixed.Record((long)Stopwatch.GetElapsedTime(start).TotalMicroseconds);
+                }
+            }
+
+            await registering;
+            Row($"discover, query embedding cached, while {registrations / 5} agents register into the same domains (C = {concurrency})", clock.Elapsed, Percentiles(mixed));
             Console.WriteLine();
         }
         finally
@@ -132,12 +156,45 @@ internal static class DiscoveryBench
         }
     }
 
+    private static Task RegisterAsync(IGrainFactory grains, IEnumerable<int> agents, int concurrency, Func<int, string> capability) =>
+        Parallel.ForEachAsync(agents, new ParallelOptions { MaxDegreeOfParallelism = concurrency }, async (i, ct) =>
+        {
+            using var key = AgentKey.Generate();
+            var manifest = new AgentManifest($"reg-{i}", "1.0.0", [new Capability(capability(i), SyntheticTexts.Capabilities(1, 1000 + i)[0], 5, "{}", "{}")],
+                new AgentRuntime(RuntimeKind.Remote, null), null);
+            var decision = await grains.GetGrain<IAgentGrain>(key.Did.Value).RegisterAsync(new RegisterAgent(key.Did, manifest), ct);
+            if (decision.Rejection is not null)
+            {
+                throw new InvalidOperationException($"registration refused: {decision.Rejection}");
+            }
+        });
+
     private static float[][] Embed(ITextEmbedder embedder, IReadOnlyList<string> texts)
     {
         var batches = texts.Chunk(64).ToArray();
         var result = new float[batches.Length][][];
         Parallel.For(0, batches.Length, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i => result[i] = embedder.Embed(batches[i]));
         return [.. result.SelectMany(r => r)];
+    }
+
+    private static float[][]? ReadVectors(string path, int count, int dimensions)
+    {
+        if (!File.Exists(path) || new FileInfo(path).Length != (long)count * dimensions * sizeof(float))
+        {
+            return null;
+        }
+
+        using var reader = new BinaryReader(File.OpenRead(path));
+        return [.. Enumerable.Range(0, count).Select(_ => MemoryMarshal.Cast<byte, float>(reader.ReadBytes(dimensions * sizeof(float))).ToArray())];
+    }
+
+    private static void WriteVectors(string path, float[][] vectors)
+    {
+        using var file = File.Create(path);
+        foreach (var vector in vectors)
+        {
+            file.Write(MemoryMarshal.AsBytes(vector.AsSpan()));
+        }
     }
 
     private static string Percentiles(LatencyHistogram h) => string.Create(CultureInfo.InvariantCulture,

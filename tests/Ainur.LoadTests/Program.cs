@@ -8,7 +8,7 @@ using Npgsql;
 //   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]; storage takes [--grains N] [--payload B] [--passes P] instead of --concurrency;
 //   tasks also takes [--agents N] [--budget-only] [--agent-baseline] (adds budgets with agents taking one item per request);
 // The load tools against a running node or cluster (grain-load, http-load, render): see Tools/ToolCommands.cs.
-//   discovery takes [--agents N] (default 100000) [--registrations R] [--concurrency C]: see DiscoveryBench.
+//   discovery takes [--agents N] (default 100000) [--registrations R] [--concurrency C] [--vectors FILE]: see DiscoveryBench.
 //   wasm-tasks takes [--agents N] (hosted echo agents; tasks paid from budgets, executed and verified by the node);
 //   vouchers takes [--validators N] [--batch S] [--window W]; blocks takes [--validators N] and offers transfers at 200, 1000 and 3000/s
 if (args.Length > 0 && Ainur.LoadTests.Tools.ToolCommands.Handles(args[0]))
@@ -56,7 +56,8 @@ else if (args[0] == "vouchers")
 }
 else if (args[0] == "discovery")
 {
-    await DiscoveryBench.RunAsync(Option("--agents", 100_000), Option("--registrations", 1000), Option("--concurrency", 8));
+    var vectors = Array.IndexOf(args, "--vectors") is var at and >= 0 && at + 1 < args.Length ? args[at + 1] : null;
+    await DiscoveryBench.RunAsync(Option("--agents", 100_000), Option("--registrations", 1000), Option("--concurrency", 8), vectors);
 }
 else if (args[0] == "blocks")
 {

@@ -10,50 +10,23 @@ public sealed class QueryEmbeddings(ITextEmbedder embedder, int capacity = Query
     /// <summary>Queries kept by default (each about 1.6 KB).</summary>
     public const int DefaultCapacity = 10_000;
 
-    private readonly Dictionary<string, LinkedListNode<(string Text, float[] Vector)>> _byText = new(StringComparer.Ordinal);
-    private readonly LinkedList<(string Text, float[] Vector)> _recent = new();
-    private readonly Lock _lock = new();
+    private readonly LruCache<string, float[]> _byText = new(capacity, StringComparer.Ordinal);
 
     /// <summary>The embedding of <paramref name="text"/>, and whether it came from the cache.</summary>
     public (float[] Vector, bool Cached) Get(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        lock (_lock)
+        if (_byText.TryGet(text, out var known))
         {
-            if (_byText.TryGetValue(text, out var node))
-            {
-                _recent.Remove(node);
-                _recent.AddFirst(node);
-                return (node.Value.Vector, true);
-            }
+            return (known, true);
         }
 
+        // Two callers embedding the same new text at once both pay for it; the vectors are equal, the last one is kept.
         var vector = embedder.Embed([text])[0];
-        lock (_lock)
-        {
-            if (!_byText.ContainsKey(text))
-            {
-                _byText[text] = _recent.AddFirst((text, vector));
-                if (_byText.Count > capacity && _recent.Last is { } oldest)
-                {
-                    _recent.RemoveLast();
-                    _byText.Remove(oldest.Value.Text);
-                }
-            }
-        }
-
+        _byText.Set(text, vector);
         return (vector, false);
     }
 
     /// <summary>How many queries are cached.</summary>
-    public int Count
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return _byText.Count;
-            }
-        }
-    }
+    public int Count => _byText.Count;
 }
