@@ -65,6 +65,24 @@ public sealed class HostedTaskTests(TaskWorld world)
     }
 
     [Fact]
+    public async Task HostedBudgetTask_TheNodesStartSharesTheVerifiedResultsWrite_ThreeTaskWritesInAll()
+    {
+        var capability = Fresh("hosted.writes");
+        await EnlistHostedAsync(capability, WasmExamples.Echo, price: 5);
+        var client = await world.NewAccountAsync();
+        var budget = await world.OpenBudgetAsync(client, 100);
+
+        var (id, reply) = await world.SubmitFromBudgetAsync(client, budget, capability, maxPrice: 5);
+        Assert.Null(reply.Rejection);
+        var settled = await world.WaitForAsync(id, t => t.State == TaskState.Settled && t.IsClosed);
+
+        // Submit with its assignment, the start with the verified result, the settlement with its report.
+        Assert.Equal(3, world.TaskWrites.StoredWritesOf(id.ToString()));
+        Assert.Equal([TaskState.Pending, TaskState.Assigned, TaskState.Executing, TaskState.Verifying, TaskState.Complete, TaskState.Settled],
+            settled.History.Where(t => t.From != t.To).Select(t => t.To));
+    }
+
+    [Fact]
     public async Task Reexecution_RunsOnTheOtherSilo()
     {
         var module = await UploadAsync(WasmExamples.Echo);
