@@ -35,7 +35,7 @@ internal sealed partial class TaskGrain
         var answered = false;
         try
         {
-            var outcome = await HostedRun.RunAsync(GrainFactory, new ExecutionRequest(run.Module, record.Input, record.Fuel, record.Id));
+            var outcome = await HostedRun.RunAsync(GrainFactory, new ExecutionRequest(run.Module, record.Input, record.Fuel, record.Id, record.Terms.Client.Value));
             _answers.Enqueue(await DecideAsync(run, outcome));
             answered = true;
         }
