@@ -63,7 +63,10 @@ internal static class WasmTaskBench
         await LoadRunner.RunAsync(name + " (warm-up)", concurrency, warmUp, operation);
         var postmaster = await ProcessCpu.PostmasterAsync(database.ConnectionString);
         var cpu = ProcessCpu.Now(postmaster);
+        // On stderr, so a profiler attached to this process can take the measured window alone (BENCHMARKS.md).
+        Console.Error.WriteLine($"closed loop starts {DateTime.UtcNow:O}");
         var closed = await LoadRunner.RunAsync(name, concurrency, duration, operation, iterationBase: 1L << 40);
+        Console.Error.WriteLine($"closed loop ends {DateTime.UtcNow:O}");
         var cpuAfter = ProcessCpu.Now(postmaster);
         var settled = Math.Max(1, closed.Operations);
         var paced = await PacedRunner.RunAsync(name, 0.8 * closed.PerSecond, duration, async i =>
