@@ -22,14 +22,16 @@ public interface IExecutorGrain : IGrainWithIntegerKey
 
 /// <summary>
 /// One execution: the module's hash, the input (UTF-8 JSON text), the fuel asked for (null: the default; capped by the
-/// node's maximum), and the task whose log stream receives the log lines (null: none are published).
+/// node's maximum), the task whose log stream receives the log lines (null: none are published), and the task's client
+/// (its DID; null outside any task), whose executions at once each silo bounds.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.ExecutionRequest")]
 public sealed record ExecutionRequest(
     [property: Id(0)] Hash32 Module,
     [property: Id(1)] string Input,
     [property: Id(2)] long? Fuel,
-    [property: Id(3)] Hash32? LogTask);
+    [property: Id(3)] Hash32? LogTask,
+    [property: Id(4)] string? Client = null);
 
 /// <summary>
 /// What an execution gave: the output and its hash, or a failure code (docs/ari.md) and detail; the fuel used, the log

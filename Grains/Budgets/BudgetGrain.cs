@@ -108,7 +108,8 @@ internal sealed partial class BudgetGrain(
 
         if (Reserved.Remove(taskId))
         {
-            if (unit.OfType<VoucherSettle>().ToList() is [_, ..] paid)
+            // A voucher spent for nothing (a refund that slashed: TaskSettlement) paid nobody: a release.
+            if (unit.OfType<VoucherSettle>().Where(v => v.PayeeAmount + v.Fee > 0).ToList() is [_, ..] paid)
             {
                 state.State.Settled++;
                 _spent.Add((height, paid.Sum(v => v.PayeeAmount + v.Fee)));

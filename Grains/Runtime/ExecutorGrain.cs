@@ -31,6 +31,8 @@ internal sealed class ExecutorGrain(WasmEngine engine, ModuleLoader modules, ILo
         var input = Encoding.UTF8.GetBytes(request.Input);
         var fuel = request.Fuel ?? engine.Settings.DefaultFuel;
         ExecutionOutcome outcome;
+        // The client's own bound first, so that its waiting executions hold none of the silo's slots.
+        using var clientSlot = await engine.ClientSlots.EnterAsync(request.Client);
         await engine.Slots.WaitAsync();
         try
         {

@@ -40,6 +40,7 @@ public sealed class WasmEngine : IDisposable
         WasmExecution.DefineImports(Linker);
         _epochTicker = new Timer(_ => Engine.IncrementEpoch(), null, settings.EpochTick, settings.EpochTick);
         Slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
+        ClientSlots = new ClientSlots(settings.PerClient);
     }
 
     /// <summary>The engine as the ARI names it.</summary>
@@ -54,6 +55,9 @@ public sealed class WasmEngine : IDisposable
 
     /// <summary>Bounds the executions running at once on this silo.</summary>
     internal SemaphoreSlim Slots { get; }
+
+    /// <summary>Bounds each client's executions running at once on this silo; taken before <see cref="Slots"/>.</summary>
+    internal ClientSlots ClientSlots { get; }
 
     /// <summary>Compiled modules held now.</summary>
     public int CachedModules => _cache.Count;

@@ -40,6 +40,16 @@ public sealed class WasmSettings
     public int Concurrency { get; set; } = Math.Max(2, Environment.ProcessorCount * 2);
 
     /// <summary>
+    /// How many executions of one client's tasks one silo runs at once (unset: half of <see cref="Concurrency"/>, at
+    /// least 1): a failed attempt costs its client nothing, so without it one client's looping modules could hold every
+    /// slot for the whole wall clock (docs/decisions.md).
+    /// </summary>
+    public int? ClientConcurrency { get; set; }
+
+    /// <summary>The bound in effect per client (<see cref="ClientConcurrency"/>).</summary>
+    public int PerClient => ClientConcurrency ?? Math.Max(1, Concurrency / 2);
+
+    /// <summary>
     /// The secret an operator presents (<c>authorization: Bearer …</c>) to call the ARI's ExecuteTask over gRPC; unset,
     /// nobody may. From configuration or a Kubernetes secret, never from the repository.
     /// </summary>
@@ -62,9 +72,9 @@ public sealed class WasmSettings
             errors.Add("Ainur:Wasm: MemoryBytes must be at least 65536, WallClock and EpochTick positive, EpochTick at most WallClock.");
         }
 
-        if (OutputBytes < 1 || InputBytes < 1 || LogLines < 0 || LogBytes < 0 || ModuleBytes < 8 || CachedModules < 1 || Concurrency < 1)
+        if (OutputBytes < 1 || InputBytes < 1 || LogLines < 0 || LogBytes < 0 || ModuleBytes < 8 || CachedModules < 1 || Concurrency < 1 || PerClient < 1)
         {
-            errors.Add("Ainur:Wasm: OutputBytes, InputBytes, ModuleBytes, CachedModules and Concurrency must be positive; LogLines and LogBytes not negative.");
+            errors.Add("Ainur:Wasm: OutputBytes, InputBytes, ModuleBytes, CachedModules, Concurrency and ClientConcurrency must be positive; LogLines and LogBytes not negative.");
         }
 
         return errors;

@@ -19,16 +19,15 @@ internal sealed partial class TaskGrain
 {
     private readonly HashSet<int> _hostedRuns = [];
 
-    private Task RunHostedAsync(RunHosted run)
+    private async Task RunHostedAsync(RunHosted run)
     {
         if (Record is { } record && record.Attempt == run.Attempt && record.State.HasAttempt() && _hostedRuns.Add(run.Attempt))
         {
-            _answers.Enqueue(new StartHosted(run.Agent, run.Attempt));
-            Kick();
+            // The start tells nobody: it rides with the verified result's write (or is written on its own after
+            // StartWriteDelay, for a long run), as an agent's start does.
+            await ApplyAsync(new StartHosted(run.Agent, run.Attempt));
             _ = HostAsync(record, run);
         }
-
-        return Task.CompletedTask;
     }
 
     private async Task HostAsync(TaskRecord record, RunHosted run)
@@ -36,7 +35,7 @@ internal sealed partial class TaskGrain
         var answered = false;
         try
         {
-            var outcome = await HostedRun.RunAsync(GrainFactory, new ExecutionRequest(run.Module, record.Input, record.Fuel, record.Id));
+            var outcome = await HostedRun.RunAsync(GrainFactory, new ExecutionRequest(run.Module, record.Input, record.Fuel, record.Id, record.Terms.Client.Value));
             _answers.Enqueue(await DecideAsync(run, outcome));
             answered = true;
         }

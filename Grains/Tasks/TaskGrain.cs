@@ -150,7 +150,7 @@ internal sealed partial class TaskGrain(
 
         var before = Record;
         Adopt(step.Next!);
-        if (command is StartTask && step.Tells.IsEmpty && keep is null && !assignAtOnce)
+        if (command is StartTask or StartHosted && step.Tells.IsEmpty && keep is null && !assignAtOnce)
         {
             DeferStart(before);
             return new TaskReply(Record, null);

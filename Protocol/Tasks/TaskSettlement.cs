@@ -79,6 +79,13 @@ public static class TaskSettlement
             AddSlashes(record, agent, policy, [], Math.Min(policy.MinStake, slashableOf?.GetValueOrDefault(agent) ?? 0), operations);
         }
 
+        // A budget's refund moves nothing, so a unit of slashes alone could apply again when sent again (an answer lost,
+        // the budget's reservation back after a restart): the voucher, spent for nothing, makes the unit once-only.
+        if (!completed && record is { Voucher: { } refunded, Payment: HoldState.Locked } && operations.Any(op => op is Slash))
+        {
+            operations.Insert(0, new VoucherSettle(refunded.BudgetId, record.Id, record.Terms.MaxPrice, refunded.Signature, record.Terms.Client, 0, 0));
+        }
+
         return new SettlementPlan(operations.ToImmutable(), closes.ToImmutable());
     }
 

@@ -63,8 +63,15 @@ internal static class WasmTaskBench
         await LoadRunner.RunAsync(name + " (warm-up)", concurrency, warmUp, operation);
         var postmaster = await ProcessCpu.PostmasterAsync(database.ConnectionString);
         var cpu = ProcessCpu.Now(postmaster);
+        var (jitted, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
+        // On stderr, so a profiler attached to this process can take the measured window alone (BENCHMARKS.md).
+        Console.Error.WriteLine($"closed loop starts {DateTime.UtcNow:O}");
         var closed = await LoadRunner.RunAsync(name, concurrency, duration, operation, iterationBase: 1L << 40);
+        Console.Error.WriteLine($"closed loop ends {DateTime.UtcNow:O}");
         var cpuAfter = ProcessCpu.Now(postmaster);
+        // A node that goes on compiling methods is not warm (tiering, or code generated per request): say how much.
+        var jit = string.Create(CultureInfo.InvariantCulture,
+            $"JIT during the closed loop: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms compiling");
         var settled = Math.Max(1, closed.Operations);
         var paced = await PacedRunner.RunAsync(name, 0.8 * closed.PerSecond, duration, async i =>
         {
@@ -91,6 +98,7 @@ internal static class WasmTaskBench
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"CPU per settled task (closed loop): {(cpuAfter.Machine - cpu.Machine).TotalMilliseconds / settled:F2} ms (node + clients {(cpuAfter.Node - cpu.Node).TotalMilliseconds / settled:F2} ms, PostgreSQL {(cpuAfter.Postgres - cpu.Postgres).TotalMilliseconds / settled:F2} ms); {cpuAfter.Since(cpu)}"));
         Console.WriteLine($"Mean time per step (server clock, last tasks): {steps}");
+        Console.WriteLine(jit);
         Console.WriteLine(overhead);
         Console.WriteLine();
     }

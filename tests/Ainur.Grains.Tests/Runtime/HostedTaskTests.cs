@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Ainur.Grains.Interfaces.Agents;
+using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Grains.Interfaces.Modules;
 using Ainur.Grains.Interfaces.Reputation;
 using Ainur.Grains.Interfaces.Runtime;
@@ -62,6 +63,24 @@ public sealed class HostedTaskTests(TaskWorld world)
 
         Assert.Equal(HoldState.Released, settled.Payment);
         Assert.Equal(agentBefore + 20, (await world.AccountAsync(agent.Did)).Account.Balance);
+    }
+
+    [Fact]
+    public async Task HostedBudgetTask_TheNodesStartSharesTheVerifiedResultsWrite_ThreeTaskWritesInAll()
+    {
+        var capability = Fresh("hosted.writes");
+        await EnlistHostedAsync(capability, WasmExamples.Echo, price: 5);
+        var client = await world.NewAccountAsync();
+        var budget = await world.OpenBudgetAsync(client, 100);
+
+        var (id, reply) = await world.SubmitFromBudgetAsync(client, budget, capability, maxPrice: 5);
+        Assert.Null(reply.Rejection);
+        var settled = await world.WaitForAsync(id, t => t.State == TaskState.Settled && t.IsClosed);
+
+        // Submit with its assignment, the start with the verified result, the settlement with its report.
+        Assert.Equal(3, world.TaskWrites.StoredWritesOf(id.ToString()));
+        Assert.Equal([TaskState.Pending, TaskState.Assigned, TaskState.Executing, TaskState.Verifying, TaskState.Complete, TaskState.Settled],
+            settled.History.Where(t => t.From != t.To).Select(t => t.To));
     }
 
     [Fact]
@@ -135,17 +154,7 @@ public sealed class HostedTaskTests(TaskWorld world)
         var agent = await EnlistHostedAsync(capability, bytes, price: 10);
         var client = await world.NewAccountAsync();
         var marker = Guid.NewGuid().ToString();
-        var counter = 0;
-        using var tamper = Tamper((request, outcome) =>
-        {
-            if (!request.Input.Contains(marker, StringComparison.Ordinal))
-            {
-                return outcome;
-            }
-
-            var output = $$"""{"n":{{Interlocked.Increment(ref counter)}}}""";
-            return outcome with { Output = output, OutputHash = Blake2b.Content(System.Text.Encoding.UTF8.GetBytes(output)) };
-        });
+        using var tamper = Diverging(request => request.Input.Contains(marker, StringComparison.Ordinal));
         var stakeBefore = (await world.AccountAsync(agent.Did)).Account.Stake;
 
         var (id, _) = await world.SubmitAsync(client, capability, $$"""{"text":"{{marker}}"}""", maxPrice: 10, deadline: TimeSpan.FromSeconds(8));
@@ -157,6 +166,29 @@ public sealed class HostedTaskTests(TaskWorld world)
         Assert.Equal(stakeBefore - world.Policy.MinStake, (await world.AccountAsync(agent.Did)).Account.Stake);
         Assert.Equal(1, (await world.Grains.GetGrain<IReputationGrain>(agent.Did.Value).GetAsync()).DisputesLost);
         Assert.NotNull((await world.Grains.GetGrain<IModuleRegistryGrain>(0).GetAsync(Blake2b.Content(bytes)))!.NonDeterministic);
+    }
+
+    [Fact]
+    public async Task NonDeterministicModule_OfABudgetTask_SlashesOnce_AndTheSettlementSentAgainIsRefusedWhole()
+    {
+        var capability = Fresh("hosted.nondeterministic.budget");
+        var bytes = WasmExamples.FreshEcho();
+        var agent = await EnlistHostedAsync(capability, bytes, price: 10);
+        var client = await world.NewAccountAsync();
+        var budget = await world.OpenBudgetAsync(client, 100);
+        using var tamper = Diverging(request => request.Module == Blake2b.Content(bytes));
+        var stakeBefore = (await world.AccountAsync(agent.Did)).Account.Stake;
+
+        var (id, _) = await world.SubmitFromBudgetAsync(client, budget, capability, maxPrice: 10, deadline: TimeSpan.FromSeconds(8));
+        var failed = await world.WaitForAsync(id, t => t.State == TaskState.Failed && t.IsClosed, TimeSpan.FromSeconds(60));
+        tamper.Dispose();
+
+        Assert.Equal([agent.Did], failed.Slashed);
+        var slashed = stakeBefore - world.Policy.MinStake;
+        Assert.Equal(slashed, (await world.AccountAsync(agent.Did)).Account.Stake);
+        var unit = TaskSettlement.Plan(failed with { State = TaskState.Failed, Payment = HoldState.Locked }, world.Policy, 0, new Dictionary<Did, long> { [agent.Did] = slashed }).Operations;
+        Assert.False((await world.Grains.GetGrain<IOrchestratorGrain>(0).ExecuteAsync(unit)).Final);
+        Assert.Equal(slashed, (await world.AccountAsync(agent.Did)).Account.Stake);
     }
 
     [Fact]
@@ -209,6 +241,22 @@ public sealed class HostedTaskTests(TaskWorld world)
     }
 
     private static string Fresh(string prefix) => $"{prefix}.{Guid.NewGuid():N}";
+
+    /// <summary>Every execution that <paramref name="applies"/> to gives another output than any before it, until disposed.</summary>
+    private Restore Diverging(Func<ExecutionRequest, bool> applies)
+    {
+        var counter = 0;
+        return Tamper((request, outcome) =>
+        {
+            if (!applies(request))
+            {
+                return outcome;
+            }
+
+            var output = $$"""{"n":{{Interlocked.Increment(ref counter)}}}""";
+            return outcome with { Output = output, OutputHash = Blake2b.Content(System.Text.Encoding.UTF8.GetBytes(output)) };
+        });
+    }
 
     /// <summary>Sets <paramref name="tamper"/> on every silo's executor until disposed.</summary>
     private Restore Tamper(Func<ExecutionRequest, ExecutionOutcome, ExecutionOutcome> tamper)

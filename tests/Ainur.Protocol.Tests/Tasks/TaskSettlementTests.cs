@@ -85,6 +85,24 @@ public sealed class TaskSettlementTests
     }
 
     [Fact]
+    public void A_budget_task_that_slashes_spends_its_voucher_for_nothing_in_the_same_unit_so_a_resend_cannot_slash_again()
+    {
+        var voucher = new TaskVoucher(Ainur.Protocol.Hashing.Blake2b.Content("budget"u8), new byte[64]);
+        var record = Ended(TaskState.Failed) with { Voucher = voucher, Slashed = [Agent] };
+
+        var plan = TaskSettlement.Plan(record, Policy, 0, new Dictionary<Did, long> { [Agent] = 100 });
+
+        var spent = Assert.IsType<VoucherSettle>(plan.Operations[0]);
+        Assert.Equal((voucher.BudgetId, record.Id, 500L, 0L, 0L), (spent.BudgetId, spent.TaskId, spent.MaxPrice, spent.PayeeAmount, spent.Fee));
+        Assert.Equal(Policy.MinStake, plan.Operations.OfType<Slash>().Sum(s => s.Amount));
+        Assert.Equal([new HoldClose(HoldKind.Payment, HoldState.Refunded)], plan.Closes);
+    }
+
+    [Fact]
+    public void A_budget_task_refunded_without_a_slash_moves_nothing() =>
+        Assert.Empty(TaskSettlement.Plan(Ended(TaskState.Failed) with { Voucher = new TaskVoucher(default, new byte[64]) }, Policy, 0).Operations);
+
+    [Fact]
     public void A_task_with_nothing_to_settle_has_no_plan() =>
         Assert.Throws<InvalidOperationException>(() => TaskSettlement.Plan(Ended(TaskState.Executing), Policy, 0));
 
