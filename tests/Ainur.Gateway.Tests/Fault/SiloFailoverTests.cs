@@ -19,7 +19,7 @@ public sealed class SiloFailoverTests
 {
     private const int Workers = 4;
     private static readonly TimeSpan BeforeKill = TimeSpan.FromSeconds(2);
-    private static readonly TimeSpan AfterKill = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan AfterKill = TimeSpan.FromSeconds(12);
     // A registration caught by the kill waits on grains of the dead silo (the replay guard, the discovery directory or
     // shard) until membership declares it dead; the gateway's client gives up on a call after 5 s and retries it once
     // more, so the gap comes in steps of about 5 s: ~5 s when death is declared within 5 s, ~11 s when a loaded machine
