@@ -7,6 +7,7 @@ using Npgsql;
 //   dotnet run -c Release --project tests/Ainur.LoadTests -- http|grainwrites|ledger|storage [--seconds N] [--concurrency C] [--warmup N]
 //   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]; storage takes [--grains N] [--payload B] [--passes P] instead of --concurrency;
 //   tasks also takes [--agents N] [--budget-only] [--agent-baseline] (adds budgets with agents taking one item per request);
+//   tasks and wasm-tasks take [--until-warm]: after --warmup, warm up on until the JIT has all but stopped (see WarmUp);
 // The load tools against a running node or cluster (grain-load, http-load, render): see Tools/ToolCommands.cs.
 //   discovery takes [--agents N] (default 100000) [--registrations R] [--concurrency C] [--vectors FILE]: see DiscoveryBench.
 //   wasm-tasks takes [--agents N] (hosted echo agents; tasks paid from budgets, executed and verified by the node);
@@ -26,6 +27,7 @@ if (args.Length == 0 || args[0] is not ("http" or "grainwrites" or "ledger" or "
 var seconds = Option("--seconds", 10);
 var concurrency = Option("--concurrency", 32);
 var warmUp = Option("--warmup", 2);
+var untilWarm = args.Contains("--until-warm");
 
 await PostgresTestServer.EnsureReachableAsync();
 Console.WriteLine(await MachineLineAsync());
@@ -44,11 +46,11 @@ else if (args[0] == "storage")
 }
 else if (args[0] == "tasks")
 {
-    await TaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), Option("--agents", 8), args.Contains("--budget-only"), args.Contains("--agent-baseline"));
+    await TaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), untilWarm, Option("--agents", 8), args.Contains("--budget-only"), args.Contains("--agent-baseline"));
 }
 else if (args[0] == "wasm-tasks")
 {
-    await WasmTaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), Option("--agents", 8));
+    await WasmTaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), untilWarm, Option("--agents", 8));
 }
 else if (args[0] == "vouchers")
 {

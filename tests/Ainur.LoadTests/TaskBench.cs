@@ -30,7 +30,7 @@ internal static class TaskBench
 
     private sealed record Outcome(PhaseResult Closed, PacedResult Paced, string Writes, string Costs, string Steps);
 
-    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, int agents, bool budgetOnly, bool agentBaseline)
+    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int agents, bool budgetOnly, bool agentBaseline)
     {
         var phases = new List<Phase>();
         if (!budgetOnly)
@@ -47,7 +47,7 @@ internal static class TaskBench
         var outcomes = new List<Outcome>();
         foreach (var phase in phases)
         {
-            outcomes.Add(await RunOnceAsync(phase, concurrency, duration, warmUp, agents));
+            outcomes.Add(await RunOnceAsync(phase, concurrency, duration, warmUp, untilWarm, agents));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -83,7 +83,7 @@ internal static class TaskBench
         Console.WriteLine();
     }
 
-    private static async Task<Outcome> RunOnceAsync(Phase phase, int concurrency, TimeSpan duration, TimeSpan warmUp, int agentCount)
+    private static async Task<Outcome> RunOnceAsync(Phase phase, int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int agentCount)
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var node = await InProcessGateway.StartStandaloneAsync(database, new Dictionary<string, string?>
@@ -121,7 +121,7 @@ internal static class TaskBench
             {
             }
         };
-        await LoadRunner.RunAsync(phase.Name + " (warm-up)", concurrency, warmUp, operation);
+        var warmed = await WarmUp.RunAsync(phase.Name, concurrency, warmUp, untilWarm, operation);
         var ledger = node.Services.GetRequiredService<LedgerMetrics>();
         var postmaster = await ProcessCpu.PostmasterAsync(database.ConnectionString);
         var (blocks, transactions, consensus, cpu) = (ledger.FinalizedBlocks, ledger.FinalizedTransactions, ledger.ConsensusCpu, ProcessCpu.Now(postmaster));
@@ -135,7 +135,7 @@ internal static class TaskBench
             $"consensus CPU per finalized transaction {(ledger.ConsensusCpu - consensus).TotalMicroseconds / Math.Max(1, ledger.FinalizedTransactions - transactions):F0} µs; " +
             $"CPU {(cpuAfter.Machine - cpu.Machine).TotalMilliseconds / settled:F2} ms (all processes; node + clients + agents {(cpuAfter.Node - cpu.Node).TotalMilliseconds / settled:F2} ms, " +
             $"PostgreSQL {(cpuAfter.Postgres - cpu.Postgres).TotalMilliseconds / settled:F2} ms); {cpuAfter.Since(cpu)}; " +
-            $"of the node's, JIT compiling {(jitAfter - jit).TotalMilliseconds / settled:F2} ms ({jittedAfter - jitted} methods compiled in the run: a longer --warmup leaves fewer)");
+            $"{warmed}; of the node's, JIT compiling {(jitAfter - jit).TotalMilliseconds / settled:F2} ms ({jittedAfter - jitted} methods compiled in the run: a longer --warmup or --until-warm leaves fewer)");
 
         var paced = await PacedRunner.RunAsync(phase.Name, 0.8 * closed.PerSecond, duration, async i =>
         {

@@ -32,7 +32,7 @@ internal static class WasmTaskBench
     private const long Price = 10;
     private const int OverheadCalls = 20_000;
 
-    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, int agentCount)
+    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int agentCount)
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var node = await InProcessGateway.StartStandaloneAsync(database, new Dictionary<string, string?>
@@ -60,7 +60,7 @@ internal static class WasmTaskBench
             }
         };
         const string name = "hosted echo, budget vouchers";
-        await LoadRunner.RunAsync(name + " (warm-up)", concurrency, warmUp, operation);
+        var warmed = await WarmUp.RunAsync(name, concurrency, warmUp, untilWarm, operation);
         var postmaster = await ProcessCpu.PostmasterAsync(database.ConnectionString);
         var cpu = ProcessCpu.Now(postmaster);
         var (jitted, jitTime) = (System.Runtime.JitInfo.GetCompiledMethodCount(), System.Runtime.JitInfo.GetCompilationTime());
@@ -71,7 +71,7 @@ internal static class WasmTaskBench
         var cpuAfter = ProcessCpu.Now(postmaster);
         // A node that goes on compiling methods is not warm (tiering, or code generated per request): say how much.
         var jit = string.Create(CultureInfo.InvariantCulture,
-            $"JIT during the closed loop: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms compiling");
+            $"{warmed}; JIT during the closed loop: {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods compiled, {(System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds:F0} ms compiling");
         var settled = Math.Max(1, closed.Operations);
         var paced = await PacedRunner.RunAsync(name, 0.8 * closed.PerSecond, duration, async i =>
         {
