@@ -26,11 +26,11 @@ namespace Ainur.LoadTests;
 /// </summary>
 internal static class TaskBench
 {
-    private sealed record Phase(string Name, bool Budget, bool Batched);
+    private sealed record Phase(string Name, bool Budget, bool Batched, bool OnResult = false);
 
     private sealed record Outcome(PhaseResult Closed, PacedResult Paced, string Writes, string Costs, string Steps);
 
-    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int agents, bool budgetOnly, bool agentBaseline)
+    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int agents, bool budgetOnly, bool agentBaseline, bool onResult)
     {
         var phases = new List<Phase>();
         if (!budgetOnly)
@@ -42,6 +42,11 @@ internal static class TaskBench
         if (agentBaseline)
         {
             phases.Add(new("c. budget vouchers, one item per agent request", true, false));
+        }
+
+        if (onResult)
+        {
+            phases.Add(new("d. budget vouchers, batched, accepted on result", true, true, OnResult: true));
         }
 
         var outcomes = new List<Outcome>();
@@ -115,7 +120,7 @@ internal static class TaskBench
         var recent = new ConcurrentQueue<Hash32>();
         LoadOperation operation = async (worker, _) =>
         {
-            var (id, _, _) = await clients[worker].RunTaskAsync(agents);
+            var (id, _, _) = await clients[worker].RunTaskAsync(agents, phase.OnResult);
             recent.Enqueue(id);
             while (recent.Count > 200 && recent.TryDequeue(out var _))
             {
@@ -126,7 +131,10 @@ internal static class TaskBench
         var postmaster = await ProcessCpu.PostmasterAsync(database.ConnectionString);
         var (blocks, transactions, consensus, cpu) = (ledger.FinalizedBlocks, ledger.FinalizedTransactions, ledger.ConsensusCpu, ProcessCpu.Now(postmaster));
         var (jit, jitted) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
+        // On stderr, so a profiler attached to this process can take the measured window alone (BENCHMARKS.md).
+        Console.Error.WriteLine($"closed loop starts {DateTime.UtcNow:O}");
         var closed = await LoadRunner.RunAsync(phase.Name, concurrency, duration, operation, iterationBase: 1L << 40);
+        Console.Error.WriteLine($"closed loop ends {DateTime.UtcNow:O}");
         var cpuAfter = ProcessCpu.Now(postmaster);
         var (jitAfter, jittedAfter) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         var settled = Math.Max(1, closed.Operations);
@@ -139,7 +147,7 @@ internal static class TaskBench
 
         var paced = await PacedRunner.RunAsync(phase.Name, 0.8 * closed.PerSecond, duration, async i =>
         {
-            var (_, complete, done) = await clients[i % clients.Length].RunTaskAsync(agents);
+            var (_, complete, done) = await clients[i % clients.Length].RunTaskAsync(agents, phase.OnResult);
             return (complete, done);
         });
         await stop.CancelAsync();

@@ -43,8 +43,12 @@ internal sealed class TaskBenchClient
         return new TaskBenchClient(http, key, open.BudgetId);
     }
 
-    /// <summary>Runs one task to settlement; returns its id and the times from submit to complete (the accept answered) and to settled.</summary>
-    public async Task<(Hash32 Id, TimeSpan Complete, TimeSpan Settled)> RunTaskAsync(TaskBenchAgents agents)
+    /// <summary>
+    /// Runs one task to settlement; returns its id and the times from submit to complete and to settled. The client accepts
+    /// the agent's result with a signed request once it is posted, or, with <paramref name="onResult"/>, submits with
+    /// <c>accept: "on-result"</c> and sees Complete on the event stream.
+    /// </summary>
+    public async Task<(Hash32 Id, TimeSpan Complete, TimeSpan Settled)> RunTaskAsync(TaskBenchAgents agents, bool onResult = false)
     {
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var input = $$"""{"text":"{{Guid.NewGuid():N}}"}""";
@@ -53,13 +57,23 @@ internal sealed class TaskBenchClient
         var id = terms.TaskId();
         var posted = agents.PostedFor(id);
         var deadline = DateTimeOffset.FromUnixTimeMilliseconds(terms.Deadline).ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
-        var body = $$"""{"capability":"{{TaskBenchAgents.Capability}}","input":{{input}},"maxPrice":{{TaskBenchAgents.Price}},"deadline":"{{deadline}}","salt":"{{terms.Salt}}",{{Payment(id, terms)}}}""";
+        var accept = onResult ? "\"accept\":\"on-result\"," : string.Empty;
+        var body = $$"""{"capability":"{{TaskBenchAgents.Capability}}","input":{{input}},"maxPrice":{{TaskBenchAgents.Price}},"deadline":"{{deadline}}","salt":"{{terms.Salt}}",{{accept}}{{Payment(id, terms)}}}""";
         await TaskBench.SendAsync(_http, TaskBench.Post(Key, _http, "/v1/tasks", body), HttpStatusCode.Accepted);
-        await posted.Task.WaitAsync(TimeSpan.FromMinutes(1));
+        TimeSpan complete;
+        if (onResult)
+        {
+            complete = await FollowUntilSettledAsync(id, started);
+        }
+        else
+        {
+            await posted.Task.WaitAsync(TimeSpan.FromMinutes(1));
+            await TaskBench.SendAsync(_http, TaskBench.Post(Key, _http, $"/v1/tasks/{id}/accept", "{}"), HttpStatusCode.OK);
+            complete = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+            await FollowUntilSettledAsync(id);
+        }
+
         agents.Posted.TryRemove(new KeyValuePair<Hash32, TaskCompletionSource>(id, posted));
-        await TaskBench.SendAsync(_http, TaskBench.Post(Key, _http, $"/v1/tasks/{id}/accept", "{}"), HttpStatusCode.OK);
-        var complete = System.Diagnostics.Stopwatch.GetElapsedTime(started);
-        await FollowUntilSettledAsync(id);
         return (id, complete, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
