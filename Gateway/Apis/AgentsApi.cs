@@ -88,28 +88,17 @@ public static class AgentsApi
     private static async Task<Results<Ok<AgentView>, ProblemHttpResult>> DeregisterAsync(
         string did, HttpContext context, IClusterClient cluster, IOptions<JsonOptions> json)
     {
-        var signed = context.Features.GetRequiredFeature<SignedRequest>();
-        if (!Did.TryParse(did, out var subject, out var error))
-        {
-            return Problems.InvalidRouteValue("did", error ?? "Not a did:key.");
-        }
-
-        if (!JsonBody.TryReadEmpty(signed.Body, json.Value.SerializerOptions, out var malformed))
-        {
-            return malformed;
-        }
-
         // The grain refuses another signer too; answering here saves the call.
-        if (subject != signed.Signer)
+        if (!RouteDid.TryReadOwn(did, context, json.Value.SerializerOptions, (signer, owner) => NotOwner(signer, owner, "deregister"), out var subject, out var problem))
         {
-            return NotOwner(signed.Signer, subject, "deregister");
+            return problem;
         }
 
         var decision = await GrainRetry.RunAsync(
-            () => cluster.GetGrain<IAgentGrain>(subject.Value).DeregisterAsync(signed.Signer, context.RequestAborted), context.RequestAborted);
+            () => cluster.GetGrain<IAgentGrain>(subject.Value).DeregisterAsync(subject, context.RequestAborted), context.RequestAborted);
         return decision.Rejection switch
         {
-            DeregistrationRejection.NotOwner => NotOwner(signed.Signer, subject, "deregister"),
+            DeregistrationRejection.NotOwner => NotOwner(subject, subject, "deregister"), // the signer is the subject by now
             DeregistrationRejection.NotRegistered => AgentNotFound(subject),
             _ => TypedResults.Ok(AgentView.From(decision.Next!)),
         };
@@ -117,9 +106,9 @@ public static class AgentsApi
 
     private static async Task<Results<Ok<AgentView>, ProblemHttpResult>> GetAsync(string did, IClusterClient cluster, CancellationToken cancellationToken)
     {
-        if (!Did.TryParse(did, out var subject, out var error))
+        if (!RouteDid.TryParse(did, out var subject, out var problem))
         {
-            return Problems.InvalidRouteValue("did", error ?? "Not a did:key.");
+            return problem;
         }
 
         var record = await GrainRetry.RunAsync(() => cluster.GetGrain<IAgentGrain>(subject.Value).GetAsync().AsTask(), cancellationToken);

@@ -8,7 +8,6 @@ using Ainur.Protocol.Agents;
 using Ainur.Protocol.Discovery;
 using Ainur.Protocol.Identity;
 using Ainur.Silo.Hosting;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using JsonOptions = Microsoft.AspNetCore.Http.Json.JsonOptions;
@@ -143,20 +142,10 @@ public static class DiscoveryApi
     private static async Task<Results<Ok<HeartbeatView>, ProblemHttpResult>> HeartbeatAsync(
         string did, HttpContext context, IClusterClient cluster, IOptions<JsonOptions> json, AinurOptions options)
     {
-        var signed = context.Features.GetRequiredFeature<SignedRequest>();
-        if (!Did.TryParse(did, out var subject, out var error))
+        if (!RouteDid.TryReadOwn(did, context, json.Value.SerializerOptions,
+            (signer, owner) => Problems.Forbidden("not-owner", $"The request is signed by {signer} and cannot beat for {owner}."), out var subject, out var problem))
         {
-            return Problems.InvalidRouteValue("did", error ?? "Not a did:key.");
-        }
-
-        if (!JsonBody.TryReadEmpty(signed.Body, json.Value.SerializerOptions, out var malformed))
-        {
-            return malformed;
-        }
-
-        if (subject != signed.Signer)
-        {
-            return Problems.Forbidden("not-owner", $"The request is signed by {signed.Signer} and cannot beat for {subject}.");
+            return problem;
         }
 
         var active = await GrainRetry.RunAsync(() => cluster.GetGrain<IAgentGrain>(subject.Value).HeartbeatAsync(), context.RequestAborted);

@@ -92,9 +92,9 @@ public static class LedgerApi
 
     private static async Task<Results<Ok<AccountView>, ProblemHttpResult>> GetAccountAsync(string did, IClusterClient cluster, CancellationToken cancellationToken)
     {
-        if (!Did.TryParse(did, out var account, out var error))
+        if (!RouteDid.TryParse(did, out var account, out var problem))
         {
-            return Problems.InvalidRouteValue("did", error ?? "Not a did:key.");
+            return problem;
         }
 
         var snapshot = await GrainRetry.RunAsync(() => cluster.GetGrain<ILedgerQueryGrain>(0).GetAccountAsync(account), cancellationToken);

@@ -21,9 +21,9 @@ public static class ReputationApi
 
     private static async Task<Results<Ok<ReputationBody>, ProblemHttpResult>> GetAsync(string did, IClusterClient cluster, CancellationToken cancellationToken)
     {
-        if (!Did.TryParse(did, out var subject, out var error))
+        if (!RouteDid.TryParse(did, out var subject, out var problem))
         {
-            return Problems.InvalidRouteValue("did", error ?? "Not a did:key.");
+            return problem;
         }
 
         var view = await GrainRetry.RunAsync(() => cluster.GetGrain<IReputationGrain>(subject.Value).GetAsync().AsTask(), cancellationToken);

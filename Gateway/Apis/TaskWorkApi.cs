@@ -99,14 +99,9 @@ public static class TaskWorkApi
     }
 
     /// <summary>The agent of the route, who must be the signer (else 403 <c>not-owner</c>; a malformed DID 400).</summary>
-    private static bool TryReadAgent(string did, HttpContext context, string what, out Did agent, [NotNullWhen(false)] out ProblemHttpResult? problem)
-    {
-        var signer = context.Features.GetRequiredFeature<SignedRequest>().Signer;
-        problem = !Did.TryParse(did, out agent, out var error) ? Problems.InvalidRouteValue("did", error ?? "Not a did:key.")
-            : agent != signer ? Problems.Forbidden("not-owner", $"The request is signed by {signer}; only {agent} may {what}.")
-            : null;
-        return problem is null;
-    }
+    private static bool TryReadAgent(string did, HttpContext context, string what, out Did agent, [NotNullWhen(false)] out ProblemHttpResult? problem) =>
+        RouteDid.TryReadOwn(did, context, emptyBody: null,
+            (signer, owner) => Problems.Forbidden("not-owner", $"The request is signed by {signer}; only {owner} may {what}."), out agent, out problem);
 
     /// <summary>Up to <paramref name="max"/> items that the agent may work on, waiting up to <paramref name="waitFor"/> for the first.</summary>
     private static async Task<List<WorkItemView>> TakeAsync(

@@ -1,4 +1,5 @@
 using Ainur.Grains.Interfaces.Runtime;
+using Ainur.Grains.Placement;
 using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
@@ -30,10 +31,7 @@ public sealed class AwayFromSiloPlacementDirector : IPlacementDirector
     /// <summary>The silo for a verifier keyed <paramref name="key"/> among <paramref name="silos"/> (non-empty).</summary>
     public static SiloAddress Choose(IEnumerable<SiloAddress> silos, string key)
     {
-        var ordered = silos.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
         var (avoid, slot) = VerifierKeys.Parse(key) ?? ("", 0);
-        var others = ordered.Where(s => s.ToParsableString() != avoid).ToArray();
-        var candidates = others.Length > 0 ? others : ordered;
-        return candidates[slot % candidates.Length];
+        return OrderedSilos.Pick(silos, slot, avoid);
     }
 }

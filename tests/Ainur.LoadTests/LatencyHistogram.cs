@@ -25,6 +25,18 @@ internal sealed class LatencyHistogram
         MaxMicros = Math.Max(MaxMicros, micros);
     }
 
+    /// <summary>One histogram of all that <paramref name="parts"/> recorded.</summary>
+    public static LatencyHistogram Merge(IEnumerable<LatencyHistogram> parts)
+    {
+        var all = new LatencyHistogram();
+        foreach (var part in parts)
+        {
+            all.Add(part);
+        }
+
+        return all;
+    }
+
     public void Add(LatencyHistogram other)
     {
         for (var i = 0; i < _counts.Length; i++)

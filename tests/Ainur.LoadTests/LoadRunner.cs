@@ -33,44 +33,22 @@ internal static class LoadRunner
     /// </summary>
     public static async Task<PhaseResult> RunAsync(string name, int concurrency, TimeSpan duration, LoadOperation operation, long iterationBase = 0)
     {
-        var histograms = new LatencyHistogram[concurrency];
-        var errors = new long[concurrency];
+        var errors = 0L;
         string? firstError = null;
         var started = Stopwatch.GetTimestamp();
-        var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-
-        async Task WorkerAsync(int worker)
+        var histograms = await ClosedLoop.RunAsync(started, concurrency, duration, iterationBase, operation, (latency, took, error) =>
         {
-            var histogram = histograms[worker] = new LatencyHistogram();
-            for (var iteration = iterationBase; Stopwatch.GetTimestamp() < stopAt; iteration++)
+            // A failed operation's latency counts too.
+            latency.Record((long)took.TotalMicroseconds);
+            if (error is not null)
             {
-                // Co-hosted grain calls complete inline: without a yield one worker can starve the others (STACK-NOTES).
-                await Task.Yield();
-                var begin = Stopwatch.GetTimestamp();
-                try
-                {
-                    await operation(worker, iteration);
-                }
-                catch (Exception e)
-                {
-                    errors[worker]++;
-                    Interlocked.CompareExchange(ref firstError, $"{e.GetType().Name}: {e.Message}", null);
-                }
-
-                histogram.Record((long)Stopwatch.GetElapsedTime(begin).TotalMicroseconds);
+                Interlocked.Increment(ref errors);
+                Interlocked.CompareExchange(ref firstError, $"{error.GetType().Name}: {error.Message}", null);
             }
-        }
-
-        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => WorkerAsync(w))));
+        });
         var elapsed = Stopwatch.GetElapsedTime(started);
-
-        var all = new LatencyHistogram();
-        foreach (var histogram in histograms)
-        {
-            all.Add(histogram);
-        }
-
-        return new PhaseResult(name, all.Count, errors.Sum(), elapsed, all, firstError);
+        var all = LatencyHistogram.Merge(histograms);
+        return new PhaseResult(name, all.Count, errors, elapsed, all, firstError);
     }
 }
 

@@ -1,3 +1,4 @@
+using Ainur.Grains.Placement;
 using Orleans.Placement;
 using Orleans.Runtime;
 using Orleans.Runtime.Placement;
@@ -30,9 +31,5 @@ public sealed class ValidatorPlacementDirector : IPlacementDirector
     }
 
     /// <summary>Validator <paramref name="index"/>'s silo among <paramref name="silos"/> (non-empty).</summary>
-    public static SiloAddress Choose(IEnumerable<SiloAddress> silos, long index)
-    {
-        var ordered = silos.OrderBy(s => s.ToParsableString(), StringComparer.Ordinal).ToArray();
-        return ordered[(int)(Math.Abs(index) % ordered.Length)];
-    }
+    public static SiloAddress Choose(IEnumerable<SiloAddress> silos, long index) => OrderedSilos.Pick(silos, index);
 }

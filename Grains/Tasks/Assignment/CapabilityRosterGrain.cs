@@ -1,10 +1,7 @@
 using System.Collections.Immutable;
 using Ainur.Grains.Discovery;
 using Ainur.Grains.Interfaces;
-using Ainur.Grains.Interfaces.Ledger;
-using Ainur.Grains.Interfaces.Reputation;
 using Ainur.Grains.Interfaces.Tasks;
-using Ainur.Grains.Ledger;
 using Ainur.Protocol.Discovery;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
@@ -12,8 +9,9 @@ using Ainur.Protocol.Identity;
 namespace Ainur.Grains.Tasks.Assignment;
 
 /// <summary>
-/// See <see cref="ICapabilityRosterGrain"/>. Picks are answered from memory: each agent's stake (from the ledger) and
-/// reputation score are cached and refreshed in the background, so an assignment costs no grain call once warm.
+/// See <see cref="ICapabilityRosterGrain"/>. Picks are answered from memory: each agent's standing (stake from the ledger,
+/// reputation score), read as discovery reads it (<see cref="GrainStandingsSource"/>), is cached and refreshed in the
+/// background, so an assignment costs no grain call once warm.
 /// </summary>
 internal sealed class CapabilityRosterGrain(
     [PersistentState("roster", AinurStores.Agents)] IPersistentState<CapabilityRosterState> state,
@@ -24,6 +22,7 @@ internal sealed class CapabilityRosterGrain(
 
     private readonly Dictionary<Did, int> _inFlight = [];
     private readonly Dictionary<Did, Standing> _standings = [];
+    private GrainStandingsSource? _source;
     private long _turn;
 
     /// <inheritdoc/>
@@ -122,7 +121,7 @@ internal sealed class CapabilityRosterGrain(
 
         var present = await RosterRouting.PresentAsync(GrainFactory, this.GetPrimaryKeyString(), [.. candidates.Select(c => c.Agent)]);
         return RosterRouting.Rank(this.GetPrimaryKeyString(), candidates,
-            agent => _standings.TryGetValue(agent, out var s) ? (s.Reputation, s.Stake >= settings.Policy.MinStake) : null, InFlight, present);
+            agent => _standings.TryGetValue(agent, out var s) ? (s.Reputation, s.Staked) : null, InFlight, present);
     }
 
     private async Task RefreshAsync(CancellationToken cancellationToken)
@@ -134,28 +133,17 @@ internal sealed class CapabilityRosterGrain(
         }
     }
 
-    /// <summary>Reads stake and score of <paramref name="agents"/>; an agent whose reads fail keeps its old standing (or none).</summary>
+    /// <summary>Reads the standings of <paramref name="agents"/>; an agent whose reads fail keeps its old standing (or none).</summary>
     private async Task LoadStandingsAsync(List<Did> agents)
     {
-        var query = GrainFactory.GetGrain<ILedgerQueryGrain>(0);
-        var reads = agents.Select(async agent =>
+        _source ??= new GrainStandingsSource(GrainFactory, settings);
+        foreach (var (agent, standing) in await _source.StandingsAsync(agents))
         {
-            var account = await PeerCall.TryAsync(query.GetAccountAsync(agent));
-            var reputation = await PeerCall.TryAsync(GrainFactory.GetGrain<IReputationGrain>(agent.Value).GetAsync().AsTask());
-            return (agent, account, reputation);
-        });
-        foreach (var (agent, account, reputation) in await Task.WhenAll(reads))
-        {
-            if (account is not null && reputation is not null)
-            {
-                _standings[agent] = new Standing(account.Account.Stake, Routing.Reputation(reputation.Completed, reputation.Failed, reputation.DisputesLost));
-            }
+            _standings[agent] = standing;
         }
     }
 
     private IEnumerable<RosterEntry> Active() => state.State.Entries.Values.Where(e => e.Active);
 
     private int InFlight(Did agent) => _inFlight.GetValueOrDefault(agent);
-
-    private sealed record Standing(long Stake, double Reputation);
 }

@@ -28,30 +28,20 @@ internal sealed class GrainRegisterScenario(IClusterClient cluster) : ILoadScena
 }
 
 /// <summary>A client-signed transfer per operation through the mempool grain, awaited until its block is final.</summary>
-internal sealed class GrainTransferScenario(GrainLedger ledger) : ILoadScenario
+internal sealed class GrainTransferScenario(GrainLedger ledger) : OwningScenario
 {
     private AgentKey[] _senders = [];
 
-    public string Name => "transfers";
+    public override string Name => "transfers";
 
-    public string Description => "signed Transfer to IMempoolGrain, submit -> final";
+    public override string Description => "signed Transfer to IMempoolGrain, submit -> final";
 
-    public async Task<LoadOperation> PrepareAsync(int concurrency)
+    public override async Task<LoadOperation> PrepareAsync(int concurrency)
     {
-        _senders = [.. Enumerable.Range(0, concurrency).Select(_ => AgentKey.Generate())];
+        _senders = NewKeys(concurrency);
         await ledger.FundAsync([.. _senders.Select(s => s.Did)], LoadAgents.Funding);
         var nonces = new long[concurrency];
         var payees = Enumerable.Range(0, 1024).Select(_ => Did.FromPublicKey(RandomNumberGenerator.GetBytes(32))).ToArray();
         return (w, i) => ledger.FinalizeAsync(ledger.Sign(new Transfer(_senders[w].Did, payees[i % payees.Length], 1, ++nonces[w]), _senders[w]));
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        foreach (var sender in _senders)
-        {
-            sender.Dispose();
-        }
-
-        return ValueTask.CompletedTask;
     }
 }

@@ -17,21 +17,17 @@ namespace Ainur.LoadTests.Tools;
 /// until settled. The agents are loops in this process that take items from their feed grains, start them and post the
 /// input back as the output. Latency is submit to settled.
 /// </summary>
-internal sealed class GrainTaskScenario(IClusterClient cluster, GrainLedger ledger, int agentCount) : ILoadScenario
+internal sealed class GrainTaskScenario(IClusterClient cluster, GrainLedger ledger, int agentCount) : OwningScenario
 {
     private const long BudgetAmount = 500_000;
     private static readonly TimeSpan Slice = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan TaskLimit = TimeSpan.FromSeconds(60);
 
-    private readonly CancellationTokenSource _stop = new();
-    private readonly List<AgentKey> _keys = [];
-    private Task _agents = Task.CompletedTask;
+    public override string Name => "tasks";
 
-    public string Name => "tasks";
+    public override string Description => "budget-paid task: ITaskGrain submit -> agent feed, start, result -> accept -> settled";
 
-    public string Description => "budget-paid task: ITaskGrain submit -> agent feed, start, result -> accept -> settled";
-
-    public async Task<LoadOperation> PrepareAsync(int concurrency)
+    public override async Task<LoadOperation> PrepareAsync(int concurrency)
     {
         var agents = NewKeys(agentCount);
         var clients = NewKeys(concurrency);
@@ -42,26 +38,8 @@ internal sealed class GrainTaskScenario(IClusterClient cluster, GrainLedger ledg
 
         // As many items in flight per agent as clients may wait on it, taken by two pollers per agent.
         var batch = Math.Clamp(concurrency / agentCount, 1, 64);
-        _agents = Task.WhenAll(agents.SelectMany(a => Enumerable.Range(0, 2).Select(_ => ServeAsync(a, batch, _stop.Token))));
+        Serve(agents.SelectMany(a => Enumerable.Range(0, 2).Select(_ => ServeAsync(a, batch, Stopping))));
         return (w, _) => RunTaskAsync(clients[w], budgets[w], schemas);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _agents;
-        _stop.Dispose();
-        foreach (var key in _keys)
-        {
-            key.Dispose();
-        }
-    }
-
-    private AgentKey[] NewKeys(int count)
-    {
-        var keys = Enumerable.Range(0, count).Select(_ => AgentKey.Generate()).ToArray();
-        _keys.AddRange(keys);
-        return keys;
     }
 
     private async Task EnlistAsync(AgentKey agent)

@@ -22,31 +22,21 @@ internal sealed class HttpRegisterScenario(HttpLedger ledger) : ILoadScenario
 }
 
 /// <summary>A signed <c>POST /v1/transfers?wait=30</c> per operation, answered once final (200).</summary>
-internal sealed class HttpTransferScenario(HttpLedger ledger) : ILoadScenario
+internal sealed class HttpTransferScenario(HttpLedger ledger) : OwningScenario
 {
     private AgentKey[] _senders = [];
 
-    public string Name => "transfers";
+    public override string Name => "transfers";
 
-    public string Description => "signed POST /v1/transfers, submit -> final (200)";
+    public override string Description => "signed POST /v1/transfers, submit -> final (200)";
 
-    public async Task<LoadOperation> PrepareAsync(int concurrency)
+    public override async Task<LoadOperation> PrepareAsync(int concurrency)
     {
-        _senders = [.. Enumerable.Range(0, concurrency).Select(_ => AgentKey.Generate())];
+        _senders = NewKeys(concurrency);
         await ledger.FundAsync(_senders);
         var nonces = new long[concurrency];
         var payees = Enumerable.Range(0, 1024).Select(_ => Did.FromPublicKey(RandomNumberGenerator.GetBytes(32))).ToArray();
         return (w, i) => ledger.TransferAsync(_senders[w], payees[i % payees.Length], 1, ++nonces[w]);
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        foreach (var sender in _senders)
-        {
-            sender.Dispose();
-        }
-
-        return ValueTask.CompletedTask;
     }
 }
 
@@ -55,38 +45,23 @@ internal sealed class HttpTransferScenario(HttpLedger ledger) : ILoadScenario
 /// <see cref="TaskBenchAgents"/>): budgets and vouchers, agents taking batches from their feeds; submit to settled.
 /// They fund themselves from the faucet, so this scenario needs a standalone node.
 /// </summary>
-internal sealed class HttpTaskScenario(HttpLedger ledger, int agentCount) : ILoadScenario
+internal sealed class HttpTaskScenario(HttpLedger ledger, int agentCount) : OwningScenario
 {
-    private readonly CancellationTokenSource _stop = new();
-    private AgentKey[] _keys = [];
-    private Task _agents = Task.CompletedTask;
+    public override string Name => "tasks";
 
-    public string Name => "tasks";
+    public override string Description => "budget-paid task over HTTP: submit -> agent poll, result -> accept -> settled (event stream)";
 
-    public string Description => "budget-paid task over HTTP: submit -> agent poll, result -> accept -> settled (event stream)";
-
-    public async Task<LoadOperation> PrepareAsync(int concurrency)
+    public override async Task<LoadOperation> PrepareAsync(int concurrency)
     {
         var http = ledger.Http;
-        var keys = _keys = [.. Enumerable.Range(0, agentCount).Select(_ => AgentKey.Generate())];
+        var keys = NewKeys(agentCount);
         var agents = new TaskBenchAgents(http);
         await ledger.FundAsync(keys);
         await Parallel.ForEachAsync(keys, async (key, _) => await agents.EnlistAsync(key));
         var clients = new TaskBenchClient[concurrency];
         await Parallel.ForEachAsync(Enumerable.Range(0, concurrency), async (i, _) => clients[i] = await TaskBenchClient.CreateAsync(http, budget: true));
         var batch = Math.Clamp(concurrency / agentCount, 1, 64);
-        _agents = Task.WhenAll(keys.SelectMany(k => Enumerable.Range(0, 2).Select(_ => agents.ServeBatchedAsync(k, batch, _stop.Token))));
+        Serve(keys.SelectMany(k => Enumerable.Range(0, 2).Select(_ => agents.ServeBatchedAsync(k, batch, Stopping))));
         return async (w, _) => await clients[w].RunTaskAsync(agents);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _stop.CancelAsync();
-        await _agents;
-        _stop.Dispose();
-        foreach (var key in _keys)
-        {
-            key.Dispose();
-        }
     }
 }

@@ -7,7 +7,7 @@ namespace Ainur.LoadTests.Tools;
 /// <summary>
 /// The load tools' closed loop: C workers call one operation until the time is up, while a line per second says what
 /// was done (successes, errors, the rate of that second). Latencies are of successful operations only; every failure is
-/// counted by kind. Each worker finishes the operation it started, so every started operation is counted once.
+/// counted by kind. The loop is <see cref="ClosedLoop"/>'s: every started operation is counted once.
 /// </summary>
 internal static class LiveRunner
 {
@@ -26,38 +26,25 @@ internal static class LiveRunner
     private static async Task<ScenarioResult> MeasureAsync(
         string scenario, string description, int concurrency, TimeSpan duration, LoadOperation operation, TextWriter progress, long iterationBase)
     {
-        var histograms = new LatencyHistogram[concurrency];
         var errorsByKind = new ConcurrentDictionary<string, long>();
         string? firstError = null;
         long done = 0, errors = 0;
-        var started = Stopwatch.GetTimestamp();
-        var stopAt = started + (long)(duration.TotalSeconds * Stopwatch.Frequency);
-
-        async Task WorkerAsync(int worker)
-        {
-            var histogram = histograms[worker] = new LatencyHistogram();
-            for (var iteration = iterationBase; Stopwatch.GetTimestamp() < stopAt; iteration++)
-            {
-                // Grain calls answered in process complete inline: yield so that one worker cannot starve the others (STACK-NOTES).
-                await Task.Yield();
-                var begin = Stopwatch.GetTimestamp();
-                try
-                {
-                    await operation(worker, iteration);
-                    histogram.Record((long)Stopwatch.GetElapsedTime(begin).TotalMicroseconds);
-                    Interlocked.Increment(ref done);
-                }
-                catch (Exception e)
-                {
-                    errorsByKind.AddOrUpdate(LoadFailure.KindOf(e), 1, (_, n) => n + 1);
-                    Interlocked.CompareExchange(ref firstError, $"{e.GetType().Name}: {e.Message}", null);
-                    Interlocked.Increment(ref errors);
-                }
-            }
-        }
-
         var samples = new List<SecondSample>();
-        var workers = Task.WhenAll(Enumerable.Range(0, concurrency).Select(w => Task.Run(() => WorkerAsync(w))));
+        var started = Stopwatch.GetTimestamp();
+        var workers = ClosedLoop.RunAsync(started, concurrency, duration, iterationBase, operation, (latency, took, error) =>
+        {
+            if (error is null)
+            {
+                latency.Record((long)took.TotalMicroseconds);
+                Interlocked.Increment(ref done);
+            }
+            else
+            {
+                errorsByKind.AddOrUpdate(LoadFailure.KindOf(error), 1, (_, n) => n + 1);
+                Interlocked.CompareExchange(ref firstError, $"{error.GetType().Name}: {error.Message}", null);
+                Interlocked.Increment(ref errors);
+            }
+        });
         long reportedDone = 0, reportedErrors = 0;
         void Sample(double at, bool last)
         {
@@ -77,14 +64,10 @@ internal static class LiveRunner
             Sample(Stopwatch.GetElapsedTime(started).TotalSeconds, last: false);
         }
 
-        await workers;
+        var histograms = await workers;
         var elapsed = Stopwatch.GetElapsedTime(started);
         Sample(elapsed.TotalSeconds, last: true); // the samples add up to the totals
-        var latency = new LatencyHistogram();
-        foreach (var histogram in histograms)
-        {
-            latency.Add(histogram);
-        }
+        var latency = LatencyHistogram.Merge(histograms);
 
         return ScenarioResult.From(scenario, description, concurrency, elapsed, done, errors, latency,
             new SortedDictionary<string, long>(errorsByKind, StringComparer.Ordinal), firstError, samples);
