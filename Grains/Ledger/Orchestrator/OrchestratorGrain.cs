@@ -60,6 +60,9 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
         return queued.Outcome.Task;
     }
 
+    /// <inheritdoc/>
+    public Task<int> GetQueuedAsync() => Task.FromResult(_queue.Count);
+
     private void Pump()
     {
         while (_inFlight < MaxBatchesInFlight && _queue.First is not null)

@@ -49,9 +49,10 @@ public sealed class OrchestratorBatchingTests(LedgerClusterFixture fixture)
         {
             // Four units fill the batches that may travel at once; the replay and the others queue behind them, together.
             var fillers = Enumerable.Range(0, 4).Select(_ => orchestrator.ExecuteAsync(Settle(budget))).ToList();
+            await WaitUntilAsync(async () => (await fixture.Mempool.GetHeadAsync()).Pending == 4, "the four batches in the pool", ct);
             var replay = orchestrator.ExecuteAsync(replayed);
             var others = Enumerable.Range(0, 8).Select(_ => orchestrator.ExecuteAsync(Settle(budget))).ToList();
-            await WaitUntilPendingAsync(4, ct);
+            await WaitUntilAsync(async () => await orchestrator.GetQueuedAsync() == 9, "the nine units queued", ct);
             return (fillers, replay, others);
         }, ct);
 
@@ -84,12 +85,12 @@ public sealed class OrchestratorBatchingTests(LedgerClusterFixture fixture)
 
     private Task<T> WhileHaltedAsync<T>(Func<T> queue, CancellationToken ct) => WhileHaltedAsync(() => Task.FromResult(queue()), ct);
 
-    private async Task WaitUntilPendingAsync(int count, CancellationToken ct)
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, CancellationToken ct)
     {
         var deadline = DateTimeOffset.UtcNow + Finality;
-        while ((await fixture.Mempool.GetHeadAsync()).Pending < count)
+        while (!await condition())
         {
-            Assert.True(DateTimeOffset.UtcNow < deadline, $"fewer than {count} batches reached the pool");
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"waited {Finality.TotalSeconds:F0} s for {what}");
             await Task.Delay(50, ct);
         }
     }
