@@ -4,13 +4,14 @@ using Ainur.Silo.Hosting;
 using Microsoft.AspNetCore.Diagnostics;
 using Orleans.Runtime;
 using Orleans.Runtime.Messaging;
+using Orleans.Storage;
 
 namespace Ainur.Gateway.Errors;
 
 /// <summary>
 /// Turns what escapes a handler into problem+json: bad HTTP framing keeps its 4xx, a cluster or ledger that cannot
-/// answer now (a silo failing over, the ledger or the database unreachable) is 503 with Retry-After, anything else is
-/// a 500 without internals.
+/// answer now (a silo failing over, the ledger or the database unreachable, a write that met another activation's) is
+/// 503 with Retry-After, anything else is a 500 without internals.
 /// </summary>
 internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logger) : IExceptionHandler
 {
@@ -25,6 +26,9 @@ internal sealed partial class ExceptionProblems(ILogger<ExceptionProblems> logge
             LedgerUnavailableException ledger => LedgerProblems.Unavailable(ledger.Message),
             _ when exception is StorageUnavailableException || DatabaseUnavailability.Find(exception) is not null =>
                 Problems.Unavailable("The database could not be reached; retry shortly."),
+            // A write that met another activation's (a silo failing over, or back from a pause): the grain re-reads on the next call.
+            InconsistentStateException =>
+                Problems.Unavailable("The request met state that another copy of a grain had just written (a silo failing over); retry shortly."),
             _ when ClusterUnavailable.Is(exception) =>
                 Problems.Unavailable("The cluster could not answer in time; retry shortly."),
             _ => null,

@@ -1,13 +1,15 @@
 using System.Collections.Immutable;
 using Ainur.Protocol.Ledger.Transactions;
+using Orleans.Concurrency;
 
 namespace Ainur.Grains.Interfaces.Ledger;
 
 /// <summary>
 /// The only signer of protocol operations (key 0): collects units from many callers into one ProtocolBatch per
 /// block under the orchestrator key, with a sequence above the last one the ledger saw, and tells each caller when
-/// its unit is final. A unit is all or nothing on the ledger; when a batch of several units is refused, each unit is
-/// retried alone so one bad unit cannot hold back the others.
+/// its unit is final. A unit is all or nothing on the ledger; when a batch of several units is refused for one of them,
+/// that unit is retried alone and the others together, so one bad unit cannot hold back the others. A unit sent again
+/// while the same unit waits joins it.
 /// </summary>
 [Alias("ainur.IOrchestratorGrain")]
 public interface IOrchestratorGrain : IGrainWithIntegerKey
@@ -19,6 +21,10 @@ public interface IOrchestratorGrain : IGrainWithIntegerKey
     /// </summary>
     [Alias("Execute")]
     Task<UnitOutcome> ExecuteAsync(ImmutableArray<ProtocolOp> unit);
+
+    /// <summary>How many units wait for a batch to travel in (those in batches on their way not counted).</summary>
+    [AlwaysInterleave, Alias("GetQueued")]
+    Task<int> GetQueuedAsync();
 }
 
 /// <summary>A unit's outcome: final (in block <see cref="Height"/>) or refused with the ledger's reason.</summary>

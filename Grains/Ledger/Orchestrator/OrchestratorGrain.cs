@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using Ainur.Grains.Interfaces.Ledger;
+using Ainur.Protocol.Canonical;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Ledger.State;
 using Ainur.Protocol.Ledger.Transactions;
@@ -11,7 +12,10 @@ namespace Ainur.Grains.Ledger.Orchestrator;
 /// <summary>
 /// See <see cref="IOrchestratorGrain"/>. Reentrant so callers can queue while batches are on their way. A few batches
 /// travel at once, with increasing sequences: a block orders one signer's transactions by sequence, and a batch that
-/// still loses its place (a later one finalized first) is refused as stale and sent again under a new sequence.
+/// still loses its place (a later one finalized first) is refused as stale and sent again under a new sequence. A unit
+/// asked for again while it waits (a caller whose call timed out while the ledger was slow) joins the one waiting, and a
+/// batch refused for one of its units sends that unit alone and the others together again: a replayed unit must not
+/// cost every unit beside it a height of its own.
 /// </summary>
 [Reentrant]
 internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimeProvider clock, ILogger<OrchestratorGrain> logger)
@@ -23,6 +27,8 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
     private static readonly TimeSpan FinalityWait = TimeSpan.FromSeconds(30);
 
     private readonly LinkedList<QueuedUnit> _queue = new();
+    // Units queued or in flight, by their content.
+    private readonly Dictionary<Hash32, TaskCompletionSource<UnitOutcome>> _waiting = [];
     private int _inFlight;
     private long _sequence = -1;
     private Task<long>? _sequenceRead;
@@ -41,11 +47,21 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
             throw new ArgumentException("A unit must close at least one escrow, settle a voucher or return a budget.", nameof(unit));
         }
 
-        var queued = new QueuedUnit(unit, Alone: false, new TaskCompletionSource<UnitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        var key = KeyOf(unit);
+        if (_waiting.TryGetValue(key, out var waiting))
+        {
+            return waiting.Task;
+        }
+
+        var queued = new QueuedUnit(unit, key, Alone: false, new TaskCompletionSource<UnitOutcome>(TaskCreationOptions.RunContinuationsAsynchronously));
+        _waiting[key] = queued.Outcome;
         _queue.AddLast(queued);
         Pump();
         return queued.Outcome.Task;
     }
+
+    /// <inheritdoc/>
+    public Task<int> GetQueuedAsync() => Task.FromResult(_queue.Count);
 
     private void Pump()
     {
@@ -148,7 +164,7 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
         {
             foreach (var unit in batch)
             {
-                unit.Outcome.TrySetResult(new UnitOutcome(true, status.Height, null));
+                Resolve(unit, new UnitOutcome(true, status.Height, null));
             }
 
             return;
@@ -160,14 +176,55 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
             _sequence = -1;
             Requeue(batch, alone: false);
         }
-        else if (batch.Count > 1)
+        else if (batch.Count == 1)
         {
-            Requeue(batch, alone: true);
+            Resolve(batch[0], new UnitOutcome(false, 0, $"{rejection.Code}: {rejection.Message}"));
+        }
+        else if (UnitAt(batch, rejection.Operation) is { } refused)
+        {
+            // The refused unit goes alone, after the others (what one of them did may be why it was refused here).
+            LogUnitRefused(logger, status.TransactionId, batch.Count, rejection.Code);
+            _queue.AddFirst(refused with { Alone = true });
+            Requeue([.. batch.Where(u => !ReferenceEquals(u, refused))], alone: false);
         }
         else
         {
-            batch[0].Outcome.TrySetResult(new UnitOutcome(false, 0, $"{rejection.Code}: {rejection.Message}"));
+            Requeue(batch, alone: true);
         }
+    }
+
+    private void Resolve(QueuedUnit unit, UnitOutcome outcome)
+    {
+        _waiting.Remove(unit.Key);
+        unit.Outcome.TrySetResult(outcome);
+    }
+
+    /// <summary>The unit holding operation <paramref name="operation"/> of the batch, if the ledger named one.</summary>
+    private static QueuedUnit? UnitAt(List<QueuedUnit> batch, int? operation)
+    {
+        var first = 0;
+        foreach (var unit in batch)
+        {
+            if (operation >= first && operation < first + unit.Unit.Length)
+            {
+                return unit;
+            }
+
+            first += unit.Unit.Length;
+        }
+
+        return null;
+    }
+
+    private static Hash32 KeyOf(ImmutableArray<ProtocolOp> unit)
+    {
+        var writer = new CanonicalWriter();
+        foreach (var op in unit)
+        {
+            op.WriteTo(writer);
+        }
+
+        return Blake2b.Content(writer.Written);
     }
 
     /// <summary>Puts a batch's units back at the front, in their order; alone: each goes in a batch of its own.</summary>
@@ -179,10 +236,13 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
         }
     }
 
-    private sealed record QueuedUnit(ImmutableArray<ProtocolOp> Unit, bool Alone, TaskCompletionSource<UnitOutcome> Outcome);
+    private sealed record QueuedUnit(ImmutableArray<ProtocolOp> Unit, Hash32 Key, bool Alone, TaskCompletionSource<UnitOutcome> Outcome);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Protocol batch {TransactionId} with {Units} unit(s) is not final yet; still waiting for it")]
     private static partial void LogStillPending(ILogger logger, Hash32 transactionId, int units);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Protocol batch {TransactionId} of {Units} units was refused for one of them ({Code}); that one goes alone, the others together again")]
+    private static partial void LogUnitRefused(ILogger logger, Hash32 transactionId, int units, string code);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The ledger did not answer; the protocol batch will be sent again")]
     private static partial void LogLedgerUnavailable(ILogger logger, Exception exception);

@@ -96,12 +96,15 @@ internal static class BudgetRules
             return rejection;
         }
 
-        if (budget.Status == BudgetStatus.Returned)
+        // A settle for nothing moves no credit, so it applies to a returned or expired budget too: it only spends the
+        // voucher, which is what makes a refund's slashes once-only (TaskSettlement); refusing it would lose them.
+        var forNothing = settle.PayeeAmount == 0 && settle.Fee == 0;
+        if (budget.Status == BudgetStatus.Returned && !forNothing)
         {
             return Returned(settle.BudgetId);
         }
 
-        if (height > budget.ExpiryHeight)
+        if (height > budget.ExpiryHeight && !forNothing)
         {
             return Expired(settle.BudgetId, budget, height);
         }

@@ -8,7 +8,8 @@ namespace Ainur.Protocol.Ledger.Execution;
 /// <summary>
 /// The rules of a <see cref="ProtocolBatch"/>: signed by the genesis' orchestrator, sequence above the last one,
 /// at least one operation, and every operation valid against the state its predecessors in the batch left. The first
-/// invalid operation rejects the batch (its message names the operation's index); the caller discards all its writes.
+/// invalid operation rejects the batch (its message and <see cref="TxRejection.Operation"/> give the operation's index);
+/// the caller discards all its writes.
 /// </summary>
 internal static class ProtocolRules
 {
@@ -45,7 +46,7 @@ internal static class ProtocolRules
             };
             if (rejection is not null)
             {
-                return rejection with { Message = $"Operation {i}: {rejection.Message}" };
+                return rejection with { Message = $"Operation {i}: {rejection.Message}", Operation = i };
             }
         }
 

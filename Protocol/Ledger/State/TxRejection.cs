@@ -5,10 +5,11 @@ namespace Ainur.Protocol.Ledger.State;
 /// <summary>
 /// Why a transaction was not applied: a stable kebab-case <paramref name="Code"/> from <see cref="TxRejectionCodes"/>
 /// (what callers switch on and the gateway maps to a status) and an English <paramref name="Message"/> for people.
-/// A rejected transaction changes nothing, not even its signer's nonce.
+/// A rejected transaction changes nothing, not even its signer's nonce. For a protocol batch, <paramref name="Operation"/>
+/// is the index of the operation that was refused (null: the batch as a whole, or another kind of transaction).
 /// </summary>
 [GenerateSerializer, Immutable, Alias("ainur.TxRejection")]
-public sealed record TxRejection([property: Id(0)] string Code, [property: Id(1)] string Message);
+public sealed record TxRejection([property: Id(0)] string Code, [property: Id(1)] string Message, [property: Id(2)] int? Operation = null);
 
 /// <summary>The rejection codes; values are part of the API and never change.</summary>
 public static class TxRejectionCodes

@@ -32,6 +32,17 @@ public sealed class ExceptionProblemsTests
     }
 
     [Fact]
+    public async Task AWriteThatMetAnotherActivations_Is503WithRetryAfter()
+    {
+        // Seen in the fault suite: a budget grain re-activated while its frozen silo's copy still wrote once it resumed.
+        var (status, retryAfter, code) = await HandleAsync(new Orleans.Storage.InconsistentStateException("State 'budget' is no longer at the version this write expected.", "unknown", "4"));
+
+        Assert.Equal(503, status);
+        Assert.Equal("1", retryAfter);
+        Assert.Equal("unavailable", code);
+    }
+
+    [Fact]
     public async Task CancellationOfACancelledToken_WhileTheCallerWaits_IsA500()
     {
         // A token that really was cancelled is code of ours stopping work, not the cluster timing out.

@@ -89,6 +89,7 @@ public class ProtocolBatchTests
 
         Assert.Equal(TxRejectionCodes.EscrowClosed, rejection?.Code);
         Assert.StartsWith("Operation 2:", rejection!.Message, StringComparison.Ordinal);
+        Assert.Equal(2, rejection.Operation);
         Assert.Equal(0, batch.OrchestratorSequence);
         Assert.Equal(EscrowStatus.Locked, batch.GetEscrow(EscrowId(1))!.Status);
         Assert.Equal(EscrowStatus.Locked, batch.GetEscrow(EscrowId(2))!.Status);

@@ -195,8 +195,9 @@ internal sealed class BudgetModel
         else
         {
             var total = settle.PayeeAmount + settle.Fee;
-            Check(broken, budget.Status == BudgetStatus.Returned, TxRejectionCodes.BudgetReturned);
-            Check(broken, height > budget.Expiry, TxRejectionCodes.BudgetExpired);
+            var forNothing = settle.PayeeAmount == 0 && settle.Fee == 0;
+            Check(broken, budget.Status == BudgetStatus.Returned && !forNothing, TxRejectionCodes.BudgetReturned);
+            Check(broken, height > budget.Expiry && !forNothing, TxRejectionCodes.BudgetExpired);
             Check(broken, budget.PaidTasks.Contains(settle.TaskId), TxRejectionCodes.VoucherSpent);
             Check(broken, total > settle.MaxPrice, TxRejectionCodes.VoucherPriceExceeded);
             Check(broken, total > budget.Remaining, TxRejectionCodes.BudgetExceeded);

@@ -115,6 +115,30 @@ public sealed class BudgetRulesTests
     }
 
     [Fact]
+    public void Settle_ForNothing_AppliesPastExpiryAndAfterTheReturn_OnceOnly_MovingNothing()
+    {
+        // A refund that slashes its agent spends the voucher for nothing: its unit must still apply once the budget is gone.
+        var expired = Skip(Apply(Opened, Stake(Carol, 10, 1)), 3);
+        var zero = Settle(Alice, Id, Task1, 20, Alice.Did, 0, 0);
+        var returned = Apply(expired, Batch(1, new BudgetReturn(Id)));
+
+        foreach (var before in new[] { expired, returned })
+        {
+            var after = Apply(before, Batch(2, zero, new Slash(Carol.Did, 5, Alice.Did, 0)));
+
+            Assert.True(after.IsVoucherSpent(Id, Task1));
+            Assert.Equal(before.GetBudget(Id), after.GetBudget(Id));
+            Assert.Equal(before.GetAccount(Carol.Did).Stake - 5, after.GetAccount(Carol.Did).Stake);
+            Assert.Equal(TestGenesis.TotalSupply, after.Total());
+            Assert.Equal(TxRejectionCodes.VoucherSpent, Try(after, Batch(3, zero, new Slash(Carol.Did, 5, Alice.Did, 0)))?.Code);
+        }
+
+        // Paying anything is still refused there.
+        Assert.Equal(TxRejectionCodes.BudgetExpired, Try(expired, Batch(2, Settle(Alice, Id, Task1, 20, Carol.Did, 0, 1)))?.Code);
+        Assert.Equal(TxRejectionCodes.BudgetReturned, Try(returned, Batch(2, Settle(Alice, Id, Task1, 20, Carol.Did, 1, 0)))?.Code);
+    }
+
+    [Fact]
     public void Settle_UnknownBudget_IsBudgetNotFound() =>
         Assert.Equal(TxRejectionCodes.BudgetNotFound, Try(Opened, Batch(1, Settle(Alice, BudgetIds.Of(Alice.Did, 9), Task1, 20, Carol.Did, 1, 0)))?.Code);
 
