@@ -7,7 +7,8 @@ using Npgsql;
 //   dotnet run -c Release --project tests/Ainur.LoadTests -- http|grainwrites|ledger|storage [--seconds N] [--concurrency C] [--warmup N]
 //   ledger also takes [--validators N] [--max-block B] [--batch-wait-ms T]; storage takes [--grains N] [--payload B] [--passes P] instead of --concurrency;
 //   tasks also takes [--agents N] [--budget-only] [--agent-baseline] (adds budgets with agents taking one item per request)
-//   [--on-result] (adds budgets with clients submitting accept: "on-result" instead of accepting each result);
+//   [--on-result] (adds budgets with clients submitting accept: "on-result" instead of accepting each result)
+//   [--rate R] (the open loop offers R tasks/s instead of 80% of the closed loop's maximum: latencies of two builds compare at one rate);
 //   tasks and wasm-tasks take [--until-warm]: after --warmup, warm up on until the JIT has all but stopped (see WarmUp);
 // The load tools against a running node or cluster (grain-load, http-load, render): see Tools/ToolCommands.cs.
 //   discovery takes [--agents N] (default 100000) [--registrations R] [--concurrency C] [--vectors FILE]: see DiscoveryBench.
@@ -47,7 +48,7 @@ else if (args[0] == "storage")
 }
 else if (args[0] == "tasks")
 {
-    await TaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), untilWarm, Option("--agents", 8), args.Contains("--budget-only"), args.Contains("--agent-baseline"), args.Contains("--on-result"));
+    await TaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), untilWarm, Option("--rate", 0), Option("--agents", 8), args.Contains("--budget-only"), args.Contains("--agent-baseline"), args.Contains("--on-result"));
 }
 else if (args[0] == "wasm-tasks")
 {

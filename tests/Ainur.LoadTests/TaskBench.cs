@@ -30,7 +30,7 @@ internal static class TaskBench
 
     private sealed record Outcome(PhaseResult Closed, PacedResult Paced, string Writes, string Costs, string Steps);
 
-    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int agents, bool budgetOnly, bool agentBaseline, bool onResult)
+    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int rate, int agents, bool budgetOnly, bool agentBaseline, bool onResult)
     {
         var phases = new List<Phase>();
         if (!budgetOnly)
@@ -52,7 +52,7 @@ internal static class TaskBench
         var outcomes = new List<Outcome>();
         foreach (var phase in phases)
         {
-            outcomes.Add(await RunOnceAsync(phase, concurrency, duration, warmUp, untilWarm, agents));
+            outcomes.Add(await RunOnceAsync(phase, concurrency, duration, warmUp, untilWarm, rate, agents));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -62,7 +62,7 @@ internal static class TaskBench
         Console.WriteLine();
         Console.Write(Report.Table("task", [.. outcomes.Select(o => o.Closed)]));
         Console.WriteLine();
-        Console.WriteLine("Open loop at 80% of each phase's maximum:");
+        Console.WriteLine(rate > 0 ? $"Open loop at {rate} tasks/s offered (--rate):" : "Open loop at 80% of each phase's maximum:");
         Console.WriteLine();
         Console.WriteLine("| phase | offered/s | settled/s | complete p50 ms | complete p99 ms | settled p50 ms | settled p99 ms | errors |");
         Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -88,7 +88,7 @@ internal static class TaskBench
         Console.WriteLine();
     }
 
-    private static async Task<Outcome> RunOnceAsync(Phase phase, int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int agentCount)
+    private static async Task<Outcome> RunOnceAsync(Phase phase, int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int rate, int agentCount)
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var node = await InProcessGateway.StartStandaloneAsync(database, new Dictionary<string, string?>
@@ -145,7 +145,7 @@ internal static class TaskBench
             $"PostgreSQL {(cpuAfter.Postgres - cpu.Postgres).TotalMilliseconds / settled:F2} ms); {cpuAfter.Since(cpu)}; " +
             $"{warmed}; of the node's, JIT compiling {(jitAfter - jit).TotalMilliseconds / settled:F2} ms ({jittedAfter - jitted} methods compiled in the run: a longer --warmup or --until-warm leaves fewer)");
 
-        var paced = await PacedRunner.RunAsync(phase.Name, 0.8 * closed.PerSecond, duration, async i =>
+        var paced = await PacedRunner.RunAsync(phase.Name, rate > 0 ? rate : 0.8 * closed.PerSecond, duration, async i =>
         {
             var (_, complete, done) = await clients[i % clients.Length].RunTaskAsync(agents, phase.OnResult);
             return (complete, done);
