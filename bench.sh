@@ -18,8 +18,9 @@ done
 dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- storage "$@"
 
 # Paid tasks end to end over HTTP (remote agents in process): (a) each task paid by its own escrow lock, agents one item
-# per request, the path before budgets, as the baseline; (b) budgets, vouchers and batched agent feeds (issue 10).
-dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- tasks "$@" --concurrency 64
+# per request, the path before budgets, as the baseline; (b) budgets, vouchers and batched agent feeds (issue 10);
+# (d) as b, with clients accepting on result. Each phase is measured once the JIT has settled (--until-warm).
+dotnet run -c Release --no-build --project tests/Ainur.LoadTests -- tasks "$@" --concurrency 64 --until-warm --on-result
 
 # The ledger at task load (issue 10): block sizing old vs new at fixed offered rates, then voucher settlements against
 # the Ed25519 bound measured in the same run, on one core and on two (the silo's affinity).
