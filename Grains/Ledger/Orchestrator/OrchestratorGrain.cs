@@ -151,8 +151,10 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
                 status = await LedgerSubmission.SubmitAndWaitAsync(GrainFactory, transaction, FinalityWait, clock);
             }
         }
-        catch (Exception exception) when (exception is LedgerUnavailableException or TimeoutException or OrleansException)
+        catch (Exception exception) when (exception is not OutOfMemoryException)
         {
+            // Whatever failed (a timeout, the database behind the pool restarting), the batch goes again: a unit dropped
+            // here would leave its callers, and every later caller joining it, waiting for good.
             LogLedgerUnavailable(logger, exception);
             Requeue(batch, alone: false);
             _sequence = -1;
@@ -244,6 +246,6 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
     [LoggerMessage(Level = LogLevel.Information, Message = "Protocol batch {TransactionId} of {Units} units was refused for one of them ({Code}); that one goes alone, the others together again")]
     private static partial void LogUnitRefused(ILogger logger, Hash32 transactionId, int units, string code);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The ledger did not answer; the protocol batch will be sent again")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending a protocol batch failed; it will be sent again")]
     private static partial void LogLedgerUnavailable(ILogger logger, Exception exception);
 }

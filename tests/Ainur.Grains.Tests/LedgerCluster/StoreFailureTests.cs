@@ -1,7 +1,9 @@
 using Ainur.Grains.Interfaces.Ledger;
 using Ainur.Grains.Ledger;
 using Ainur.Grains.Ledger.Storage;
+using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
+using Ainur.Protocol.Ledger.Budgets;
 using Ainur.Protocol.Ledger.Transactions;
 using Ainur.Silo.Hosting;
 using Ainur.Testing;
@@ -15,7 +17,8 @@ namespace Ainur.Grains.Tests.LedgerCluster;
 
 /// <summary>
 /// Database writes that fail (sometimes after taking effect) must neither stop the chain nor let a validator send a
-/// message its guard does not cover: each failed step is retried, each failed block save too.
+/// message its guard does not cover: each failed step is retried, each failed block save too. Reads that fail on the
+/// way to the ledger must not lose what was sent through it.
 /// </summary>
 public sealed class StoreFailureTests
 {
@@ -23,67 +26,112 @@ public sealed class StoreFailureTests
     public async Task GuardAndBlockWritesFailingNowAndThen_ChainStillFinalizes_NoValidatorEquivocates_NoFork()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var database = await TestDatabase.CreateAsync(ct);
         using var payer = AgentKey.Generate();
-        var settings = NodeSettings.Standalone(database.ConnectionString, database.Name).With(new Dictionary<string, string?>
+        await using var node = await FlakyNode.StartAsync(payer, failEvery: 5, ct);
+        var (grains, chainId, flaky) = (node.Grains, node.ChainId, node.Store);
+        var mempool = grains.GetGrain<IMempoolGrain>(0);
+        // Waves, so that many heights pass and every validator meets failing writes.
+        for (var wave = 0; wave < 12; wave++)
         {
-            ["Ainur:Ledger:Allocations:0:Account"] = payer.Did.Value,
-            ["Ainur:Ledger:Allocations:0:Amount"] = "1000000",
-        });
-        FlakyLedgerStore? flaky = null;
-        var builder = Host.CreateApplicationBuilder();
-        builder.Configuration.AddInMemoryCollection(settings);
-        builder.UseOrleans(silo =>
-        {
-            silo.Services.AddSingleton<ILedgerStore>(services =>
-                flaky = new FlakyLedgerStore(new PostgresLedgerStore(services.GetRequiredService<NpgsqlDataSource>()), failEvery: 5));
-            silo.AddAinurSilo(builder.Configuration);
-        });
-        using var host = builder.Build();
-        await host.StartAsync(ct);
-        try
-        {
-            var grains = host.Services.GetRequiredService<IGrainFactory>();
-            var chainId = host.Services.GetRequiredService<LedgerSettings>().ChainId;
-            var mempool = grains.GetGrain<IMempoolGrain>(0);
-            // Waves, so that many heights pass and every validator meets failing writes.
-            for (var wave = 0; wave < 12; wave++)
+            var transfers = Enumerable.Range(1, 3)
+                .Select(n => SignedTransaction.Sign(new Transfer(payer.Did, AgentKey.Generate().Did, 1, (wave * 10) + n), payer, chainId))
+                .ToList();
+            var statuses = await Task.WhenAll(transfers.Select(async t =>
             {
-                var transfers = Enumerable.Range(1, 3)
-                    .Select(n => SignedTransaction.Sign(new Transfer(payer.Did, AgentKey.Generate().Did, 1, (wave * 10) + n), payer, chainId))
-                    .ToList();
-                var statuses = await Task.WhenAll(transfers.Select(async t =>
-                {
-                    await mempool.SubmitAsync(t);
-                    return await mempool.WaitAsync(t.Id, TimeSpan.FromSeconds(30));
-                }));
-                Assert.All(statuses, s => Assert.Equal(TxState.Final, s.State));
-            }
-
-            Assert.True(flaky!.Failures >= 8, $"only {flaky.Failures} writes failed: too few to test anything");
-
-            // Every validator, not just a quorum, went on through the failures to the head.
-            var head = (await mempool.GetHeadAsync()).Height;
-            var validators = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => grains.GetGrain<IValidatorGrain>(i).GetStatusAsync()));
-            for (var attempt = 0; attempt < 100 && validators.Any(v => v.FinalizedHeight < head); attempt++)
-            {
-                await Task.Delay(100, ct);
-                validators = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => grains.GetGrain<IValidatorGrain>(i).GetStatusAsync()));
-            }
-
-            Assert.All(validators, v => Assert.True(v.FinalizedHeight >= head, $"validator {v.Index} is at {v.FinalizedHeight}, the head at {head}"));
-            Assert.All(validators, v => Assert.Equal(0, v.Equivocations));
-            var store = new PostgresLedgerStore(host.Services.GetRequiredService<NpgsqlDataSource>());
-            var heads = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => store.GetLastHeightAsync(chainId, i, ct)));
-            for (var height = 1L; height <= heads.Min(); height++)
-            {
-                var copies = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => store.GetBlockAsync(chainId, i, height, ct)));
-                Assert.Single(copies.Select(c => c!.Block.Hash).Distinct());
-            }
+                await mempool.SubmitAsync(t);
+                return await mempool.WaitAsync(t.Id, TimeSpan.FromSeconds(30));
+            }));
+            Assert.All(statuses, s => Assert.Equal(TxState.Final, s.State));
         }
-        finally
+
+        Assert.True(flaky.Failures >= 8, $"only {flaky.Failures} writes failed: too few to test anything");
+
+        // Every validator, not just a quorum, went on through the failures to the head.
+        var head = (await mempool.GetHeadAsync()).Height;
+        var validators = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => grains.GetGrain<IValidatorGrain>(i).GetStatusAsync()));
+        for (var attempt = 0; attempt < 100 && validators.Any(v => v.FinalizedHeight < head); attempt++)
+        {
+            await Task.Delay(100, ct);
+            validators = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => grains.GetGrain<IValidatorGrain>(i).GetStatusAsync()));
+        }
+
+        Assert.All(validators, v => Assert.True(v.FinalizedHeight >= head, $"validator {v.Index} is at {v.FinalizedHeight}, the head at {head}"));
+        Assert.All(validators, v => Assert.Equal(0, v.Equivocations));
+        var store = new PostgresLedgerStore(node.Services.GetRequiredService<NpgsqlDataSource>());
+        var heads = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => store.GetLastHeightAsync(chainId, i, ct)));
+        for (var height = 1L; height <= heads.Min(); height++)
+        {
+            var copies = await Task.WhenAll(Enumerable.Range(0, 4).Select(i => store.GetBlockAsync(chainId, i, height, ct)));
+            Assert.Single(copies.Select(c => c!.Block.Hash).Distinct());
+        }
+    }
+
+    [Fact]
+    public async Task TransactionLookupsFailingWhileAUnitIsSent_TheOrchestratorSendsItAgain_AndItsCallerHearsItFinal()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var owner = AgentKey.Generate();
+        await using var node = await FlakyNode.StartAsync(owner, failEvery: int.MaxValue, ct);
+        var (grains, chainId, flaky) = (node.Grains, node.ChainId, node.Store);
+        var mempool = grains.GetGrain<IMempoolGrain>(0);
+        var open = new BudgetOpen(owner.Did, 1, 1_000, 10_000);
+        var opening = SignedTransaction.Sign(open, owner, chainId);
+        await mempool.SubmitAsync(opening);
+        Assert.Equal(TxState.Final, (await mempool.WaitAsync(opening.Id, TimeSpan.FromSeconds(30))).State);
+
+        // The pool looks each new transaction up first (was it final before?): the orchestrator's first sends fail
+        // there, the way they do while PostgreSQL restarts.
+        var taskId = Blake2b.Content(Guid.NewGuid().ToByteArray());
+        var voucher = new Voucher(open.BudgetId, taskId, 10).Sign(owner, chainId);
+        flaky.LookupsToFail = 3;
+        var outcome = await grains.GetGrain<IOrchestratorGrain>(0)
+            .ExecuteAsync([new VoucherSettle(open.BudgetId, taskId, 10, voucher, owner.Did, 9, 1)])
+            .WaitAsync(TimeSpan.FromSeconds(25), ct);
+
+        Assert.True(outcome.Final, outcome.Reason);
+        Assert.Equal(0, flaky.LookupsToFail);
+        var query = grains.GetGrain<ILedgerQueryGrain>(0);
+        Assert.Equal(10, (await query.GetBudgetAsync(open.BudgetId)).Budget!.Spent);
+    }
+
+    /// <summary>A standalone node on a fresh database whose ledger store fails as <see cref="FlakyLedgerStore"/> does.</summary>
+    private sealed class FlakyNode(TestDatabase database, IHost host) : IAsyncDisposable
+    {
+        public IServiceProvider Services => host.Services;
+
+        public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
+
+        public string ChainId => host.Services.GetRequiredService<LedgerSettings>().ChainId;
+
+        public FlakyLedgerStore Store => (FlakyLedgerStore)host.Services.GetRequiredService<ILedgerStore>();
+
+        /// <summary>Starts it with <paramref name="funded"/> holding 1,000,000 at genesis.</summary>
+        public static async Task<FlakyNode> StartAsync(AgentKey funded, int failEvery, CancellationToken ct)
+        {
+            var database = await TestDatabase.CreateAsync(ct);
+            var settings = NodeSettings.Standalone(database.ConnectionString, database.Name).With(new Dictionary<string, string?>
+            {
+                ["Ainur:Ledger:Allocations:0:Account"] = funded.Did.Value,
+                ["Ainur:Ledger:Allocations:0:Amount"] = "1000000",
+            });
+            var builder = Host.CreateApplicationBuilder();
+            builder.Configuration.AddInMemoryCollection(settings);
+            builder.UseOrleans(silo =>
+            {
+                silo.Services.AddSingleton<ILedgerStore>(services =>
+                    new FlakyLedgerStore(new PostgresLedgerStore(services.GetRequiredService<NpgsqlDataSource>()), failEvery));
+                silo.AddAinurSilo(builder.Configuration);
+            });
+            var host = builder.Build();
+            await host.StartAsync(ct);
+            return new FlakyNode(database, host);
+        }
+
+        public async ValueTask DisposeAsync()
         {
             await host.StopAsync(CancellationToken.None);
+            host.Dispose();
+            await database.DisposeAsync();
         }
     }
 }
