@@ -96,6 +96,17 @@ public sealed partial class MempoolGrain(
             return;
         }
 
+        // A replay may be of a transaction final in a block whose report never came (it timed out): the stored blocks
+        // say so before the caller is told "rejected".
+        if (rejected.Any(r => IsReplayRefusal(r.Reason)))
+        {
+            await ReportStoredBlocksAsync();
+            if (height <= _reported)
+            {
+                return;
+            }
+        }
+
         foreach (var item in rejected)
         {
             var id = item.Transaction.Id;
@@ -375,15 +386,42 @@ public sealed partial class MempoolGrain(
         return null;
     }
 
-    private Task NudgeIfStuck(CancellationToken ct)
+    private async Task NudgeIfStuck(CancellationToken ct)
     {
-        if (_pool.Count > 0 && _head == _headAtLastNudge)
+        var stuck = _pool.Count > 0 && _head == _headAtLastNudge;
+        _headAtLastNudge = _head;
+        if (stuck)
         {
             NudgeValidators();
+
+            // Transactions wait and nothing was reported: a block may be final with its reports lost.
+            await ReportStoredBlocksAsync();
+        }
+    }
+
+    /// <summary>
+    /// Takes every block the validators stored above the last one reported here as if reported, and waits until they
+    /// are indexed: a validator's report is best effort (it gives up on a pool that does not answer in time).
+    /// </summary>
+    private async Task ReportStoredBlocksAsync()
+    {
+        var stored = _reported;
+        for (var validator = 0; validator < settings.Validators.Count; validator++)
+        {
+            stored = Math.Max(stored, await store.GetLastHeightAsync(settings.ChainId, validator, CancellationToken.None));
         }
 
-        _headAtLastNudge = _head;
-        return Task.CompletedTask;
+        for (var height = _reported + 1; height <= stored; height++)
+        {
+            if (await FindStoredAsync(height, CancellationToken.None) is not { } found)
+            {
+                break;
+            }
+
+            await FinalizedAsync(found);
+        }
+
+        await _indexTail;
     }
 
     private void NudgeValidators()

@@ -36,7 +36,7 @@ public sealed partial class ValidatorGrain
     [LoggerMessage(Level = LogLevel.Critical, Message = "Validator {Index} decided a block at height {Height} that differs from the one it stored: {Reason}; it stops")]
     private static partial void LogFork(ILogger logger, int index, long height, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} could not report a finalized block to the mempool: {Reason}")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Validator {Index} could not reach the mempool in time (it goes on without it): {Reason}")]
     private static partial void LogMempoolUnreachable(ILogger logger, int index, string reason);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "Validator {Index} was refused the signing guard for {Height}/{Round}/{Step}: another activation signed first; this one stops signing")]

@@ -306,17 +306,42 @@ public sealed partial class ValidatorGrain(
     private async Task ProposeAsync(ProposalRequest request)
     {
         var mempool = GrainFactory.GetGrain<IMempoolGrain>(0);
-        var candidates = await mempool.ReapAsync(settings.MaxBlockTransactions);
+        var candidates = await ReapAsync(mempool);
         var now = clock.GetUtcNow().ToUnixTimeMilliseconds();
         var built = Measured(() => BlockBuilder.Build(
             _ledger, candidates, settings.MaxBlockTransactions, request.Round, _index, now, _verified.Contains, SignatureParallelism, _verified.Contains));
         _executed[built.Block.Hash] = built.After;
         if (!built.Rejected.IsEmpty)
         {
-            await mempool.RejectedAsync(request.Height, built.Rejected);
+            try
+            {
+                await mempool.RejectedAsync(request.Height, built.Rejected).WaitAsync(PeerCall.Timeout);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                // The refused transactions stay pooled (or the pool failed to look one up): the next proposer refuses them again.
+                LogMempoolUnreachable(logger, _index, e.Message);
+            }
         }
 
         await StepAsync(new ProposalValue(request.Height, request.Round, built.Block));
+    }
+
+    /// <summary>
+    /// The pool's candidates, or none when it does not answer in <see cref="PeerCall.Timeout"/>: this turn holds the
+    /// validator's votes, and a pool on a frozen silo (until it is declared dead) must not stall the ledger with it.
+    /// </summary>
+    private async Task<ImmutableArray<SignedTransaction>> ReapAsync(IMempoolGrain mempool)
+    {
+        try
+        {
+            return await mempool.ReapAsync(settings.MaxBlockTransactions).WaitAsync(PeerCall.Timeout);
+        }
+        catch (Exception e) when (e is OrleansException or TimeoutException)
+        {
+            LogMempoolUnreachable(logger, _index, e.Message);
+            return [];
+        }
     }
 
     private async Task CommitAsync(FinalizedBlock finalized)
@@ -336,11 +361,12 @@ public sealed partial class ValidatorGrain(
         int pending;
         try
         {
-            pending = await GrainFactory.GetGrain<IMempoolGrain>(0).FinalizedAsync(finalized);
+            pending = await GrainFactory.GetGrain<IMempoolGrain>(0).FinalizedAsync(finalized).WaitAsync(PeerCall.Timeout);
         }
         catch (Exception e) when (e is OrleansException or TimeoutException)
         {
-            // The pool re-activates elsewhere, indexes what it missed from the stored blocks, and nudges when it has work.
+            // The report is best effort: a pool that missed it takes the block from the stored ones (when it finds itself
+            // stuck, or a transaction refused as a replay), and one that re-activates elsewhere indexes them first.
             LogMempoolUnreachable(logger, _index, e.Message);
             return;
         }

@@ -93,45 +93,4 @@ public sealed class StoreFailureTests
         var query = grains.GetGrain<ILedgerQueryGrain>(0);
         Assert.Equal(10, (await query.GetBudgetAsync(open.BudgetId)).Budget!.Spent);
     }
-
-    /// <summary>A standalone node on a fresh database whose ledger store fails as <see cref="FlakyLedgerStore"/> does.</summary>
-    private sealed class FlakyNode(TestDatabase database, IHost host) : IAsyncDisposable
-    {
-        public IServiceProvider Services => host.Services;
-
-        public IGrainFactory Grains => host.Services.GetRequiredService<IGrainFactory>();
-
-        public string ChainId => host.Services.GetRequiredService<LedgerSettings>().ChainId;
-
-        public FlakyLedgerStore Store => (FlakyLedgerStore)host.Services.GetRequiredService<ILedgerStore>();
-
-        /// <summary>Starts it with <paramref name="funded"/> holding 1,000,000 at genesis.</summary>
-        public static async Task<FlakyNode> StartAsync(AgentKey funded, int failEvery, CancellationToken ct)
-        {
-            var database = await TestDatabase.CreateAsync(ct);
-            var settings = NodeSettings.Standalone(database.ConnectionString, database.Name).With(new Dictionary<string, string?>
-            {
-                ["Ainur:Ledger:Allocations:0:Account"] = funded.Did.Value,
-                ["Ainur:Ledger:Allocations:0:Amount"] = "1000000",
-            });
-            var builder = Host.CreateApplicationBuilder();
-            builder.Configuration.AddInMemoryCollection(settings);
-            builder.UseOrleans(silo =>
-            {
-                silo.Services.AddSingleton<ILedgerStore>(services =>
-                    new FlakyLedgerStore(new PostgresLedgerStore(services.GetRequiredService<NpgsqlDataSource>()), failEvery));
-                silo.AddAinurSilo(builder.Configuration);
-            });
-            var host = builder.Build();
-            await host.StartAsync(ct);
-            return new FlakyNode(database, host);
-        }
-
-        public async ValueTask DisposeAsync()
-        {
-            await host.StopAsync(CancellationToken.None);
-            host.Dispose();
-            await database.DisposeAsync();
-        }
-    }
 }
