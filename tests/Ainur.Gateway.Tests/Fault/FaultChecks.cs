@@ -28,7 +28,10 @@ internal static class FaultChecks
     /// <summary>Checks <paramref name="submissions"/> (and the fixture's probes) and the ledger; returns a summary to print.</summary>
     public static async Task<string> AssertAsync(FaultClusterFixture fixture, IReadOnlyList<Submission> submissions, CancellationToken ct)
     {
-        var all = submissions.Concat(fixture.TakeProbes()).ToList();
+        // Tasks an earlier test gave up on are counted here; their time was that test's failure.
+        var carried = fixture.Unfinished.Select(s => s.Draft.Id).ToHashSet();
+        var all = submissions.Concat(fixture.TakeProbes()).Concat(fixture.Unfinished).ToList();
+        fixture.Unfinished.Clear();
         var refused = all.Where(s => !s.Acknowledged && !s.Retryable).ToList();
         var views = await WaitUntilTerminalAsync(fixture, all, ct);
 
@@ -56,7 +59,7 @@ internal static class FaultChecks
             }
 
             var took = history[^1].GetProperty("at").GetDateTimeOffset() - history[0].GetProperty("at").GetDateTimeOffset();
-            if (took > Bound)
+            if (took > Bound && !carried.Contains(id))
             {
                 violations.Add($"task {id} took {took.TotalSeconds:F1} s to end, over the bound of {Bound.TotalSeconds:F0} s: {Describe(history)}");
             }
@@ -124,9 +127,14 @@ internal static class FaultChecks
                 return views;
             }
 
-            Assert.True(waited.Elapsed < Bound,
-                $"{still.Count} tasks not terminal {Bound.TotalSeconds:F0} s after the load stopped: " +
-                string.Join("; ", still.Take(10).Select(s => $"{s.Submission} -> {s.View?.GetRawText() ?? "404"}")));
+            if (waited.Elapsed >= Bound)
+            {
+                // Left for the next test's checks (the tasks counted so far are not: this test fails before counting).
+                fixture.Unfinished.AddRange(all);
+                Assert.Fail($"{still.Count} tasks not terminal {Bound.TotalSeconds:F0} s after the load stopped: " +
+                    string.Join("; ", still.Take(10).Select(s => $"{s.Submission} -> {s.View?.GetRawText() ?? "404"}")));
+            }
+
             open = [.. still.Select(s => s.Submission)];
             await Task.Delay(500, ct);
         }

@@ -74,6 +74,12 @@ public sealed class FaultClusterFixture : IAsyncLifetime
     /// <summary>Submissions that were not answered 202 and whose task does not exist; filled by <see cref="FaultChecks"/>.</summary>
     internal List<Submission> NeverMade { get; } = [];
 
+    /// <summary>
+    /// Tasks a test gave up waiting for (not closed within the bound): the next test's checks wait for them again and
+    /// count them, so one slow task fails its own test, not the ledger check of every test after it.
+    /// </summary>
+    internal List<Submission> Unfinished { get; } = [];
+
     /// <summary>One client for the load and the checks, for any gateway (requests carry absolute addresses).</summary>
     internal HttpClient Http { get; } = new() { Timeout = TimeSpan.FromSeconds(20) };
 
