@@ -37,16 +37,16 @@ internal sealed partial class AgentGrain
         return true;
     }
 
-    Task<ImmutableArray<DiscoveryEntry>> IAgentGrain.DiscoveryEntriesAsync(string domain) =>
-        Task.FromResult(state.State.Record is { IsActive: true } record ? Entries(record, domain, Embed(record)) : []);
+    async Task<ImmutableArray<DiscoveryEntry>> IAgentGrain.DiscoveryEntriesAsync(string domain) =>
+        state.State.Record is { IsActive: true } record ? Entries(record, domain, await EmbedAsync(record, CancellationToken.None)) : [];
 
     /// <summary>
     /// Embeds the capabilities of <paramref name="record"/> whose discovery text has no stored embedding and stores the
     /// result in the grain's state (the caller writes it); true when anything changed. Dropped capabilities lose theirs.
     /// </summary>
-    private bool RefreshEmbeddings(AgentRecord record)
+    private async Task<bool> RefreshEmbeddingsAsync(AgentRecord record, CancellationToken cancellationToken)
     {
-        var embeddings = Embed(record);
+        var embeddings = await EmbedAsync(record, cancellationToken);
         var changed = embeddings.Count != state.State.Embeddings.Count
             || embeddings.Any(e => !state.State.Embeddings.TryGetValue(e.Key, out var old) || !ReferenceEquals(old, e.Value));
         state.State.Embeddings = embeddings;
@@ -54,7 +54,7 @@ internal sealed partial class AgentGrain
     }
 
     /// <summary>Each capability's embedding: the stored one when its text is unchanged, else a new one.</summary>
-    private Dictionary<string, CapabilityEmbedding> Embed(AgentRecord record)
+    private async Task<Dictionary<string, CapabilityEmbedding>> EmbedAsync(AgentRecord record, CancellationToken cancellationToken)
     {
         var result = new Dictionary<string, CapabilityEmbedding>(StringComparer.Ordinal);
         var missing = new List<(string Id, string Text)>();
@@ -73,7 +73,7 @@ internal sealed partial class AgentGrain
 
         if (missing.Count > 0)
         {
-            var vectors = embedder.Embed([.. missing.Select(m => m.Text)]);
+            var vectors = await embedder.EmbedAsync([.. missing.Select(m => m.Text)], cancellationToken);
             for (var i = 0; i < missing.Count; i++)
             {
                 result[missing[i].Id] = new CapabilityEmbedding(missing[i].Text, vectors[i]);

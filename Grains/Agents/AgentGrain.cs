@@ -33,7 +33,7 @@ internal sealed partial class AgentGrain(
         if (decision.Rejection is null)
         {
             // Embedding before the write stores the record and its embeddings together (also repairs missing ones).
-            var embedded = RefreshEmbeddings(decision.Next!);
+            var embedded = await RefreshEmbeddingsAsync(decision.Next!, cancellationToken);
             if (decision.Outcome != RegistrationOutcome.Unchanged || embedded)
             {
                 state.State.Record = decision.Next;

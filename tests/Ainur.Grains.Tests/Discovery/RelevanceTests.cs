@@ -23,7 +23,7 @@ public sealed class RelevanceTests
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     [Fact]
-    public void Search_LabelledNeeds_RelevantCapabilityInTopFive()
+    public async Task Search_LabelledNeeds_RelevantCapabilityInTopFive()
     {
         var capabilities = Load<CapabilityFile>("capabilities.json").Capabilities;
         var queries = Load<QueryFile>("queries.json").Queries;
@@ -31,14 +31,14 @@ public sealed class RelevanceTests
         Assert.DoesNotContain(queries, q => capabilities.Any(c => c.Description.Contains(q.Q, StringComparison.OrdinalIgnoreCase)));
 
         var embedder = MiniLmEmbedder.Shared;
-        var vectors = embedder.Embed([.. capabilities.Select(c => DiscoveryText.ForCapability(c.Id, c.Description))]);
+        var vectors = await embedder.EmbedAsync([.. capabilities.Select(c => DiscoveryText.ForCapability(c.Id, c.Description))], TestContext.Current.CancellationToken);
         using var index = new VectorIndex(embedder.Dimensions);
         for (var i = 0; i < vectors.Length; i++)
         {
             index.Add((ulong)i, vectors[i]);
         }
 
-        var queryVectors = embedder.Embed([.. queries.Select(q => DiscoveryQuery.TryCreate(q.Q, 5, out _)!.Text)]);
+        var queryVectors = await embedder.EmbedAsync([.. queries.Select(q => DiscoveryQuery.TryCreate(q.Q, 5, out _)!.Text)], TestContext.Current.CancellationToken);
         var misses = new List<string>();
         for (var i = 0; i < queries.Length; i++)
         {
@@ -59,13 +59,13 @@ public sealed class RelevanceTests
     /// answers, which routing must not send anywhere. Printed as the test's output.
     /// </summary>
     [Fact]
-    public void Thresholds_LabelledAndUnrelatedNeeds_FewCorrectAnswersCut_UnrelatedNotRouted()
+    public async Task Thresholds_LabelledAndUnrelatedNeeds_FewCorrectAnswersCut_UnrelatedNotRouted()
     {
         var capabilities = Load<CapabilityFile>("capabilities.json").Capabilities;
         var queries = Load<QueryFile>("queries.json").Queries;
         var embedder = MiniLmEmbedder.Shared;
-        var vectors = embedder.Embed([.. capabilities.Select(c => DiscoveryText.ForCapability(c.Id, c.Description))]);
-        var needs = embedder.Embed([.. queries.Select(q => q.Q).Concat(Unrelated).Select(q => DiscoveryQuery.TryCreate(q, 5, out _)!.Text)]);
+        var vectors = await embedder.EmbedAsync([.. capabilities.Select(c => DiscoveryText.ForCapability(c.Id, c.Description))], TestContext.Current.CancellationToken);
+        var needs = await embedder.EmbedAsync([.. queries.Select(q => q.Q).Concat(Unrelated).Select(q => DiscoveryQuery.TryCreate(q, 5, out _)!.Text)], TestContext.Current.CancellationToken);
         var best = needs.Select(n => vectors.Select((v, i) => (capabilities[i].Id, Similarity: (double)Vectors.Dot(n, v))).MaxBy(h => h.Similarity)).ToList();
 
         var correct = best.Take(queries.Length).Where((b, i) => queries[i].Relevant.Contains(b.Id)).Select(b => b.Similarity).ToList();
