@@ -36,7 +36,7 @@ internal sealed class ExecutorGrain(WasmEngine engine, ModuleLoader modules, ILo
         await engine.Slots.WaitAsync();
         try
         {
-            outcome = await Task.Run(() => engine.Execute(module, input, fuel, live?.Writer));
+            outcome = await engine.Threads.RunAsync(() => engine.Execute(module, input, fuel, live?.Writer));
         }
         finally
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Collections.Immutable;
+using Ainur.Grains.Threading;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Modules;
 using Wasmtime;
@@ -40,6 +41,7 @@ public sealed class WasmEngine : IDisposable
         WasmExecution.DefineImports(Linker);
         _epochTicker = new Timer(_ => Engine.IncrementEpoch(), null, settings.EpochTick, settings.EpochTick);
         Slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
+        Threads = new DedicatedThreads(settings.Concurrency, "wasm executor");
         ClientSlots = new ClientSlots(settings.PerClient);
     }
 
@@ -55,6 +57,9 @@ public sealed class WasmEngine : IDisposable
 
     /// <summary>Bounds the executions running at once on this silo.</summary>
     internal SemaphoreSlim Slots { get; }
+
+    /// <summary>Where executions run, one per slot: a 5-s run must not hold a thread of the pool the silo's grains share.</summary>
+    internal DedicatedThreads Threads { get; }
 
     /// <summary>Bounds each client's executions running at once on this silo; taken before <see cref="Slots"/>.</summary>
     internal ClientSlots ClientSlots { get; }
@@ -144,6 +149,8 @@ public sealed class WasmEngine : IDisposable
     /// <inheritdoc/>
     public void Dispose()
     {
+        // Running executions end first, while the epoch ticker still bounds their time.
+        Threads.Dispose();
         _epochTicker.Dispose();
         foreach (var module in _cache.Values)
         {
