@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using Ainur.Gateway.Hosting;
+using Ainur.Grains.Threading;
 using Microsoft.Extensions.Options;
 
 namespace Ainur.Gateway.Tasks;
@@ -15,112 +15,32 @@ public sealed class SchemaCheckPool : IDisposable
     // Far above what a check may nest (InputSchemas.MaxNesting): a stack overflow ends the process.
     private const int StackBytes = 16 * 1024 * 1024;
 
-    private readonly BlockingCollection<Work> _queue;
-    private readonly Thread[] _threads;
-    private int _running;
-    private int _peak;
+    private readonly DedicatedThreads _threads;
 
     /// <summary>Starts the workers.</summary>
     public SchemaCheckPool(IOptions<GatewayOptions> options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var settings = options.Value;
-        Workers = settings.SchemaCheckWorkers > 0 ? settings.SchemaCheckWorkers : Math.Max(1, Environment.ProcessorCount / 2);
-        _queue = new BlockingCollection<Work>(Math.Max(1, settings.SchemaCheckQueue));
-        _threads = [.. Enumerable.Range(0, Workers).Select(i => new Thread(Serve, StackBytes) { IsBackground = true, Name = $"ainur-schema-check-{i}" })];
-        foreach (var thread in _threads)
-        {
-            thread.Start();
-        }
+        _threads = new DedicatedThreads(
+            settings.SchemaCheckWorkers > 0 ? settings.SchemaCheckWorkers : Math.Max(1, Environment.ProcessorCount / 2),
+            "ainur-schema-check",
+            settings.SchemaCheckQueue,
+            StackBytes);
     }
 
     /// <summary>Threads that run checks; no more checks than this run at once.</summary>
-    public int Workers { get; }
+    public int Workers => _threads.Count;
 
     /// <summary>The most checks that ever ran at once (at most <see cref="Workers"/>).</summary>
-    public int PeakRunning => Volatile.Read(ref _peak);
+    public int PeakRunning => _threads.PeakRunning;
 
     /// <summary>
     /// Runs <paramref name="check"/> on a worker; null when the queue is full. A check whose caller gave up
     /// (<paramref name="cancellationToken"/>) before a worker took it is not run.
     /// </summary>
-    public Task<T>? TryRun<T>(Func<T> check, CancellationToken cancellationToken)
-    {
-        var work = new Work<T>(check, cancellationToken);
-        return _queue.TryAdd(work) ? work.Completion : null;
-    }
+    public Task<T>? TryRun<T>(Func<T> check, CancellationToken cancellationToken) => _threads.TryRun(check, cancellationToken);
 
     /// <inheritdoc/>
-    public void Dispose()
-    {
-        _queue.CompleteAdding();
-        // A worker still inside a check after the wait keeps the queue: disposing it under the worker would throw on
-        // that background thread and end the process during shutdown.
-        if (_threads.All(thread => thread.Join(TimeSpan.FromSeconds(5))))
-        {
-            _queue.Dispose();
-        }
-    }
-
-    private void Serve()
-    {
-        foreach (var work in _queue.GetConsumingEnumerable())
-        {
-            var running = Interlocked.Increment(ref _running);
-            InterlockedMax(ref _peak, running);
-            try
-            {
-                work.Run();
-            }
-            finally
-            {
-                Interlocked.Decrement(ref _running);
-            }
-        }
-    }
-
-    private static void InterlockedMax(ref int target, int value)
-    {
-        var seen = Volatile.Read(ref target);
-        while (value > seen)
-        {
-            var before = Interlocked.CompareExchange(ref target, value, seen);
-            if (before == seen)
-            {
-                return;
-            }
-
-            seen = before;
-        }
-    }
-
-    private abstract class Work
-    {
-        public abstract void Run();
-    }
-
-    private sealed class Work<T>(Func<T> check, CancellationToken cancellationToken) : Work
-    {
-        private readonly TaskCompletionSource<T> _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public Task<T> Completion => _done.Task;
-
-        public override void Run()
-        {
-            if (cancellationToken.IsCancellationRequested)
-            {
-                _done.TrySetCanceled(cancellationToken);
-                return;
-            }
-
-            try
-            {
-                _done.TrySetResult(check());
-            }
-            catch (Exception e)
-            {
-                _done.TrySetException(e);
-            }
-        }
-    }
+    public void Dispose() => _threads.Dispose();
 }

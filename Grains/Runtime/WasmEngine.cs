@@ -41,7 +41,7 @@ public sealed class WasmEngine : IDisposable
         WasmExecution.DefineImports(Linker);
         _epochTicker = new Timer(_ => Engine.IncrementEpoch(), null, settings.EpochTick, settings.EpochTick);
         Slots = new SemaphoreSlim(settings.Concurrency, settings.Concurrency);
-        Threads = new DedicatedThreads(settings.Concurrency, "wasm executor");
+        Threads = new DedicatedThreads(settings.Concurrency, "ainur-wasm");
         ClientSlots = new ClientSlots(settings.PerClient);
     }
 

@@ -25,7 +25,7 @@ public sealed class MiniLmEmbedder : ITextEmbedder, IDisposable
         new(() => new SentenceEncoder(new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 }), trackAllValues: true);
 
     /// <summary>A pool of <paramref name="size"/> encoders.</summary>
-    public MiniLmEmbedder(int size) => _threads = new DedicatedThreads(size, "MiniLM encoder");
+    public MiniLmEmbedder(int size) => _threads = new DedicatedThreads(size, "ainur-minilm");
 
     /// <inheritdoc/>
     public int Dimensions => 384;

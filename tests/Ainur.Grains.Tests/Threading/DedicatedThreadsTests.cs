@@ -13,7 +13,7 @@ public sealed class DedicatedThreadsTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var gate = new ManualResetEventSlim();
-        using var threads = new DedicatedThreads(1, "test worker");
+        using var threads = new DedicatedThreads(1, "test-worker");
         var ran = threads.RunAsync(() =>
         {
             gate.Wait(TimeSpan.FromSeconds(30), ct);
@@ -23,7 +23,7 @@ public sealed class DedicatedThreadsTests
         Assert.False(ran.IsCompleted);
         gate.Set();
 
-        Assert.Equal((false, "test worker 0"), await ran);
+        Assert.Equal((false, "test-worker-0"), await ran);
     }
 
     [Fact]
@@ -31,7 +31,7 @@ public sealed class DedicatedThreadsTests
     {
         var ct = TestContext.Current.CancellationToken;
         using var gate = new ManualResetEventSlim();
-        using var threads = new DedicatedThreads(2, "test worker");
+        using var threads = new DedicatedThreads(2, "test-worker");
         var blockers = Enumerable.Range(0, 2).Select(_ => threads.RunAsync(() => gate.Wait(TimeSpan.FromSeconds(30), ct), ct)).ToList();
         var skipped = 0;
         using var cancel = new CancellationTokenSource();
