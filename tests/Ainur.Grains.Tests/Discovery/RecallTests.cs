@@ -35,9 +35,18 @@ public sealed class RecallTests
         Assert.True(again >= 0.95, $"recall@10 after rebuild {again:0.000} at {count}");
     }
 
-    // Batches of 64 keep each encoder call short; the embedder's threads take them in turn.
-    private static async Task<float[][]> EmbedAllAsync(MiniLmEmbedder embedder, IReadOnlyList<string> texts) =>
-        [.. (await Task.WhenAll(texts.Chunk(64).Select(batch => embedder.EmbedAsync(batch)))).SelectMany(r => r)];
+    // Batches of 64, two at a time (one per encoder thread): the embedder is the process's, and thousands of texts
+    // queued at once would make every other test's registration wait behind them.
+    private static async Task<float[][]> EmbedAllAsync(MiniLmEmbedder embedder, IReadOnlyList<string> texts)
+    {
+        var vectors = new List<float[]>(texts.Count);
+        foreach (var pair in texts.Chunk(64).Chunk(2))
+        {
+            vectors.AddRange((await Task.WhenAll(pair.Select(batch => embedder.EmbedAsync(batch)))).SelectMany(r => r));
+        }
+
+        return [.. vectors];
+    }
 
     private static VectorIndex Build(int dimensions, float[][] vectors)
     {
