@@ -23,6 +23,7 @@ public sealed partial class MempoolGrain(
     : Grain, IMempoolGrain
 {
     private static readonly TimeSpan NudgePeriod = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan StoredBlocksWait = TimeSpan.FromSeconds(1);
 
     // Admissions are handed to the validators for early signature checks in small batches: a short wait, or a full batch.
     private static readonly TimeSpan PrevalidationDelay = TimeSpan.FromMilliseconds(1);
@@ -100,7 +101,17 @@ public sealed partial class MempoolGrain(
         // say so before the caller is told "rejected".
         if (rejected.Any(r => IsReplayRefusal(r.Reason)))
         {
-            await ReportStoredBlocksAsync();
+            try
+            {
+                // Bounded: a catch-up that cannot finish now (the database slow or down) must not leave the refusals
+                // unanswered, and their callers (the orchestrator) waiting on transactions that will never be final.
+                await ReportStoredBlocksAsync().WaitAsync(StoredBlocksWait, clock);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                LogStoredBlocksUnread(logger, e.Message);
+            }
+
             if (height <= _reported)
             {
                 return;
@@ -448,6 +459,9 @@ public sealed partial class MempoolGrain(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Indexing finalized block {Height} failed (attempt {Attempt}), retrying: {Reason}")]
     private static partial void LogIndexRetry(ILogger logger, long height, int attempt, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Reading the stored blocks before answering a replay refusal did not finish in time; answering from the index: {Reason}")]
+    private static partial void LogStoredBlocksUnread(ILogger logger, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Indexed finalized blocks {From}..{To} that were not indexed yet")]
     private static partial void LogIndexCaughtUp(ILogger logger, long from, long to);
