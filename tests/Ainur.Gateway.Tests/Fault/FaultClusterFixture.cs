@@ -122,7 +122,8 @@ public sealed class FaultClusterFixture : IAsyncLifetime
             var stake = SignedTransaction.Sign(new Stake(agent.Did, Stake, 1), agent, LedgerCalls.ChainId);
             await HttpAssert.JsonAsync(await tasks.Ledger.PostAsync(agent, "/v1/stake", LedgerCalls.SubmitBody(stake.Encoded.Span), "?wait=30"), HttpStatusCode.OK);
             using var registered = await tasks.RegisterAsync(agent, Capability, """{"type":"object"}""", Price, deterministic: true);
-            Assert.Equal(HttpStatusCode.Created, registered.StatusCode);
+            // 200: the gateway retried a registration whose first try outlasted its call timeout on a cold cluster.
+            Assert.True(registered.StatusCode is HttpStatusCode.Created or HttpStatusCode.OK, $"registration answered {registered.StatusCode}");
         }
 
         var budgets = new BudgetCalls(tasks.Ledger);
