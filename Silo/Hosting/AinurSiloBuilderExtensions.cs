@@ -154,8 +154,8 @@ public static class AinurSiloBuilderExtensions
         silo.UseAdoNetReminderService(o =>
         {
             o.Invariant = Invariant;
-            // Its statements are self-contained too; a per-task reminder (lock-paid tasks) paid a DISCARD ALL each.
-            o.ConnectionString = StatementDataSource.WithoutReset(connectionString);
+            // Its statements are self-contained too (a per-task reminder, for lock-paid tasks, paid a DISCARD ALL each) and repeat.
+            o.ConnectionString = StatementDataSource.ForStatements(connectionString);
         });
         silo.Services.TryAddSingleton(_ => StatementDataSource.Create(connectionString));
         AddPostgresSeenSignatureStore(silo.Services);

@@ -9,6 +9,7 @@ using Npgsql;
 //   tasks also takes [--agents N] [--budget-only] [--agent-baseline] (adds budgets with agents taking one item per request)
 //   [--on-result] (adds budgets with clients submitting accept: "on-result" instead of accepting each result)
 //   [--rate R] (the open loop offers R tasks/s instead of 80% of the closed loop's maximum: latencies of two builds compare at one rate);
+//   [--alloc-types] (prints the types allocated in the closed loop, sampled from the runtime's allocation ticks);
 //   tasks and wasm-tasks take [--until-warm]: after --warmup, warm up on until the JIT has all but stopped (see WarmUp);
 // The load tools against a running node or cluster (grain-load, http-load, render): see Tools/ToolCommands.cs.
 //   discovery takes [--agents N] (default 100000) [--registrations R] [--concurrency C] [--vectors FILE]: see DiscoveryBench.

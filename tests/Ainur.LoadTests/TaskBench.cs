@@ -131,19 +131,28 @@ internal static class TaskBench
         var postmaster = await ProcessCpu.PostmasterAsync(database.ConnectionString);
         var (blocks, transactions, consensus, cpu) = (ledger.FinalizedBlocks, ledger.FinalizedTransactions, ledger.ConsensusCpu, ProcessCpu.Now(postmaster));
         var (jit, jitted) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
+        var gc = GcSnapshot.Now();
+        using var allocations = Environment.GetCommandLineArgs().Contains("--alloc-types") ? new AllocationSampler() : null;
+        allocations?.Start();
         // On stderr, so a profiler attached to this process can take the measured window alone (BENCHMARKS.md).
         Console.Error.WriteLine($"closed loop starts {DateTime.UtcNow:O}");
         var closed = await LoadRunner.RunAsync(phase.Name, concurrency, duration, operation, iterationBase: 1L << 40);
         Console.Error.WriteLine($"closed loop ends {DateTime.UtcNow:O}");
         var cpuAfter = ProcessCpu.Now(postmaster);
         var (jitAfter, jittedAfter) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
+        var gcAfter = GcSnapshot.Now();
+        if (allocations is not null)
+        {
+            Console.WriteLine($"Allocated types in the closed loop (sampled bytes):{Environment.NewLine}{allocations.Stop(25)}");
+        }
+
         var settled = Math.Max(1, closed.Operations);
         var costs = string.Create(CultureInfo.InvariantCulture,
             $"ledger heights {(ledger.FinalizedBlocks - blocks) / (double)settled:F3}, ledger transactions {(ledger.FinalizedTransactions - transactions) / (double)settled:F2}, " +
             $"consensus CPU per finalized transaction {(ledger.ConsensusCpu - consensus).TotalMicroseconds / Math.Max(1, ledger.FinalizedTransactions - transactions):F0} µs; " +
             $"CPU {(cpuAfter.Machine - cpu.Machine).TotalMilliseconds / settled:F2} ms (all processes; node + clients + agents {(cpuAfter.Node - cpu.Node).TotalMilliseconds / settled:F2} ms, " +
             $"PostgreSQL {(cpuAfter.Postgres - cpu.Postgres).TotalMilliseconds / settled:F2} ms); {cpuAfter.Since(cpu)}; " +
-            $"{warmed}; of the node's, JIT compiling {(jitAfter - jit).TotalMilliseconds / settled:F2} ms ({jittedAfter - jitted} methods compiled in the run: a longer --warmup or --until-warm leaves fewer)");
+            $"{warmed}; {gcAfter.PerOperation(gc, settled)}; of the node's, JIT compiling {(jitAfter - jit).TotalMilliseconds / settled:F2} ms ({jittedAfter - jitted} methods compiled in the run: a longer --warmup or --until-warm leaves fewer)");
 
         var paced = await PacedRunner.RunAsync(phase.Name, rate > 0 ? rate : 0.8 * closed.PerSecond, duration, async i =>
         {

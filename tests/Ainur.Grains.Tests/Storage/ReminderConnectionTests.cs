@@ -9,13 +9,14 @@ using Orleans.Configuration;
 namespace Ainur.Grains.Tests.Storage;
 
 /// <summary>
-/// The reminder table's connections go back to the pool without Npgsql's reset: a lock-paid task registers and removes
-/// a reminder, and each paid a <c>DISCARD ALL</c> round trip besides (pg_stat_statements on the task benchmark).
+/// The reminder table's connections go back to the pool without Npgsql's reset (a lock-paid task registers and removes
+/// a reminder, and each paid a <c>DISCARD ALL</c> round trip besides, pg_stat_statements on the task benchmark) and
+/// prepare the statements they repeat.
 /// </summary>
 public sealed class ReminderConnectionTests
 {
     [Fact]
-    public void ReminderTable_OfADurableSilo_SkipsTheConnectionReset()
+    public void ReminderTable_OfADurableSilo_SkipsTheConnectionReset_AndPreparesStatements()
     {
         var builder = Host.CreateEmptyApplicationBuilder(new());   // no ambient appsettings or environment
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -30,6 +31,7 @@ public sealed class ReminderConnectionTests
 
         var connection = new NpgsqlConnectionStringBuilder(reminders.ConnectionString);
         Assert.True(connection.NoResetOnClose);
+        Assert.True(connection.MaxAutoPrepare > 0);
         Assert.Equal("127.0.0.1", connection.Host);
         Assert.Equal(1, connection.Port);
     }
