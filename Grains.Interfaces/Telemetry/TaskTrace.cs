@@ -16,11 +16,17 @@ public static class TaskTrace
     // The request-context key: short, since it rides in every message of the call chain.
     private const string ContextKey = "ainur.task";
 
-    /// <summary>Marks the current span and the grain calls made from here on as serving task <paramref name="taskId"/>.</summary>
+    /// <summary>
+    /// Marks the current span and the grain calls made from here on as serving task <paramref name="taskId"/>; nothing
+    /// when no span is recorded (tracing off), since the id would ride in every message for no reader.
+    /// </summary>
     public static void Enter(string taskId)
     {
-        Activity.Current?.SetTag(Tag, taskId);
-        RequestContext.Set(ContextKey, taskId);
+        if (Activity.Current is { IsAllDataRequested: true } span)
+        {
+            span.SetTag(Tag, taskId);
+            RequestContext.Set(ContextKey, taskId);
+        }
     }
 
     /// <summary>The task id the incoming grain call carries, if any.</summary>

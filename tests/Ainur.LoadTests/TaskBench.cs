@@ -114,7 +114,7 @@ internal static class TaskBench
         // As many items per agent at once either way: one-item workers, or two batched pollers sharing that many.
         var perAgent = Math.Max(2, 2 * concurrency / agentCount);
         var pollers = phase.Batched
-            ? agentKeys.SelectMany(agent => Enumerable.Range(0, 2).Select(_ => agents.ServeBatchedAsync(agent, Math.Clamp(perAgent / 2, 1, 64), stop.Token))).ToList()
+            ? agentKeys.Select(agent => agents.ServeBatchedAsync(agent, 2, Math.Clamp(perAgent / 2, 1, 64), stop.Token)).ToList()
             : agentKeys.SelectMany(agent => Enumerable.Range(0, perAgent).Select(_ => agents.ServeOneAtATimeAsync(agent, stop.Token))).ToList();
 
         var recent = new ConcurrentQueue<Hash32>();
@@ -132,6 +132,7 @@ internal static class TaskBench
         var (blocks, transactions, consensus, cpu) = (ledger.FinalizedBlocks, ledger.FinalizedTransactions, ledger.ConsensusCpu, ProcessCpu.Now(postmaster));
         var (jit, jitted) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         var gc = GcSnapshot.Now();
+        var agentRequests = agents.Requests;
         using var allocations = Environment.GetCommandLineArgs().Contains("--alloc-types") ? new AllocationSampler() : null;
         allocations?.Start();
         // On stderr, so a profiler attached to this process can take the measured window alone (BENCHMARKS.md).
@@ -141,6 +142,7 @@ internal static class TaskBench
         var cpuAfter = ProcessCpu.Now(postmaster);
         var (jitAfter, jittedAfter) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         var gcAfter = GcSnapshot.Now();
+        var agentRequestsAfter = agents.Requests;
         if (allocations is not null)
         {
             Console.WriteLine($"Allocated types in the closed loop (sampled bytes):{Environment.NewLine}{allocations.Stop(25)}");
@@ -152,7 +154,7 @@ internal static class TaskBench
             $"consensus CPU per finalized transaction {(ledger.ConsensusCpu - consensus).TotalMicroseconds / Math.Max(1, ledger.FinalizedTransactions - transactions):F0} µs; " +
             $"CPU {(cpuAfter.Machine - cpu.Machine).TotalMilliseconds / settled:F2} ms (all processes; node + clients + agents {(cpuAfter.Node - cpu.Node).TotalMilliseconds / settled:F2} ms, " +
             $"PostgreSQL {(cpuAfter.Postgres - cpu.Postgres).TotalMilliseconds / settled:F2} ms); {cpuAfter.Since(cpu)}; " +
-            $"{warmed}; {gcAfter.PerOperation(gc, settled)}; of the node's, JIT compiling {(jitAfter - jit).TotalMilliseconds / settled:F2} ms ({jittedAfter - jitted} methods compiled in the run: a longer --warmup or --until-warm leaves fewer)");
+            $"{warmed}; {gcAfter.PerOperation(gc, settled)}; agent requests per task: polls {(agentRequestsAfter.Polls - agentRequests.Polls) / (double)settled:F2}, result posts {(agentRequestsAfter.Posts - agentRequests.Posts) / (double)settled:F2}; of the node's, JIT compiling {(jitAfter - jit).TotalMilliseconds / settled:F2} ms ({jittedAfter - jitted} methods compiled in the run: a longer --warmup or --until-warm leaves fewer)");
 
         var paced = await PacedRunner.RunAsync(phase.Name, rate > 0 ? rate : 0.8 * closed.PerSecond, duration, async i =>
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 using Ainur.Protocol.Hashing;
 using Ainur.Protocol.Identity;
 using Ainur.Protocol.Ledger.Transactions;
@@ -18,6 +19,12 @@ internal sealed class TaskBenchAgents(HttpClient http)
 {
     public const string Capability = "bench.echo";
     public const long Price = 10;
+
+    private long _polls;
+    private long _posts;
+
+    /// <summary>Signed agent requests so far: polls of the feed (one-item workers' included) and result posts.</summary>
+    public (long Polls, long Posts) Requests => (Interlocked.Read(ref _polls), Interlocked.Read(ref _posts));
 
     /// <summary>Results posted, by task id: the client waiting for one awaits its completion source.</summary>
     public ConcurrentDictionary<Hash32, TaskCompletionSource> Posted { get; } = new();
@@ -42,6 +49,7 @@ internal sealed class TaskBenchAgents(HttpClient http)
             try
             {
                 using var response = await http.SendAsync(RequestSigner.SignedGet(agent, http.BaseAddress!, $"/v1/agents/{agent.Did}/tasks/next", "?wait=2"), stop);
+                Interlocked.Increment(ref _polls);
                 if (response.StatusCode != HttpStatusCode.OK)
                 {
                     continue;
@@ -50,6 +58,7 @@ internal sealed class TaskBenchAgents(HttpClient http)
                 using var item = JsonDocument.Parse(await response.Content.ReadAsStringAsync(stop));
                 var (id, body) = Echo(item.RootElement, withTaskId: false);
                 await TaskBench.SendAsync(http, TaskBench.Post(agent, http, $"/v1/tasks/{id}/result", body), HttpStatusCode.OK);
+                Interlocked.Increment(ref _posts);
                 PostedFor(id).TrySetResult();
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
@@ -60,48 +69,67 @@ internal sealed class TaskBenchAgents(HttpClient http)
     }
 
     /// <summary>
-    /// Batched: takes up to <paramref name="max"/> tasks per poll and polls again at once, while their outputs are posted in
-    /// one request (after this worker's previous batch).
+    /// Batched, as the CLI's <c>agent run --parallel</c> works: <paramref name="pollers"/> loops take up to
+    /// <paramref name="max"/> tasks per poll and poll again at once; one poster sends whatever results are ready in one
+    /// signed request, then the next ones that became ready meanwhile.
     /// </summary>
-    public async Task ServeBatchedAsync(AgentKey agent, int max, CancellationToken stop)
+    public async Task ServeBatchedAsync(AgentKey agent, int pollers, int max, CancellationToken stop)
     {
-        var posting = Task.CompletedTask;
+        var ready = Channel.CreateUnbounded<(Hash32 Id, string Body)>(new UnboundedChannelOptions { SingleReader = true });
+        var poster = PostReadyAsync(agent, ready.Reader, max);
+        await Task.WhenAll(Enumerable.Range(0, pollers).Select(_ => PollAsync(agent, max, ready.Writer, stop)));
+        ready.Writer.Complete();
+        await poster;
+    }
+
+    private async Task PollAsync(AgentKey agent, int max, ChannelWriter<(Hash32 Id, string Body)> ready, CancellationToken stop)
+    {
         while (!stop.IsCancellationRequested)
         {
             try
             {
                 using var response = await http.SendAsync(RequestSigner.SignedGet(agent, http.BaseAddress!, $"/v1/agents/{agent.Did}/tasks/next", $"?wait=2&max={max}"), stop);
+                Interlocked.Increment(ref _polls);
                 if (response.StatusCode != HttpStatusCode.OK)
                 {
                     continue;
                 }
 
                 using var batch = JsonDocument.Parse(await response.Content.ReadAsStringAsync(stop));
-                var items = batch.RootElement.GetProperty("items").EnumerateArray().Select(i => Echo(i, withTaskId: true)).ToList();
-                posting = PostBatchAsync(agent, items, posting);
+                foreach (var item in batch.RootElement.GetProperty("items").EnumerateArray())
+                {
+                    ready.TryWrite(Echo(item, withTaskId: true));
+                }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                break;
+                return;
             }
         }
-
-        await posting;
     }
 
-    private async Task PostBatchAsync(AgentKey agent, List<(Hash32 Id, string Body)> items, Task previous)
+    private async Task PostReadyAsync(AgentKey agent, ChannelReader<(Hash32 Id, string Body)> ready, int max)
     {
-        await previous;
-        using var posted = await http.SendAsync(TaskBench.Post(agent, http, $"/v1/agents/{agent.Did}/results", $$"""{"results":[{{string.Join(",", items.Select(i => i.Body))}}]}"""));
-        using var answers = JsonDocument.Parse(await posted.Content.ReadAsStringAsync());
-        if (posted.StatusCode != HttpStatusCode.OK || answers.RootElement.GetProperty("items").EnumerateArray().Any(a => a.GetProperty("status").GetInt32() != 200))
+        while (await ready.WaitToReadAsync())
         {
-            throw new InvalidOperationException($"POST results: {(int)posted.StatusCode} {answers.RootElement}");
-        }
+            var items = new List<(Hash32 Id, string Body)>();
+            while (items.Count < max && ready.TryRead(out var item))
+            {
+                items.Add(item);
+            }
 
-        foreach (var (id, _) in items)
-        {
-            PostedFor(id).TrySetResult();
+            using var posted = await http.SendAsync(TaskBench.Post(agent, http, $"/v1/agents/{agent.Did}/results", $$"""{"results":[{{string.Join(",", items.Select(i => i.Body))}}]}"""));
+            Interlocked.Increment(ref _posts);
+            using var answers = JsonDocument.Parse(await posted.Content.ReadAsStringAsync());
+            if (posted.StatusCode != HttpStatusCode.OK || answers.RootElement.GetProperty("items").EnumerateArray().Any(a => a.GetProperty("status").GetInt32() != 200))
+            {
+                throw new InvalidOperationException($"POST results: {(int)posted.StatusCode} {answers.RootElement}");
+            }
+
+            foreach (var (id, _) in items)
+            {
+                PostedFor(id).TrySetResult();
+            }
         }
     }
 

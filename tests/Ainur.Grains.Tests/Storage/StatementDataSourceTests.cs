@@ -29,4 +29,16 @@ public sealed class StatementDataSourceTests(DatabaseFixture fixture) : IClassFi
         check.Parameters.AddWithValue($"%{marker}%");
         Assert.Equal(1L, await check.ExecuteScalarAsync(Ct));
     }
+
+    [Fact]
+    public async Task APreparedStatement_IsPlannedForItsArgumentsEveryTime()
+    {
+        await using var dataSource = StatementDataSource.Create(fixture.Database.ConnectionString + ";Options=-c statement_timeout=60000");
+        await using var command = dataSource.CreateCommand("select current_setting('plan_cache_mode'), current_setting('statement_timeout')");
+        await using var reader = await command.ExecuteReaderAsync(Ct);
+        Assert.True(await reader.ReadAsync(Ct));
+
+        Assert.Equal("force_custom_plan", reader.GetString(0));
+        Assert.Equal("1min", reader.GetString(1));
+    }
 }

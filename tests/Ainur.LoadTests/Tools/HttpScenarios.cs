@@ -61,7 +61,7 @@ internal sealed class HttpTaskScenario(HttpLedger ledger, int agentCount) : Owni
         var clients = new TaskBenchClient[concurrency];
         await Parallel.ForEachAsync(Enumerable.Range(0, concurrency), async (i, _) => clients[i] = await TaskBenchClient.CreateAsync(http, budget: true));
         var batch = Math.Clamp(concurrency / agentCount, 1, 64);
-        Serve(keys.SelectMany(k => Enumerable.Range(0, 2).Select(_ => agents.ServeBatchedAsync(k, batch, Stopping))));
+        Serve(keys.Select(k => agents.ServeBatchedAsync(k, 2, batch, Stopping)));
         return async (w, _) => await clients[w].RunTaskAsync(agents);
     }
 }
