@@ -9,22 +9,13 @@ namespace Ainur.Grains.Tests.LedgerCluster;
 
 /// <summary>
 /// A ledger store whose writes fail now and then the way a database connection does: every <c>n</c>-th guard write and
-/// block save throws, half of them after the write went through (the caller cannot tell which); and the next
-/// <see cref="LookupsToFail"/> transaction lookups throw.
+/// block save throws, half of them after the write went through (the caller cannot tell which).
 /// </summary>
 internal sealed class FlakyLedgerStore(ILedgerStore inner, int failEvery) : ILedgerStore
 {
     private int _writes;
-    private int _lookupsToFail;
 
     public int Failures { get; private set; }
-
-    /// <summary>How many of the next transaction lookups fail, as reads do while the database restarts.</summary>
-    public int LookupsToFail
-    {
-        get => Volatile.Read(ref _lookupsToFail);
-        set => Volatile.Write(ref _lookupsToFail, value);
-    }
 
     public async Task<bool> TryAdvanceGuardAsync(string chainId, int validator, SigningGuard guard, CancellationToken ct) =>
         await FlakyAsync(() => inner.TryAdvanceGuardAsync(chainId, validator, guard, ct));
@@ -47,19 +38,7 @@ internal sealed class FlakyLedgerStore(ILedgerStore inner, int failEvery) : ILed
 
     public Task IndexTransactionsAsync(string chainId, Block block, CancellationToken ct) => inner.IndexTransactionsAsync(chainId, block, ct);
 
-    public Task<TxLocation?> FindTransactionAsync(string chainId, Hash32 txId, CancellationToken ct)
-    {
-        for (var left = LookupsToFail; left > 0; left = LookupsToFail)
-        {
-            if (Interlocked.CompareExchange(ref _lookupsToFail, left - 1, left) == left)
-            {
-                Failures++;
-                throw new NpgsqlException("Injected failure of a transaction lookup.");
-            }
-        }
-
-        return inner.FindTransactionAsync(chainId, txId, ct);
-    }
+    public Task<TxLocation?> FindTransactionAsync(string chainId, Hash32 txId, CancellationToken ct) => inner.FindTransactionAsync(chainId, txId, ct);
 
     public Task<long> GetIndexedHeightAsync(string chainId, CancellationToken ct) => inner.GetIndexedHeightAsync(chainId, ct);
 

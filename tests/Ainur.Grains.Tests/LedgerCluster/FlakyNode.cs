@@ -14,7 +14,9 @@ namespace Ainur.Grains.Tests.LedgerCluster;
 
 /// <summary>
 /// A standalone node on a fresh database whose ledger store fails as <see cref="FlakyLedgerStore"/> does, and whose
-/// mempool, while <see cref="DropReports"/> is set, never hears of a finalized block (each report times out).
+/// mempool, while <see cref="DropReports"/> is set, never hears of a finalized block (each report times out); its
+/// next submission or status question is answered late after <see cref="DelayNextPoolCall"/>, and its next few fail
+/// after <see cref="FailNextPoolCalls"/>.
 /// </summary>
 internal sealed class FlakyNode(TestDatabase database, IHost host, FlakyNode.ReportDropper dropper) : IAsyncDisposable
 {
@@ -31,6 +33,15 @@ internal sealed class FlakyNode(TestDatabase database, IHost host, FlakyNode.Rep
         get => dropper.Dropping;
         set => dropper.Dropping = value;
     }
+
+    /// <summary>The next <see cref="IMempoolGrain.SubmitAsync"/> or <see cref="IMempoolGrain.WaitAsync"/> call is held for <paramref name="delay"/> first.</summary>
+    public void DelayNextPoolCall(TimeSpan delay) => dropper.DelayNext = delay;
+
+    /// <summary>The next <paramref name="count"/> submissions or status questions fail, as the pool's did while PostgreSQL restarted.</summary>
+    public void FailNextPoolCalls(int count) => dropper.FailNext = count;
+
+    /// <summary>How many of those failures are still to come.</summary>
+    public int PoolCallsToFail => dropper.FailNext;
 
     /// <summary>Starts it with <paramref name="funded"/> holding 1,000,000 at genesis.</summary>
     public static async Task<FlakyNode> StartAsync(AgentKey funded, int failEvery, CancellationToken ct)
@@ -73,9 +84,67 @@ internal sealed class FlakyNode(TestDatabase database, IHost host, FlakyNode.Rep
             set => _dropping = value;
         }
 
-        public Task Invoke(IIncomingGrainCallContext context) =>
-            Dropping && context.InterfaceMethod?.Name == nameof(IMempoolGrain.FinalizedAsync)
-                ? throw new TimeoutException("Injected: the report of a finalized block was lost.")
-                : context.Invoke();
+        private TimeSpan? _delayNext;
+        private int _failNext;
+
+        public TimeSpan? DelayNext
+        {
+            get { lock (this) return _delayNext; }
+            set { lock (this) _delayNext = value; }
+        }
+
+        public int FailNext
+        {
+            get { lock (this) return _failNext; }
+            set { lock (this) _failNext = value; }
+        }
+
+        public async Task Invoke(IIncomingGrainCallContext context)
+        {
+            var method = context.InterfaceMethod?.Name;
+            if (Dropping && method == nameof(IMempoolGrain.FinalizedAsync))
+            {
+                throw new TimeoutException("Injected: the report of a finalized block was lost.");
+            }
+
+            if (method is nameof(IMempoolGrain.SubmitAsync) or nameof(IMempoolGrain.WaitAsync))
+            {
+                if (TakeFailure())
+                {
+                    throw new NpgsqlException("Injected: the pool could not read the database.");
+                }
+
+                if (TakeDelay() is { } delay)
+                {
+                    await Task.Delay(delay);
+                }
+            }
+
+            await context.Invoke();
+        }
+
+        private bool TakeFailure()
+        {
+            lock (this)
+            {
+                if (_failNext == 0)
+                {
+                    return false;
+                }
+
+                _failNext--;
+                return true;
+            }
+        }
+
+        private TimeSpan? TakeDelay()
+        {
+            lock (this)
+            {
+                var delay = _delayNext;
+                _delayNext = null;
+                return delay;
+            }
+        }
     }
 }
