@@ -11,19 +11,27 @@ namespace Ainur.Grains.Tasks.Assignment;
 /// <summary>
 /// See <see cref="ICapabilityRosterGrain"/>. Picks are answered from memory: each agent's standing (stake from the ledger,
 /// reputation score), read as discovery reads it (<see cref="GrainStandingsSource"/>), is cached and refreshed in the
-/// background, so an assignment costs no grain call once warm.
+/// background. Presence is asked of the domain's discovery shard, and the agents it names present are taken as present
+/// for <see cref="PresenceLifetime"/>: picks in that time ask again only for a candidate not among them.
 /// </summary>
 internal sealed class CapabilityRosterGrain(
     [PersistentState("roster", AinurStores.Agents)] IPersistentState<CapabilityRosterState> state,
     TaskSettings settings,
-    DiscoverySettings discovery) : Grain, ICapabilityRosterGrain
+    DiscoverySettings discovery,
+    TimeProvider clock) : Grain, ICapabilityRosterGrain
 {
     private static readonly TimeSpan RefreshPeriod = TimeSpan.FromSeconds(2);
+
+    // Presence is judged on heartbeats seconds apart (the TTL is tens of seconds), so an agent that has just gone quiet
+    // may still be picked for this long; one that has just come back is asked about at once. Without it, every pick
+    // waited on a call to the shard, and the roster's picks queued behind one another.
+    private static readonly TimeSpan PresenceLifetime = TimeSpan.FromSeconds(1);
 
     private readonly Dictionary<Did, int> _inFlight = [];
     private readonly Dictionary<Did, Standing> _standings = [];
     private GrainStandingsSource? _source;
     private long _turn;
+    private (IReadOnlySet<Did> Agents, DateTimeOffset At) _present = (new HashSet<Did>(), DateTimeOffset.MinValue);
 
     /// <inheritdoc/>
     public override Task OnActivateAsync(CancellationToken cancellationToken)
@@ -119,9 +127,23 @@ internal sealed class CapabilityRosterGrain(
             await LoadStandingsAsync(unknown);
         }
 
-        var present = await RosterRouting.PresentAsync(GrainFactory, this.GetPrimaryKeyString(), [.. candidates.Select(c => c.Agent)]);
+        var present = await PresentAsync(candidates);
         return RosterRouting.Rank(this.GetPrimaryKeyString(), candidates,
             agent => _standings.TryGetValue(agent, out var s) ? (s.Reputation, s.Staked) : null, InFlight, present);
+    }
+
+    /// <summary>The present ones among <paramref name="candidates"/>: the last answer while it is fresh and names them all.</summary>
+    private async Task<IReadOnlySet<Did>> PresentAsync(List<RosterEntry> candidates)
+    {
+        var now = clock.GetUtcNow();
+        if (now - _present.At < PresenceLifetime && candidates.All(c => _present.Agents.Contains(c.Agent)))
+        {
+            return _present.Agents;
+        }
+
+        var present = await RosterRouting.PresentAsync(GrainFactory, this.GetPrimaryKeyString(), [.. candidates.Select(c => c.Agent)]);
+        _present = (present, now);
+        return present;
     }
 
     private async Task RefreshAsync(CancellationToken cancellationToken)

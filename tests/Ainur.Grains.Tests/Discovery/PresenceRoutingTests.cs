@@ -11,9 +11,14 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Ainur.Grains.Tests.Discovery;
 
-/// <summary>A task world whose silos read a clock the tests move forward, with a 10 s presence TTL.</summary>
+/// <summary>
+/// A task world whose silos read a clock the tests move forward, with a 10 s presence TTL, counting the presence
+/// questions each discovery shard is asked.
+/// </summary>
 public sealed class PresenceWorld : TaskWorld
 {
+    private readonly PresenceQuestions _questions = new();
+
     public static readonly TimeSpan Ttl = TimeSpan.FromSeconds(10);
 
     public PresenceWorld()
@@ -26,7 +31,31 @@ public sealed class PresenceWorld : TaskWorld
 
     public ShiftedClock Clock { get; }
 
-    protected override void ConfigureSilo(ISiloBuilder silo) => silo.Services.AddSingleton(new DiscoverySettings { PresenceTtl = Ttl });
+    /// <summary>How often the shard of <paramref name="capability"/>'s domain was asked which agents are present.</summary>
+    public int QuestionsAbout(string capability) => _questions.Count(DiscoveryShard.KeyOf(capability));
+
+    protected override void ConfigureSilo(ISiloBuilder silo)
+    {
+        silo.Services.AddSingleton(new DiscoverySettings { PresenceTtl = Ttl });
+        silo.Services.AddSingleton<IIncomingGrainCallFilter>(_questions);
+    }
+
+    private sealed class PresenceQuestions : IIncomingGrainCallFilter
+    {
+        private readonly System.Collections.Concurrent.ConcurrentDictionary<string, int> _counts = new(StringComparer.Ordinal);
+
+        public int Count(string shard) => _counts.GetValueOrDefault(shard);
+
+        public Task Invoke(IIncomingGrainCallContext context)
+        {
+            if (context.InterfaceMethod?.Name == nameof(IDiscoveryShardGrain.PresentAsync))
+            {
+                _counts.AddOrUpdate(context.TargetId.Key.ToString()!, 1, (_, n) => n + 1);
+            }
+
+            return context.Invoke();
+        }
+    }
 }
 
 [CollectionDefinition(nameof(PresenceCollection))]
@@ -93,6 +122,28 @@ public sealed class PresenceRoutingTests(PresenceWorld world)
         var loads = await roster.InFlightAsync([.. agents]);
         Assert.Equal(22, loads.Sum());
         Assert.True(loads.Max() - loads.Min() <= 1, string.Join(",", loads));
+    }
+
+    [Fact]
+    public async Task Pick_CandidatesPresentAMomentAgo_AreNotAskedAboutAgain_UntilTheAnswerIsASecondOld()
+    {
+        var capability = Fresh();
+        var agent = await world.EnlistAsync(capability);
+        await WaitPresentAsync(capability, agent.Did);
+        var roster = world.Grains.GetGrain<ICapabilityRosterGrain>(capability);
+        var schemas = await SchemasAsync(roster);
+        Assert.Equal(agent.Did, (await roster.PickAsync(1_000, schemas, [], false))?.Agent);
+        var asked = world.QuestionsAbout(capability);
+
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.Equal(agent.Did, (await roster.PickAsync(1_000, schemas, [], false))?.Agent);
+        }
+
+        Assert.Equal(asked, world.QuestionsAbout(capability));
+        world.Clock.Advance(TimeSpan.FromSeconds(1.5));
+        Assert.Equal(agent.Did, (await roster.PickAsync(1_000, schemas, [], false))?.Agent);
+        Assert.Equal(asked + 1, world.QuestionsAbout(capability));
     }
 
     [Fact]
