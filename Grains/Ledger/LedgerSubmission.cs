@@ -15,14 +15,17 @@ internal static class LedgerSubmission
 
     /// <summary>
     /// The transaction's status once it is final or rejected, or its last known status (Pending or Unknown) when
-    /// <paramref name="wait"/> passed first.
+    /// <paramref name="wait"/> passed first. <paramref name="pooled"/>: the caller has just seen the pool admit it, so
+    /// it is pending and the pool is not asked first.
     /// </summary>
-    public static async Task<TxStatus> SubmitAndWaitAsync(IGrainFactory grains, SignedTransaction transaction, TimeSpan wait, TimeProvider clock)
+    public static async Task<TxStatus> SubmitAndWaitAsync(IGrainFactory grains, SignedTransaction transaction, TimeSpan wait, TimeProvider clock, bool pooled = false)
     {
         var mempool = grains.GetGrain<IMempoolGrain>(0);
         var until = clock.GetUtcNow() + wait;
         // A transaction final before (this is a retry) must not go back to the pool: there it would now be invalid.
-        var status = await mempool.WaitAsync(transaction.Id, TimeSpan.Zero);
+        var status = pooled
+            ? new TxStatus(transaction.Id, TxState.Pending, 0, -1, null)
+            : await mempool.WaitAsync(transaction.Id, TimeSpan.Zero);
         while (status.State is not (TxState.Final or TxState.Rejected))
         {
             if (status.State == TxState.Unknown)

@@ -49,7 +49,7 @@ else if (args[0] == "storage")
 }
 else if (args[0] == "tasks")
 {
-    await TaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), untilWarm, Option("--rate", 0), Option("--agents", 8), args.Contains("--budget-only"), args.Contains("--agent-baseline"), args.Contains("--on-result"));
+    await TaskBench.RunAsync(concurrency, TimeSpan.FromSeconds(seconds), TimeSpan.FromSeconds(warmUp), untilWarm, Option("--rate", 0), Option("--agents", 8), args.Contains("--budget-only"), args.Contains("--agent-baseline"), args.Contains("--on-result"), args.Contains("--alloc-types"));
 }
 else if (args[0] == "wasm-tasks")
 {

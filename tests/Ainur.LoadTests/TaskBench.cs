@@ -30,7 +30,7 @@ internal static class TaskBench
 
     private sealed record Outcome(PhaseResult Closed, PacedResult Paced, string Writes, string Costs, string Steps);
 
-    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int rate, int agents, bool budgetOnly, bool agentBaseline, bool onResult)
+    public static async Task RunAsync(int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int rate, int agents, bool budgetOnly, bool agentBaseline, bool onResult, bool allocationTypes)
     {
         var phases = new List<Phase>();
         if (!budgetOnly)
@@ -52,7 +52,7 @@ internal static class TaskBench
         var outcomes = new List<Outcome>();
         foreach (var phase in phases)
         {
-            outcomes.Add(await RunOnceAsync(phase, concurrency, duration, warmUp, untilWarm, rate, agents));
+            outcomes.Add(await RunOnceAsync(phase, concurrency, duration, warmUp, untilWarm, rate, agents, allocationTypes));
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
@@ -88,7 +88,7 @@ internal static class TaskBench
         Console.WriteLine();
     }
 
-    private static async Task<Outcome> RunOnceAsync(Phase phase, int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int rate, int agentCount)
+    private static async Task<Outcome> RunOnceAsync(Phase phase, int concurrency, TimeSpan duration, TimeSpan warmUp, bool untilWarm, int rate, int agentCount, bool allocationTypes)
     {
         await using var database = await TestDatabase.CreateAsync();
         await using var node = await InProcessGateway.StartStandaloneAsync(database, new Dictionary<string, string?>
@@ -133,7 +133,7 @@ internal static class TaskBench
         var (jit, jitted) = (System.Runtime.JitInfo.GetCompilationTime(), System.Runtime.JitInfo.GetCompiledMethodCount());
         var gc = GcSnapshot.Now();
         var agentRequests = agents.Requests;
-        using var allocations = Environment.GetCommandLineArgs().Contains("--alloc-types") ? new AllocationSampler() : null;
+        using var allocations = allocationTypes ? new AllocationSampler() : null;
         allocations?.Start();
         // On stderr, so a profiler attached to this process can take the measured window alone (BENCHMARKS.md).
         Console.Error.WriteLine($"closed loop starts {DateTime.UtcNow:O}");

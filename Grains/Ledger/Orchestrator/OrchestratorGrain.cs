@@ -150,19 +150,20 @@ internal sealed partial class OrchestratorGrain(LedgerSettings settings, TimePro
         try
         {
             SignedTransaction transaction;
+            bool pooled;
             try
             {
                 await previous;
                 var body = new ProtocolBatch(settings.Orchestrator.Did, await NextSequenceAsync(), [.. batch.SelectMany(u => u.Unit)]);
                 transaction = SignedTransaction.Sign(body, settings.Orchestrator, settings.ChainId);
-                await GrainFactory.GetGrain<IMempoolGrain>(0).SubmitAsync(transaction);
+                pooled = (await GrainFactory.GetGrain<IMempoolGrain>(0).SubmitAsync(transaction)).Status != SubmitStatus.Full;
             }
             finally
             {
                 admission.TrySetResult();
             }
 
-            status = await LedgerSubmission.SubmitAndWaitAsync(GrainFactory, transaction, FinalityWait, clock);
+            status = await LedgerSubmission.SubmitAndWaitAsync(GrainFactory, transaction, FinalityWait, clock, pooled);
             while (status.State is TxState.Pending or TxState.Unknown)
             {
                 // The batch may still be finalized: sending its operations again under another sequence could apply them twice.

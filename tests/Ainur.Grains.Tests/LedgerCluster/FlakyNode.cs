@@ -18,7 +18,7 @@ namespace Ainur.Grains.Tests.LedgerCluster;
 /// next submission or status question is answered late after <see cref="DelayNextPoolCall"/>, and its next few fail
 /// after <see cref="FailNextPoolCalls"/>.
 /// </summary>
-internal sealed class FlakyNode(TestDatabase database, IHost host, FlakyNode.ReportDropper dropper) : IAsyncDisposable
+internal sealed class FlakyNode(TestDatabase database, IHost host, FlakyNode.PoolFaults faults) : IAsyncDisposable
 {
     public IServiceProvider Services => host.Services;
 
@@ -30,18 +30,18 @@ internal sealed class FlakyNode(TestDatabase database, IHost host, FlakyNode.Rep
 
     public bool DropReports
     {
-        get => dropper.Dropping;
-        set => dropper.Dropping = value;
+        get => faults.Dropping;
+        set => faults.Dropping = value;
     }
 
     /// <summary>The next <see cref="IMempoolGrain.SubmitAsync"/> or <see cref="IMempoolGrain.WaitAsync"/> call is held for <paramref name="delay"/> first.</summary>
-    public void DelayNextPoolCall(TimeSpan delay) => dropper.DelayNext = delay;
+    public void DelayNextPoolCall(TimeSpan delay) => faults.DelayNext = delay;
 
     /// <summary>The next <paramref name="count"/> submissions or status questions fail, as the pool's did while PostgreSQL restarted.</summary>
-    public void FailNextPoolCalls(int count) => dropper.FailNext = count;
+    public void FailNextPoolCalls(int count) => faults.FailNext = count;
 
     /// <summary>How many of those failures are still to come.</summary>
-    public int PoolCallsToFail => dropper.FailNext;
+    public int PoolCallsToFail => faults.FailNext;
 
     /// <summary>Starts it with <paramref name="funded"/> holding 1,000,000 at genesis.</summary>
     public static async Task<FlakyNode> StartAsync(AgentKey funded, int failEvery, CancellationToken ct)
@@ -52,19 +52,19 @@ internal sealed class FlakyNode(TestDatabase database, IHost host, FlakyNode.Rep
             ["Ainur:Ledger:Allocations:0:Account"] = funded.Did.Value,
             ["Ainur:Ledger:Allocations:0:Amount"] = "1000000",
         });
-        var dropper = new ReportDropper();
+        var faults = new PoolFaults();
         var builder = Host.CreateApplicationBuilder();
         builder.Configuration.AddInMemoryCollection(settings);
         builder.UseOrleans(silo =>
         {
             silo.Services.AddSingleton<ILedgerStore>(services =>
                 new FlakyLedgerStore(new PostgresLedgerStore(services.GetRequiredService<NpgsqlDataSource>()), failEvery));
-            silo.Services.AddSingleton<IIncomingGrainCallFilter>(dropper);
+            silo.Services.AddSingleton<IIncomingGrainCallFilter>(faults);
             silo.AddAinurSilo(builder.Configuration);
         });
         var host = builder.Build();
         await host.StartAsync(ct);
-        return new FlakyNode(database, host, dropper);
+        return new FlakyNode(database, host, faults);
     }
 
     public async ValueTask DisposeAsync()
@@ -74,7 +74,7 @@ internal sealed class FlakyNode(TestDatabase database, IHost host, FlakyNode.Rep
         await database.DisposeAsync();
     }
 
-    internal sealed class ReportDropper : IIncomingGrainCallFilter
+    internal sealed class PoolFaults : IIncomingGrainCallFilter
     {
         private volatile bool _dropping;
 
@@ -84,19 +84,20 @@ internal sealed class FlakyNode(TestDatabase database, IHost host, FlakyNode.Rep
             set => _dropping = value;
         }
 
+        private readonly Lock _gate = new();
         private TimeSpan? _delayNext;
         private int _failNext;
 
         public TimeSpan? DelayNext
         {
-            get { lock (this) return _delayNext; }
-            set { lock (this) _delayNext = value; }
+            get { lock (_gate) return _delayNext; }
+            set { lock (_gate) _delayNext = value; }
         }
 
         public int FailNext
         {
-            get { lock (this) return _failNext; }
-            set { lock (this) _failNext = value; }
+            get { lock (_gate) return _failNext; }
+            set { lock (_gate) _failNext = value; }
         }
 
         public async Task Invoke(IIncomingGrainCallContext context)
@@ -125,7 +126,7 @@ internal sealed class FlakyNode(TestDatabase database, IHost host, FlakyNode.Rep
 
         private bool TakeFailure()
         {
-            lock (this)
+            lock (_gate)
             {
                 if (_failNext == 0)
                 {
@@ -139,7 +140,7 @@ internal sealed class FlakyNode(TestDatabase database, IHost host, FlakyNode.Rep
 
         private TimeSpan? TakeDelay()
         {
-            lock (this)
+            lock (_gate)
             {
                 var delay = _delayNext;
                 _delayNext = null;
